@@ -1,0 +1,73 @@
+//! `privatelink`: see and apply what privatelink does to AWS request URLs.
+
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+use std::error::Error;
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod rewrite;
+
+/// Exit status when a command's input (file, URL, arguments) is invalid.
+const EXIT_INVALID_INPUT: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "privatelink",
+    version,
+    about = "Route AWS requests through PrivateLink interface VPC endpoints",
+    long_about = "Route AWS requests through PrivateLink interface VPC endpoints.\n\n\
+        Every subcommand works from the VPC's endpoints as `aws ec2 describe-vpc-endpoints` \
+        prints them."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Rewrite(rewrite::RewriteArgs),
+}
+
+/// The result of a command: an exit status, or an error to report (with its source chain).
+pub(crate) enum Failure {
+    /// A problem with the input: printed, exit status 2.
+    InvalidInput(Box<dyn Error>),
+    /// Already reported on stderr; exit with this status.
+    Reported(u8),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Rewrite(args) => rewrite::run(
+            args,
+            &mut std::io::stdout().lock(),
+            &mut std::io::stderr().lock(),
+        ),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Reported(code)) => ExitCode::from(code),
+        Err(Failure::InvalidInput(error)) => {
+            let _ = writeln!(std::io::stderr(), "error: {}", chain(error.as_ref()));
+            ExitCode::from(EXIT_INVALID_INPUT)
+        }
+    }
+}
+
+/// An error and its sources, `: `-separated.
+pub(crate) fn chain(error: &dyn Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(next) = source {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        source = next.source();
+    }
+    text
+}

@@ -1,0 +1,252 @@
+//! `privatelink rewrite`, run as a process: the stdout/stderr/exit-status contract.
+
+use std::io::Write;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::NamedTempFile;
+
+const FIXTURE: &str = "../../testdata/describe-vpc-endpoints.json";
+const EC2: &str = "https://vpce-0ec200000000000a1-4r5zme9n.ec2.us-east-1.vpce.amazonaws.com/";
+
+fn rewrite() -> Command {
+    let mut cmd = Command::cargo_bin("privatelink").unwrap();
+    cmd.arg("rewrite");
+    cmd
+}
+
+fn file(contents: &str) -> NamedTempFile {
+    let mut f = NamedTempFile::new().unwrap();
+    f.write_all(contents.as_bytes()).unwrap();
+    f
+}
+
+#[test]
+fn one_line_per_url_in_order_and_nothing_else_on_stdout() {
+    let out = rewrite()
+        .args(["--from-file", FIXTURE])
+        .args([
+            "https://ec2.us-east-1.amazonaws.com/",
+            "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+            "https://mybucket.s3.us-east-1.amazonaws.com/dir/a%20b.txt?versionId=3",
+            "http://localhost:4566/",
+            "https://123456789012.s3-control.us-east-1.amazonaws.com/v20180820/mrap/instances",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        [
+            EC2,
+            "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+            "https://mybucket.bucket.vpce-053000000000000b2-9hnenorg.s3.us-east-1.vpce.amazonaws.com/dir/a%20b.txt?versionId=3",
+            "http://localhost:4566/",
+            "https://123456789012.control.vpce-053000000000000b2-9hnenorg.s3.us-east-1.vpce.amazonaws.com/v20180820/mrap/instances",
+        ]
+    );
+    // The fixture's ignored DNS entries are reported on stderr, never stdout.
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(
+                |l| l.starts_with("warning: endpoint vpce-0b0b000000000001b1: ignoring DNS entry")
+            )
+            .count(),
+        3,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn zonal_names_with_az() {
+    rewrite()
+        .args(["--from-file", FIXTURE, "--az", "us-east-1b", "https://ec2.us-east-1.amazonaws.com/"])
+        .assert()
+        .success()
+        .stdout("https://vpce-0ec200000000000a1-4r5zme9n-us-east-1b.ec2.us-east-1.vpce.amazonaws.com/\n");
+}
+
+#[test]
+fn strict_refusal_prints_nothing_on_stdout_and_exits_1() {
+    rewrite()
+        .args(["--from-file", FIXTURE, "--strict"])
+        .args(["https://ec2.us-east-1.amazonaws.com/", "https://kinesis.us-east-1.amazonaws.com/", "https://sqs.us-east-1.amazonaws.com/"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "error: strict mode refused a request to the public AWS host `kinesis.us-east-1.amazonaws.com` (service `kinesis`): its interface endpoint vpce-0e1e000000000000a7 is `pending`, not `available`",
+        ))
+        .stderr(predicate::str::contains(
+            "error: strict mode refused a request to the public AWS host `sqs.us-east-1.amazonaws.com` (service `sqs`): the VPC has no interface endpoint for it in us-east-1",
+        ));
+}
+
+#[test]
+fn strict_passes_what_it_can_map_and_non_aws_hosts() {
+    rewrite()
+        .args([
+            "--from-file",
+            FIXTURE,
+            "--strict",
+            "https://ec2.us-east-1.amazonaws.com/",
+            "http://127.0.0.1:9000/x",
+        ])
+        .assert()
+        .success()
+        .stdout(format!("{EC2}\nhttp://127.0.0.1:9000/x\n"));
+}
+
+#[test]
+fn exclude_takes_a_service_out_of_strict_scope() {
+    rewrite()
+        .args([
+            "--from-file",
+            FIXTURE,
+            "--strict",
+            "--exclude",
+            "sqs",
+            "https://sqs.us-east-1.amazonaws.com/",
+        ])
+        .assert()
+        .success()
+        .stdout("https://sqs.us-east-1.amazonaws.com/\n");
+    rewrite()
+        .args([
+            "--from-file",
+            FIXTURE,
+            "--include",
+            "s3",
+            "https://ec2.us-east-1.amazonaws.com/",
+        ])
+        .assert()
+        .success()
+        .stdout("https://ec2.us-east-1.amazonaws.com/\n");
+    rewrite()
+        .args([
+            "--from-file",
+            FIXTURE,
+            "--skip-private-dns",
+            "https://ec2.us-east-1.amazonaws.com/",
+        ])
+        .assert()
+        .success()
+        .stdout("https://ec2.us-east-1.amazonaws.com/\n");
+}
+
+#[test]
+fn execute_api_header_is_noted_on_stderr() {
+    rewrite()
+        .args(["--from-file", FIXTURE, "https://abc123defg.execute-api.us-east-1.amazonaws.com/prod"])
+        .assert()
+        .success()
+        .stdout("https://vpce-0a9100000000000e5-lk4qp2nd.execute-api.us-east-1.vpce.amazonaws.com/prod\n")
+        .stderr(predicate::str::contains("must be sent with the header `x-apigw-api-id: abc123defg`"));
+}
+
+#[test]
+fn reads_the_file_from_stdin() {
+    rewrite()
+        .args(["--from-file", "-", "https://ec2.us-east-1.amazonaws.com/"])
+        .write_stdin(std::fs::read_to_string(FIXTURE).unwrap())
+        .assert()
+        .success()
+        .stdout(format!("{EC2}\n"));
+}
+
+#[test]
+fn malformed_url_is_named_and_exits_2() {
+    rewrite()
+        .args([
+            "--from-file",
+            FIXTURE,
+            "https://ec2.us-east-1.amazonaws.com/",
+            "ec2.us-east-1.amazonaws.com",
+        ])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "error: invalid URL `ec2.us-east-1.amazonaws.com`: it is not an absolute URL",
+        ));
+}
+
+#[test]
+fn malformed_files_are_named_and_exit_2() {
+    let cases = [
+        (
+            "{",
+            "not valid describe-vpc-endpoints JSON: EOF while parsing an object at line 1 column 1",
+        ),
+        ("{}", "no `VpcEndpoints` array at the top level"),
+        (
+            r#"{"VpcEndpoints":[{"VpcEndpointId":"vpce-1","VpcEndpointType":"Interface","ServiceName":"s"}]}"#,
+            "VpcEndpoints[0] (vpce-1): missing required field `State`",
+        ),
+    ];
+    for (contents, message) in cases {
+        let f = file(contents);
+        rewrite()
+            .arg("--from-file")
+            .arg(f.path())
+            .arg("https://ec2.us-east-1.amazonaws.com/")
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::starts_with(format!(
+                "error: {}: {message}",
+                f.path().display()
+            )));
+    }
+    rewrite()
+        .args([
+            "--from-file",
+            "/nonexistent/endpoints.json",
+            "https://ec2.us-east-1.amazonaws.com/",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: cannot read /nonexistent/endpoints.json: No such file or directory",
+        ));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    rewrite()
+        .args(["--from-file", FIXTURE])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("<URL>"));
+    rewrite()
+        .args([
+            "--from-file",
+            FIXTURE,
+            "--az",
+            "us east",
+            "https://ec2.us-east-1.amazonaws.com/",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: invalid zone value `us east`",
+        ));
+}
+
+#[test]
+fn help_documents_the_contract_with_an_example() {
+    rewrite()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("--from-file <FILE>"))
+        .stdout(predicate::str::contains("--strict"))
+        .stdout(predicate::str::contains("Exit status:"))
+        .stdout(predicate::str::contains(
+            "privatelink rewrite --from-file endpoints.json",
+        ));
+}

@@ -1,0 +1,290 @@
+//! Parsing the JSON that `aws ec2 describe-vpc-endpoints` prints.
+
+use std::error::Error;
+use std::fmt;
+
+use serde::Deserialize;
+
+use crate::model::{DnsEntry, EndpointState, EndpointType, MissingFieldError, VpcEndpoint};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Output {
+    vpc_endpoints: Option<Vec<RawEndpoint>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RawEndpoint {
+    vpc_endpoint_id: Option<String>,
+    vpc_endpoint_type: Option<String>,
+    vpc_id: Option<String>,
+    service_name: Option<String>,
+    service_region: Option<String>,
+    state: Option<String>,
+    private_dns_enabled: Option<bool>,
+    dns_entries: Option<Vec<RawDnsEntry>>,
+    subnet_ids: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RawDnsEntry {
+    dns_name: Option<String>,
+    hosted_zone_id: Option<String>,
+}
+
+/// Parses the output of `aws ec2 describe-vpc-endpoints` (`{"VpcEndpoints": [...]}`).
+///
+/// Unknown fields are ignored. Required per endpoint: `VpcEndpointId`, `VpcEndpointType`,
+/// `ServiceName`, `State`; each `DnsEntries` item needs a `DnsName`. `DnsEntries`, `SubnetIds`
+/// and `PrivateDnsEnabled` default to empty / `false`. The first problem found is returned; nothing
+/// is half-parsed.
+pub fn parse_describe_vpc_endpoints(json: &str) -> Result<Vec<VpcEndpoint>, ParseError> {
+    let output: Output = serde_json::from_str(json)
+        .map_err(|source| ParseError::InvalidJson(InvalidJson { source }))?;
+    let raw = output
+        .vpc_endpoints
+        .ok_or(ParseError::MissingVpcEndpoints(MissingVpcEndpoints {
+            _priv: (),
+        }))?;
+    raw.into_iter()
+        .enumerate()
+        .map(|(position, raw)| {
+            let endpoint_id = raw.vpc_endpoint_id.clone();
+            convert(raw).map_err(|problem| {
+                ParseError::InvalidEndpoint(InvalidEndpoint {
+                    position,
+                    endpoint_id,
+                    problem,
+                })
+            })
+        })
+        .collect()
+}
+
+fn convert(raw: RawEndpoint) -> Result<VpcEndpoint, EndpointProblem> {
+    let mut builder =
+        VpcEndpoint::builder().private_dns_enabled(raw.private_dns_enabled.unwrap_or(false));
+    if let Some(id) = raw.vpc_endpoint_id {
+        builder = builder.id(id);
+    }
+    if let Some(kind) = raw.vpc_endpoint_type {
+        builder = builder.endpoint_type(EndpointType::parse(&kind));
+    }
+    if let Some(vpc_id) = raw.vpc_id {
+        builder = builder.vpc_id(vpc_id);
+    }
+    if let Some(name) = raw.service_name {
+        builder = builder.service_name(name);
+    }
+    if let Some(region) = raw.service_region {
+        builder = builder.service_region(region);
+    }
+    if let Some(state) = raw.state {
+        builder = builder.state(EndpointState::parse(&state));
+    }
+    for (position, entry) in raw.dns_entries.unwrap_or_default().into_iter().enumerate() {
+        let name = entry
+            .dns_name
+            .filter(|n| !n.trim().is_empty())
+            .ok_or(EndpointProblem::DnsEntryWithoutName { position })?;
+        builder = builder.dns_entry(DnsEntry::new(name, entry.hosted_zone_id));
+    }
+    for subnet in raw.subnet_ids.unwrap_or_default() {
+        builder = builder.subnet_id(subnet);
+    }
+    builder.build().map_err(EndpointProblem::MissingField)
+}
+
+/// The describe-vpc-endpoints JSON could not be used.
+#[non_exhaustive]
+#[derive(Debug)]
+pub enum ParseError {
+    /// The text is not JSON of the expected shape (wrong types, syntax errors).
+    InvalidJson(InvalidJson),
+    /// The top-level `VpcEndpoints` array is missing.
+    MissingVpcEndpoints(MissingVpcEndpoints),
+    /// One endpoint is incomplete.
+    InvalidEndpoint(InvalidEndpoint),
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseError::InvalidJson(_) => f.write_str("not valid describe-vpc-endpoints JSON"),
+            ParseError::MissingVpcEndpoints(_) => {
+                f.write_str("no `VpcEndpoints` array at the top level (expected the output of `aws ec2 describe-vpc-endpoints`)")
+            }
+            ParseError::InvalidEndpoint(e) => e.fmt(f),
+        }
+    }
+}
+
+impl Error for ParseError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match self {
+            ParseError::InvalidJson(e) => Some(&e.source),
+            ParseError::MissingVpcEndpoints(_) => None,
+            ParseError::InvalidEndpoint(e) => e.source(),
+        }
+    }
+}
+
+/// Context of [`ParseError::InvalidJson`]; the JSON error (with line and column) is the `source()`.
+#[derive(Debug)]
+pub struct InvalidJson {
+    source: serde_json::Error,
+}
+
+impl InvalidJson {
+    /// The 1-based line of the problem.
+    pub fn line(&self) -> usize {
+        self.source.line()
+    }
+
+    /// The 1-based column of the problem.
+    pub fn column(&self) -> usize {
+        self.source.column()
+    }
+}
+
+/// Context of [`ParseError::MissingVpcEndpoints`].
+#[derive(Debug)]
+pub struct MissingVpcEndpoints {
+    _priv: (),
+}
+
+/// Context of [`ParseError::InvalidEndpoint`].
+#[derive(Debug)]
+pub struct InvalidEndpoint {
+    position: usize,
+    endpoint_id: Option<String>,
+    problem: EndpointProblem,
+}
+
+#[derive(Debug)]
+enum EndpointProblem {
+    MissingField(MissingFieldError),
+    DnsEntryWithoutName { position: usize },
+}
+
+impl InvalidEndpoint {
+    /// The 0-based position of the endpoint in `VpcEndpoints`.
+    pub fn position(&self) -> usize {
+        self.position
+    }
+
+    /// The endpoint's id, if it had one.
+    pub fn endpoint_id(&self) -> Option<&str> {
+        self.endpoint_id.as_deref()
+    }
+}
+
+impl fmt::Display for InvalidEndpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "VpcEndpoints[{}]", self.position)?;
+        if let Some(id) = &self.endpoint_id {
+            write!(f, " ({id})")?;
+        }
+        match &self.problem {
+            EndpointProblem::MissingField(missing) => {
+                write!(f, ": missing required field `{}`", missing.field())
+            }
+            EndpointProblem::DnsEntryWithoutName { position } => {
+                write!(f, ": DnsEntries[{position}] has no `DnsName`")
+            }
+        }
+    }
+}
+
+impl Error for InvalidEndpoint {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE: &str = r#"{"VpcEndpoints":[{
+        "VpcEndpointId":"vpce-0abc","VpcEndpointType":"Interface","VpcId":"vpc-1",
+        "ServiceName":"com.amazonaws.us-east-1.ec2","State":"available","PrivateDnsEnabled":true,
+        "DnsEntries":[{"DnsName":"vpce-0abc-12345678.ec2.us-east-1.vpce.amazonaws.com","HostedZoneId":"Z7HUB22UULQXV"}],
+        "SubnetIds":["subnet-1"],"Tags":[],"SomethingNew":{"x":1}}]}"#;
+
+    #[test]
+    fn parses_cli_output_and_ignores_unknown_fields() {
+        let endpoints = parse_describe_vpc_endpoints(ONE).unwrap();
+        let e = &endpoints[0];
+        assert_eq!(e.id(), "vpce-0abc");
+        assert_eq!(e.vpc_id(), Some("vpc-1"));
+        assert!(e.is_usable());
+        assert!(e.private_dns_enabled());
+        assert_eq!(e.dns_entries()[0].hosted_zone_id(), Some("Z7HUB22UULQXV"));
+        assert_eq!(e.subnet_ids(), ["subnet-1"]);
+    }
+
+    #[test]
+    fn malformed_input_gets_a_typed_error_naming_the_problem() {
+        let cases: &[(&str, &str)] = &[
+            ("", "not valid describe-vpc-endpoints JSON"),
+            ("{", "not valid describe-vpc-endpoints JSON"),
+            ("[]", "not valid describe-vpc-endpoints JSON"),
+            ("{}", "no `VpcEndpoints` array"),
+            (r#"{"VpcEndpoints":null}"#, "no `VpcEndpoints` array"),
+            (
+                r#"{"VpcEndpoints":{}}"#,
+                "not valid describe-vpc-endpoints JSON",
+            ),
+            (
+                r#"{"VpcEndpoints":[{"VpcEndpointId":5}]}"#,
+                "not valid describe-vpc-endpoints JSON",
+            ),
+            (
+                r#"{"VpcEndpoints":[{"VpcEndpointType":"Interface","ServiceName":"s","State":"available"}]}"#,
+                "VpcEndpoints[0]: missing required field `VpcEndpointId`",
+            ),
+            (
+                r#"{"VpcEndpoints":[{"VpcEndpointId":"vpce-1","ServiceName":"s","State":"available"}]}"#,
+                "VpcEndpoints[0] (vpce-1): missing required field `VpcEndpointType`",
+            ),
+            (
+                r#"{"VpcEndpoints":[{"VpcEndpointId":"vpce-1","VpcEndpointType":"Interface","State":"available"}]}"#,
+                "VpcEndpoints[0] (vpce-1): missing required field `ServiceName`",
+            ),
+            (
+                r#"{"VpcEndpoints":[{"VpcEndpointId":"vpce-1","VpcEndpointType":"Interface","ServiceName":"s"}]}"#,
+                "VpcEndpoints[0] (vpce-1): missing required field `State`",
+            ),
+            (
+                r#"{"VpcEndpoints":[{"VpcEndpointId":"vpce-1","VpcEndpointType":"Interface","ServiceName":"s","State":"available","DnsEntries":[{"HostedZoneId":"Z"}]}]}"#,
+                "VpcEndpoints[0] (vpce-1): DnsEntries[0] has no `DnsName`",
+            ),
+            (
+                r#"{"VpcEndpoints":[{"VpcEndpointId":"vpce-1","VpcEndpointType":"Interface","ServiceName":"s","State":"available","DnsEntries":[{"DnsName":""}]}]}"#,
+                "VpcEndpoints[0] (vpce-1): DnsEntries[0] has no `DnsName`",
+            ),
+        ];
+        for (json, expected) in cases {
+            let err = parse_describe_vpc_endpoints(json).unwrap_err();
+            assert!(err.to_string().starts_with(expected), "{json}: got `{err}`");
+        }
+        let err = parse_describe_vpc_endpoints("{\n  \"VpcEndpoints\": [ 1 ]\n}").unwrap_err();
+        let ParseError::InvalidJson(ctx) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(ctx.line(), 2);
+        assert!(err.source().is_some());
+    }
+
+    #[test]
+    fn empty_lists_and_missing_optional_fields_are_fine() {
+        let json = r#"{"VpcEndpoints":[{"VpcEndpointId":"vpce-1","VpcEndpointType":"Gateway","ServiceName":"com.amazonaws.us-east-1.s3","State":"available"}]}"#;
+        let endpoints = parse_describe_vpc_endpoints(json).unwrap();
+        assert!(endpoints[0].dns_entries().is_empty());
+        assert!(!endpoints[0].private_dns_enabled());
+        assert!(
+            parse_describe_vpc_endpoints(r#"{"VpcEndpoints":[]}"#)
+                .unwrap()
+                .is_empty()
+        );
+    }
+}

@@ -1,0 +1,314 @@
+//! The endpoint index: interface endpoint names keyed by (service label, region, partition suffix).
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use crate::model::{EndpointState, EndpointType, VpcEndpoint};
+use crate::names::{DnsSuffix, EntryShape, IgnoredNameReason, classify_entry};
+
+/// The names of one interface endpoint for one service label and region.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexedEndpoint {
+    endpoint_id: String,
+    label: String,
+    region: String,
+    state: EndpointState,
+    private_dns_enabled: bool,
+    regional: Option<String>,
+    /// (availability zone, zonal name), sorted by zone.
+    zonal: Vec<(String, String)>,
+    wildcard: bool,
+}
+
+impl IndexedEndpoint {
+    /// The endpoint id (`vpce-…`).
+    pub fn endpoint_id(&self) -> &str {
+        &self.endpoint_id
+    }
+
+    /// The service label the names carry (`ec2`, `api.ecr`, `s3`, …).
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The region the names carry.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The endpoint's state. Only `available` endpoints are rewrite targets.
+    pub fn state(&self) -> &EndpointState {
+        &self.state
+    }
+
+    /// Whether requests may go to this endpoint (state `available`).
+    pub fn is_usable(&self) -> bool {
+        self.state.is_available()
+    }
+
+    /// Whether private DNS is enabled on the endpoint.
+    pub fn private_dns_enabled(&self) -> bool {
+        self.private_dns_enabled
+    }
+
+    /// The regional name (without any `*.`), if the endpoint has one.
+    pub fn regional_name(&self) -> Option<&str> {
+        self.regional.as_deref()
+    }
+
+    /// The zonal names as (availability zone, name), sorted by zone.
+    pub fn zonal_names(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.zonal.iter().map(|(z, n)| (z.as_str(), n.as_str()))
+    }
+
+    /// Whether the names came as `*.` wildcards (S3).
+    pub fn is_wildcard(&self) -> bool {
+        self.wildcard
+    }
+
+    /// The name to use: the zonal name for `zone` when there is one, else the regional name, else
+    /// (no regional entry at all) the first zonal name by zone.
+    pub fn name_for(&self, zone: Option<&str>) -> Option<&str> {
+        zone.and_then(|zone| {
+            self.zonal
+                .iter()
+                .find(|(z, _)| z == zone)
+                .map(|(_, name)| name.as_str())
+        })
+        .or(self.regional.as_deref())
+        .or_else(|| self.zonal.first().map(|(_, name)| name.as_str()))
+    }
+}
+
+/// Something in the input that the index did not use, with the reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexWarning {
+    endpoint_id: String,
+    kind: WarningKind,
+}
+
+/// What an [`IndexWarning`] is about.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WarningKind {
+    /// A `DnsEntries` name was ignored.
+    IgnoredDnsName {
+        /// The name as given.
+        name: String,
+        /// Why it was ignored.
+        reason: IgnoredNameReason,
+    },
+    /// An interface endpoint has no usable DNS name, so nothing can be rewritten to it.
+    NoEndpointNames,
+    /// Several interface endpoints serve the same service and region; `chosen` is used.
+    DuplicateService {
+        /// The service label.
+        label: String,
+        /// The region.
+        region: String,
+        /// The endpoint used (the first usable one by id).
+        chosen: String,
+    },
+}
+
+impl IndexWarning {
+    /// The endpoint the warning is about.
+    pub fn endpoint_id(&self) -> &str {
+        &self.endpoint_id
+    }
+
+    /// What the warning is about.
+    pub fn kind(&self) -> &WarningKind {
+        &self.kind
+    }
+}
+
+impl fmt::Display for IndexWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            WarningKind::IgnoredDnsName { name, reason } => write!(
+                f,
+                "endpoint {}: ignoring DNS entry `{name}`: {reason}",
+                self.endpoint_id
+            ),
+            WarningKind::NoEndpointNames => write!(
+                f,
+                "endpoint {}: interface endpoint has no vpce DNS names; nothing will be rewritten to it",
+                self.endpoint_id
+            ),
+            WarningKind::DuplicateService {
+                label,
+                region,
+                chosen,
+            } => write!(
+                f,
+                "endpoint {}: several interface endpoints serve `{label}` in {region}; using {chosen}",
+                self.endpoint_id
+            ),
+        }
+    }
+}
+
+/// label → endpoints serving it (usable first, then by id).
+type LabelMap = HashMap<Box<str>, Vec<IndexedEndpoint>>;
+
+/// An immutable index of a VPC's interface endpoints, built from [`VpcEndpoint`]s.
+///
+/// Only the DNS names decide what an endpoint serves: the label of
+/// `vpce-0abc-1234.api.ecr.us-east-1.vpce.amazonaws.com` is `api.ecr`, whatever the
+/// `ServiceName` says. Lookups take `&str` and do not allocate.
+#[derive(Clone, Debug, Default)]
+pub struct EndpointIndex {
+    endpoints: Vec<VpcEndpoint>,
+    /// Per suffix ([`DnsSuffix::index`]): region → label → endpoints.
+    by_suffix: [HashMap<Box<str>, LabelMap>; 2],
+    warnings: Vec<IndexWarning>,
+}
+
+impl EndpointIndex {
+    /// Builds an index. Endpoints of other types than `Interface` are kept (see
+    /// [`EndpointIndex::endpoints`]) but never indexed; endpoints in other states than
+    /// `available` are indexed so that lookups can say why they are not used.
+    pub fn new(endpoints: impl IntoIterator<Item = VpcEndpoint>) -> Self {
+        let mut index = EndpointIndex {
+            endpoints: endpoints.into_iter().collect(),
+            ..EndpointIndex::default()
+        };
+        let mut warnings = Vec::new();
+        for endpoint in &index.endpoints {
+            if endpoint.endpoint_type() != &EndpointType::Interface {
+                continue;
+            }
+            let mut per_key: BTreeMap<(DnsSuffix, String, String), IndexedEndpoint> =
+                BTreeMap::new();
+            for entry in endpoint.dns_entries() {
+                let warn = |reason| IndexWarning {
+                    endpoint_id: endpoint.id().to_owned(),
+                    kind: WarningKind::IgnoredDnsName {
+                        name: entry.dns_name().to_owned(),
+                        reason,
+                    },
+                };
+                let name = match classify_entry(entry.dns_name()) {
+                    Ok(EntryShape::Endpoint(name)) => name,
+                    Ok(EntryShape::PrivateName) => continue,
+                    Err(reason) => {
+                        warnings.push(warn(reason));
+                        continue;
+                    }
+                };
+                if !name.endpoint_id.eq_ignore_ascii_case(endpoint.id()) {
+                    warnings.push(warn(IgnoredNameReason::ForeignEndpoint {
+                        named: name.endpoint_id,
+                    }));
+                    continue;
+                }
+                let slot = per_key
+                    .entry((name.suffix, name.region.clone(), name.label.clone()))
+                    .or_insert_with(|| IndexedEndpoint {
+                        endpoint_id: endpoint.id().to_owned(),
+                        label: name.label,
+                        region: name.region,
+                        state: endpoint.state().clone(),
+                        private_dns_enabled: endpoint.private_dns_enabled(),
+                        regional: None,
+                        zonal: Vec::new(),
+                        wildcard: false,
+                    });
+                slot.wildcard |= name.wildcard;
+                match name.zone {
+                    Some(zone) => {
+                        if !slot.zonal.iter().any(|(z, _)| *z == zone) {
+                            slot.zonal.push((zone, name.host));
+                        }
+                    }
+                    None => {
+                        slot.regional.get_or_insert(name.host);
+                    }
+                }
+            }
+            if per_key.is_empty() {
+                warnings.push(IndexWarning {
+                    endpoint_id: endpoint.id().to_owned(),
+                    kind: WarningKind::NoEndpointNames,
+                });
+            }
+            for ((suffix, region, label), mut indexed) in per_key {
+                indexed.zonal.sort();
+                index.by_suffix[suffix.index()]
+                    .entry(region.into_boxed_str())
+                    .or_default()
+                    .entry(label.into_boxed_str())
+                    .or_default()
+                    .push(indexed);
+            }
+        }
+        for (region, labels) in index.by_suffix.iter_mut().flat_map(|m| m.iter_mut()) {
+            for (label, candidates) in labels.iter_mut() {
+                candidates.sort_by(|a, b| {
+                    (!a.is_usable(), &a.endpoint_id).cmp(&(!b.is_usable(), &b.endpoint_id))
+                });
+                if let [chosen, others @ ..] = candidates.as_slice() {
+                    for other in others {
+                        warnings.push(IndexWarning {
+                            endpoint_id: other.endpoint_id.clone(),
+                            kind: WarningKind::DuplicateService {
+                                label: label.to_string(),
+                                region: region.to_string(),
+                                chosen: chosen.endpoint_id.clone(),
+                            },
+                        });
+                    }
+                }
+            }
+        }
+        warnings.sort_by(|a, b| a.endpoint_id.cmp(&b.endpoint_id));
+        index.warnings = warnings;
+        index
+    }
+
+    /// The endpoint serving `label` in `region` of the partition with `suffix`: the usable one
+    /// (first by id) if any, else the first unusable one (so callers can report its state).
+    pub fn lookup(&self, label: &str, region: &str, suffix: DnsSuffix) -> Option<&IndexedEndpoint> {
+        self.by_suffix[suffix.index()]
+            .get(region)?
+            .get(label)?
+            .first()
+    }
+
+    /// Every endpoint given to [`EndpointIndex::new`], indexed or not, in input order.
+    pub fn endpoints(&self) -> &[VpcEndpoint] {
+        &self.endpoints
+    }
+
+    /// Every indexed (label, region, suffix, endpoint), sorted by suffix, region and label.
+    pub fn entries(&self) -> Vec<(&str, &str, DnsSuffix, &IndexedEndpoint)> {
+        let mut out = Vec::new();
+        for suffix in DnsSuffix::ALL {
+            for (region, labels) in &self.by_suffix[suffix.index()] {
+                for (label, candidates) in labels {
+                    out.extend(candidates.iter().map(|c| (&**label, &**region, suffix, c)));
+                }
+            }
+        }
+        out.sort_by(|a, b| {
+            (a.2, a.1, a.0, &a.3.endpoint_id).cmp(&(b.2, b.1, b.0, &b.3.endpoint_id))
+        });
+        out
+    }
+
+    /// What was ignored while building the index, sorted by endpoint id.
+    pub fn warnings(&self) -> &[IndexWarning] {
+        &self.warnings
+    }
+
+    /// The number of usable (service, region) targets.
+    pub fn usable_count(&self) -> usize {
+        self.by_suffix
+            .iter()
+            .flat_map(|m| m.values())
+            .flat_map(|labels| labels.values())
+            .filter(|c| c.first().is_some_and(IndexedEndpoint::is_usable))
+            .count()
+    }
+}

@@ -1,0 +1,426 @@
+//! The model of a VPC endpoint, independent of where it was read from.
+//!
+//! [`VpcEndpoint`] is built either by the `describe-vpc-endpoints` JSON parser
+//! ([`crate::parse_describe_vpc_endpoints`]) or, by discovery code, through [`VpcEndpoint::builder`].
+
+use std::error::Error;
+use std::fmt;
+
+/// The lifecycle state of a VPC endpoint (`State` in `DescribeVpcEndpoints`).
+///
+/// Parsed **case-insensitively**: EC2 sends camelCase (`available`, `pendingAcceptance`) while the
+/// Smithy model spells the values in PascalCase, which is why `aws-sdk-ec2` turns every real value
+/// into `State::Unknown` (awslabs/aws-sdk-rust#619). Only [`EndpointState::Available`] is usable.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EndpointState {
+    /// `pendingAcceptance`: waiting for the service provider to accept.
+    PendingAcceptance,
+    /// `pending`: being created.
+    Pending,
+    /// `available`: ready; the only usable state.
+    Available,
+    /// `deleting`.
+    Deleting,
+    /// `deleted`.
+    Deleted,
+    /// `rejected`: the service provider rejected the connection.
+    Rejected,
+    /// `failed`.
+    Failed,
+    /// `expired`.
+    Expired,
+    /// `partial`.
+    Partial,
+    /// A value this version does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl EndpointState {
+    const KNOWN: [(&'static str, EndpointState); 9] = [
+        ("pendingAcceptance", EndpointState::PendingAcceptance),
+        ("pending", EndpointState::Pending),
+        ("available", EndpointState::Available),
+        ("deleting", EndpointState::Deleting),
+        ("deleted", EndpointState::Deleted),
+        ("rejected", EndpointState::Rejected),
+        ("failed", EndpointState::Failed),
+        ("expired", EndpointState::Expired),
+        ("partial", EndpointState::Partial),
+    ];
+
+    /// Parses a state as EC2 or the AWS CLI prints it, ignoring ASCII case.
+    pub fn parse(value: &str) -> Self {
+        Self::KNOWN
+            .iter()
+            .find(|(wire, _)| wire.eq_ignore_ascii_case(value))
+            .map(|(_, state)| state.clone())
+            .unwrap_or_else(|| EndpointState::Unknown(value.to_owned()))
+    }
+
+    /// The state as EC2 sends it (camelCase); unknown values verbatim.
+    pub fn as_str(&self) -> &str {
+        match self {
+            EndpointState::Unknown(value) => value,
+            known => Self::KNOWN
+                .iter()
+                .find(|(_, state)| state == known)
+                .map(|(wire, _)| *wire)
+                .unwrap_or("unknown"),
+        }
+    }
+
+    /// Whether requests may be sent to an endpoint in this state.
+    pub fn is_available(&self) -> bool {
+        *self == EndpointState::Available
+    }
+}
+
+impl fmt::Display for EndpointState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The type of a VPC endpoint (`VpcEndpointType`), parsed case-insensitively.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EndpointType {
+    /// `Interface`: has ENIs and DNS names; the only type requests are rewritten to.
+    Interface,
+    /// `Gateway`: S3 and DynamoDB route-table endpoints; no DNS names.
+    Gateway,
+    /// `GatewayLoadBalancer`.
+    GatewayLoadBalancer,
+    /// `Resource` (VPC Lattice resource configurations).
+    Resource,
+    /// `ServiceNetwork` (VPC Lattice service networks).
+    ServiceNetwork,
+    /// A value this version does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl EndpointType {
+    const KNOWN: [(&'static str, EndpointType); 5] = [
+        ("Interface", EndpointType::Interface),
+        ("Gateway", EndpointType::Gateway),
+        ("GatewayLoadBalancer", EndpointType::GatewayLoadBalancer),
+        ("Resource", EndpointType::Resource),
+        ("ServiceNetwork", EndpointType::ServiceNetwork),
+    ];
+
+    /// Parses a type as EC2 or the AWS CLI prints it, ignoring ASCII case.
+    pub fn parse(value: &str) -> Self {
+        Self::KNOWN
+            .iter()
+            .find(|(wire, _)| wire.eq_ignore_ascii_case(value))
+            .map(|(_, kind)| kind.clone())
+            .unwrap_or_else(|| EndpointType::Unknown(value.to_owned()))
+    }
+
+    /// The type as EC2 sends it; unknown values verbatim.
+    pub fn as_str(&self) -> &str {
+        match self {
+            EndpointType::Unknown(value) => value,
+            known => Self::KNOWN
+                .iter()
+                .find(|(_, kind)| kind == known)
+                .map(|(wire, _)| *wire)
+                .unwrap_or("Unknown"),
+        }
+    }
+}
+
+impl fmt::Display for EndpointType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One `DnsEntries` item of an endpoint, as EC2 returned it (not yet classified).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DnsEntry {
+    dns_name: String,
+    hosted_zone_id: Option<String>,
+}
+
+impl DnsEntry {
+    /// A DNS entry with its Route 53 hosted zone, when known.
+    pub fn new(dns_name: impl Into<String>, hosted_zone_id: Option<String>) -> Self {
+        Self {
+            dns_name: dns_name.into(),
+            hosted_zone_id,
+        }
+    }
+
+    /// The DNS name, verbatim (`*.` prefix included for S3 wildcard entries).
+    pub fn dns_name(&self) -> &str {
+        &self.dns_name
+    }
+
+    /// The Route 53 hosted zone of the name, if EC2 sent one.
+    pub fn hosted_zone_id(&self) -> Option<&str> {
+        self.hosted_zone_id.as_deref()
+    }
+}
+
+/// A VPC endpoint: what `DescribeVpcEndpoints` says about it, minus what privatelink never uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VpcEndpoint {
+    id: String,
+    endpoint_type: EndpointType,
+    vpc_id: Option<String>,
+    service_name: String,
+    service_region: Option<String>,
+    state: EndpointState,
+    private_dns_enabled: bool,
+    dns_entries: Vec<DnsEntry>,
+    subnet_ids: Vec<String>,
+}
+
+impl VpcEndpoint {
+    /// Starts a builder; `id`, `endpoint_type`, `service_name` and `state` are required.
+    pub fn builder() -> VpcEndpointBuilder {
+        VpcEndpointBuilder::default()
+    }
+
+    /// The endpoint id (`vpce-…`).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The endpoint type.
+    pub fn endpoint_type(&self) -> &EndpointType {
+        &self.endpoint_type
+    }
+
+    /// The VPC the endpoint belongs to, when known.
+    pub fn vpc_id(&self) -> Option<&str> {
+        self.vpc_id.as_deref()
+    }
+
+    /// The endpoint service name, e.g. `com.amazonaws.us-east-1.ec2`. For diagnostics only: the
+    /// service label used for matching comes from the DNS names, never from this.
+    pub fn service_name(&self) -> &str {
+        &self.service_name
+    }
+
+    /// The region of the service (cross-region endpoints), when EC2 sent one.
+    pub fn service_region(&self) -> Option<&str> {
+        self.service_region.as_deref()
+    }
+
+    /// The lifecycle state.
+    pub fn state(&self) -> &EndpointState {
+        &self.state
+    }
+
+    /// Whether private DNS is enabled (the service's default name resolves to this endpoint
+    /// inside the VPC). Defaults to `false` when absent.
+    pub fn private_dns_enabled(&self) -> bool {
+        self.private_dns_enabled
+    }
+
+    /// The DNS entries, in the order EC2 returned them.
+    pub fn dns_entries(&self) -> &[DnsEntry] {
+        &self.dns_entries
+    }
+
+    /// The subnets of the endpoint's network interfaces.
+    pub fn subnet_ids(&self) -> &[String] {
+        &self.subnet_ids
+    }
+
+    /// Whether requests may be rewritten to this endpoint: type `Interface` and state `available`.
+    pub fn is_usable(&self) -> bool {
+        self.endpoint_type == EndpointType::Interface && self.state.is_available()
+    }
+}
+
+/// Builder for [`VpcEndpoint`].
+#[derive(Clone, Debug, Default)]
+pub struct VpcEndpointBuilder {
+    id: Option<String>,
+    endpoint_type: Option<EndpointType>,
+    vpc_id: Option<String>,
+    service_name: Option<String>,
+    service_region: Option<String>,
+    state: Option<EndpointState>,
+    private_dns_enabled: bool,
+    dns_entries: Vec<DnsEntry>,
+    subnet_ids: Vec<String>,
+}
+
+impl VpcEndpointBuilder {
+    /// Sets the endpoint id (`vpce-…`). Required.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// Sets the endpoint type. Required.
+    pub fn endpoint_type(mut self, endpoint_type: EndpointType) -> Self {
+        self.endpoint_type = Some(endpoint_type);
+        self
+    }
+
+    /// Sets the VPC id. Optional.
+    pub fn vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
+        self.vpc_id = Some(vpc_id.into());
+        self
+    }
+
+    /// Sets the endpoint service name. Required.
+    pub fn service_name(mut self, service_name: impl Into<String>) -> Self {
+        self.service_name = Some(service_name.into());
+        self
+    }
+
+    /// Sets the service region. Optional.
+    pub fn service_region(mut self, service_region: impl Into<String>) -> Self {
+        self.service_region = Some(service_region.into());
+        self
+    }
+
+    /// Sets the state. Required.
+    pub fn state(mut self, state: EndpointState) -> Self {
+        self.state = Some(state);
+        self
+    }
+
+    /// Sets whether private DNS is enabled. Defaults to `false`.
+    pub fn private_dns_enabled(mut self, enabled: bool) -> Self {
+        self.private_dns_enabled = enabled;
+        self
+    }
+
+    /// Appends a DNS entry. Defaults to none.
+    pub fn dns_entry(mut self, entry: DnsEntry) -> Self {
+        self.dns_entries.push(entry);
+        self
+    }
+
+    /// Appends a subnet id. Defaults to none.
+    pub fn subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
+        self.subnet_ids.push(subnet_id.into());
+        self
+    }
+
+    /// Builds the endpoint, or names the first required field that is missing or empty.
+    pub fn build(self) -> Result<VpcEndpoint, MissingFieldError> {
+        fn required<T>(value: Option<T>, field: &'static str) -> Result<T, MissingFieldError> {
+            value.ok_or(MissingFieldError { field })
+        }
+        fn non_empty(
+            value: Option<String>,
+            field: &'static str,
+        ) -> Result<String, MissingFieldError> {
+            required(value.filter(|v| !v.trim().is_empty()), field)
+        }
+        Ok(VpcEndpoint {
+            id: non_empty(self.id, "VpcEndpointId")?,
+            endpoint_type: required(self.endpoint_type, "VpcEndpointType")?,
+            vpc_id: self.vpc_id,
+            service_name: non_empty(self.service_name, "ServiceName")?,
+            service_region: self.service_region,
+            state: required(self.state, "State")?,
+            private_dns_enabled: self.private_dns_enabled,
+            dns_entries: self.dns_entries,
+            subnet_ids: self.subnet_ids,
+        })
+    }
+}
+
+/// A required field of a [`VpcEndpoint`] was not given (or was empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissingFieldError {
+    field: &'static str,
+}
+
+impl MissingFieldError {
+    /// The field's name as `DescribeVpcEndpoints` spells it, e.g. `State`.
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+}
+
+impl fmt::Display for MissingFieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "missing required field `{}`", self.field)
+    }
+}
+
+impl Error for MissingFieldError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_parse_case_insensitively_and_keep_unknown_values() {
+        let cases = [
+            ("available", EndpointState::Available, true),
+            ("Available", EndpointState::Available, true),
+            ("AVAILABLE", EndpointState::Available, true),
+            ("pendingAcceptance", EndpointState::PendingAcceptance, false),
+            ("PendingAcceptance", EndpointState::PendingAcceptance, false),
+            ("pending", EndpointState::Pending, false),
+            ("deleting", EndpointState::Deleting, false),
+            ("deleted", EndpointState::Deleted, false),
+            ("rejected", EndpointState::Rejected, false),
+            ("failed", EndpointState::Failed, false),
+            ("expired", EndpointState::Expired, false),
+            ("partial", EndpointState::Partial, false),
+            (
+                "Unavailable",
+                EndpointState::Unknown("Unavailable".into()),
+                false,
+            ),
+            ("", EndpointState::Unknown(String::new()), false),
+        ];
+        for (wire, expected, usable) in cases {
+            let parsed = EndpointState::parse(wire);
+            assert_eq!(parsed, expected, "{wire:?}");
+            assert_eq!(parsed.is_available(), usable, "{wire:?}");
+        }
+        assert_eq!(
+            EndpointState::parse("PENDINGACCEPTANCE").as_str(),
+            "pendingAcceptance"
+        );
+        assert_eq!(EndpointState::parse("Weird").as_str(), "Weird");
+    }
+
+    #[test]
+    fn types_parse_case_insensitively() {
+        assert_eq!(EndpointType::parse("interface"), EndpointType::Interface);
+        assert_eq!(EndpointType::parse("Gateway"), EndpointType::Gateway);
+        assert_eq!(
+            EndpointType::parse("gatewayloadbalancer").as_str(),
+            "GatewayLoadBalancer"
+        );
+        assert_eq!(
+            EndpointType::parse("Tunnel"),
+            EndpointType::Unknown("Tunnel".into())
+        );
+    }
+
+    #[test]
+    fn builder_names_the_missing_field() {
+        let full = || {
+            VpcEndpoint::builder()
+                .id("vpce-1")
+                .endpoint_type(EndpointType::Interface)
+                .service_name("com.amazonaws.us-east-1.ec2")
+                .state(EndpointState::Available)
+        };
+        assert!(full().build().unwrap().is_usable());
+        let mut no_id = full();
+        no_id.id = Some("  ".into());
+        assert_eq!(no_id.build().unwrap_err().field(), "VpcEndpointId");
+        let mut no_state = full();
+        no_state.state = None;
+        assert_eq!(no_state.build().unwrap_err().field(), "State");
+        let gateway = full().endpoint_type(EndpointType::Gateway).build().unwrap();
+        assert!(!gateway.is_usable());
+    }
+}

@@ -1,0 +1,189 @@
+//! Finding the host of an absolute `http(s)` URL, so it can be replaced without touching any
+//! other byte.
+
+use std::error::Error;
+use std::fmt;
+use std::ops::Range;
+
+/// The position of the host in an absolute URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct HostSpan {
+    pub(crate) range: Range<usize>,
+}
+
+/// Locates the host of `url` = `http[s]://host[:port][/path][?query][#fragment]`.
+pub(crate) fn host_span(url: &str) -> Result<HostSpan, InvalidUrlError> {
+    let invalid = |problem| InvalidUrlError {
+        url: url.to_owned(),
+        problem,
+    };
+    if url.bytes().any(|b| b.is_ascii_control() || b == b' ') || !url.is_ascii() {
+        return Err(invalid(UrlProblem::IllegalCharacter));
+    }
+    let (scheme, after) = url
+        .split_once("://")
+        .ok_or(invalid(UrlProblem::NotAbsolute))?;
+    if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
+        return Err(invalid(UrlProblem::UnsupportedScheme));
+    }
+    let start = scheme.len() + 3;
+    let authority_len = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let authority = &after[..authority_len];
+    if authority.contains('@') {
+        return Err(invalid(UrlProblem::UserInfo));
+    }
+    let (host, port) = if authority.starts_with('[') {
+        let close = authority
+            .find(']')
+            .ok_or(invalid(UrlProblem::InvalidHost))?;
+        let rest = &authority[close + 1..];
+        let port = match rest.strip_prefix(':') {
+            Some(port) => Some(port),
+            None if rest.is_empty() => None,
+            None => return Err(invalid(UrlProblem::InvalidHost)),
+        };
+        (&authority[..=close], port)
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    if let Some(port) = port
+        && (port.is_empty()
+            || !port.bytes().all(|b| b.is_ascii_digit())
+            || port.parse::<u16>().is_err())
+    {
+        return Err(invalid(UrlProblem::InvalidPort));
+    }
+    let host_ok = if host.starts_with('[') {
+        host.len() > 2
+            && host[1..host.len() - 1]
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+    } else {
+        !host.is_empty()
+            && !host.starts_with('.')
+            && !host.contains("..")
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+    };
+    if !host_ok {
+        return Err(invalid(if host.is_empty() {
+            UrlProblem::NoHost
+        } else {
+            UrlProblem::InvalidHost
+        }));
+    }
+    Ok(HostSpan {
+        range: start..start + host.len(),
+    })
+}
+
+/// A URL that is not an absolute `http`/`https` URL with a valid host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidUrlError {
+    url: String,
+    problem: UrlProblem,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum UrlProblem {
+    IllegalCharacter,
+    NotAbsolute,
+    UnsupportedScheme,
+    UserInfo,
+    NoHost,
+    InvalidHost,
+    InvalidPort,
+}
+
+impl InvalidUrlError {
+    /// The URL as given.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl fmt::Display for InvalidUrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let problem = match self.problem {
+            UrlProblem::IllegalCharacter => "contains whitespace, control or non-ASCII characters",
+            UrlProblem::NotAbsolute => {
+                "is not an absolute URL (expected http://host/… or https://host/…)"
+            }
+            UrlProblem::UnsupportedScheme => "has a scheme other than http or https",
+            UrlProblem::UserInfo => {
+                "contains user information (`user@`), which AWS request URLs never have"
+            }
+            UrlProblem::NoHost => "has no host",
+            UrlProblem::InvalidHost => "has an invalid host",
+            UrlProblem::InvalidPort => "has an invalid port",
+        };
+        write!(f, "invalid URL `{}`: it {problem}", self.url)
+    }
+}
+
+impl Error for InvalidUrlError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_host() {
+        let cases = [
+            (
+                "https://ec2.us-east-1.amazonaws.com/",
+                "ec2.us-east-1.amazonaws.com",
+            ),
+            (
+                "https://ec2.us-east-1.amazonaws.com",
+                "ec2.us-east-1.amazonaws.com",
+            ),
+            (
+                "HTTPS://EC2.us-east-1.amazonaws.com:8443/a?b#c",
+                "EC2.us-east-1.amazonaws.com",
+            ),
+            (
+                "http://b.s3.us-east-1.amazonaws.com?list-type=2",
+                "b.s3.us-east-1.amazonaws.com",
+            ),
+            ("http://localhost:4566/x", "localhost"),
+            ("http://[::1]:8080/x", "[::1]"),
+            ("http://127.0.0.1/x", "127.0.0.1"),
+        ];
+        for (url, host) in cases {
+            let span = host_span(url).unwrap();
+            assert_eq!(&url[span.range], host, "{url}");
+        }
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_http_url() {
+        let cases = [
+            ("", "not an absolute URL"),
+            ("ec2.us-east-1.amazonaws.com", "not an absolute URL"),
+            ("s3://bucket/key", "scheme other than http"),
+            ("https://", "has no host"),
+            ("https:///path", "has no host"),
+            (
+                "https://user:pw@ec2.us-east-1.amazonaws.com/",
+                "user information",
+            ),
+            ("https://ec2.us-east-1.amazonaws.com:99999/", "invalid port"),
+            ("https://ec2.us-east-1.amazonaws.com:/", "invalid port"),
+            ("https://ec2.us-east-1.amazonaws.com:8a/", "invalid port"),
+            ("https://ec2 .amazonaws.com/", "whitespace"),
+            ("https://ec2..amazonaws.com/", "invalid host"),
+            ("https://ex%41mple.com/", "invalid host"),
+            ("https://[::1/", "invalid host"),
+            ("https://bücher.example/", "non-ASCII"),
+        ];
+        for (url, problem) in cases {
+            let err = host_span(url).unwrap_err();
+            assert!(err.to_string().contains(problem), "{url}: {err}");
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! An AWS SDK for Rust interceptor that sends requests to PrivateLink interface endpoints.
+//!
+//! [`PrivateLinkInterceptor`] rewrites the request URI in `modify_before_signing` (after the SDK
+//! has resolved its endpoint and before SigV4 signs the `host`), on every attempt, from the
+//! current [`EndpointIndex`] of a [`SnapshotCell`]. It never blocks and never does I/O: it reads
+//! the snapshot lock-free, whoever publishes it (a static file, or a discovery cache).
+//!
+//! ```no_run
+//! use privatelink_core::{RewriteConfig, SnapshotCell, index_from_describe_json};
+//! use privatelink_interceptor::PrivateLinkInterceptor;
+//!
+//! # fn f(json: &str) -> Result<(), Box<dyn std::error::Error>> {
+//! let cell = SnapshotCell::with_index(index_from_describe_json(json)?);
+//! let interceptor = PrivateLinkInterceptor::new(cell, RewriteConfig::default());
+//! // aws_sdk_s3::config::Builder::from(&sdk_config).interceptor(interceptor.clone()).build()
+//! # Ok(()) }
+//! ```
+
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+use std::error::Error;
+use std::fmt;
+use std::sync::Arc;
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use privatelink_core::{
+    EndpointIndex, Outcome, Policy, RewriteConfig, RewriteError, SnapshotCell, Unchanged,
+};
+
+/// Rewrites SDK request hosts to interface endpoint names before signing.
+///
+/// Cheap to clone; clones share the snapshot cell and the config, so one interceptor (or its
+/// clones) can serve every client of a process. Attach it per client:
+/// `aws_sdk_x::config::Builder::from(&sdk_config).interceptor(interceptor.clone())`.
+///
+/// Under [`Policy::Strict`] a refused request fails before it is signed or sent; the SDK error's
+/// source chain holds a [`RewriteError`] (see [`find_rewrite_error`]).
+#[derive(Clone)]
+pub struct PrivateLinkInterceptor {
+    cell: SnapshotCell,
+    config: Arc<RewriteConfig>,
+}
+
+impl PrivateLinkInterceptor {
+    /// An interceptor reading the current index from `cell` and mapping with `config`.
+    pub fn new(cell: SnapshotCell, config: RewriteConfig) -> Self {
+        Self {
+            cell,
+            config: Arc::new(config),
+        }
+    }
+
+    /// An interceptor over a fixed index (for example one read from a describe-vpc-endpoints
+    /// file). Publish a new index through [`PrivateLinkInterceptor::snapshot`] to change it.
+    pub fn from_index(index: EndpointIndex, config: RewriteConfig) -> Self {
+        Self::new(SnapshotCell::with_index(index), config)
+    }
+
+    /// The cell the interceptor reads the index from.
+    pub fn snapshot(&self) -> &SnapshotCell {
+        &self.cell
+    }
+
+    /// The mapping config.
+    pub fn config(&self) -> &RewriteConfig {
+        &self.config
+    }
+
+    /// The new URI and extra header for `uri`, or `None` to leave the request alone.
+    fn decide(&self, uri: &str) -> Result<Option<NewTarget>, RewriteError> {
+        self.cell.with_current(|index| match self.config.rewrite_url(index, uri)? {
+            Outcome::Rewritten(rewritten) => {
+                tracing::trace!(
+                    from = rewritten.original_host(),
+                    to = rewritten.host(),
+                    endpoint = rewritten.endpoint().endpoint_id(),
+                    "privatelink rewrote request host"
+                );
+                let header = rewritten.header().map(|(name, value)| (name, value.to_owned()));
+                Ok(Some(NewTarget {
+                    uri: rewritten.into_url(),
+                    header,
+                }))
+            }
+            Outcome::Unchanged(reason) => {
+                if let Unchanged::NotMapped { service, reason } = &reason {
+                    tracing::trace!(service = %service, reason = %reason, "privatelink left request unchanged");
+                }
+                Ok(None)
+            }
+        })
+    }
+}
+
+/// Where a rewritten request goes: its new URI, and a header it must carry there.
+struct NewTarget {
+    uri: String,
+    header: Option<(&'static str, String)>,
+}
+
+impl fmt::Debug for PrivateLinkInterceptor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PrivateLinkInterceptor")
+            .field("snapshot", &self.cell)
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+impl Intercept for PrivateLinkInterceptor {
+    fn name(&self) -> &'static str {
+        "PrivateLinkInterceptor"
+    }
+
+    fn modify_before_signing(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if self.config.policy() == Policy::Off {
+            return Ok(());
+        }
+        let request = context.request_mut();
+        match self.decide(request.uri()) {
+            Ok(Some(NewTarget { uri, header })) => {
+                request.set_uri(uri)?;
+                if let Some((name, value)) = header {
+                    request.headers_mut().try_insert(name, value)?;
+                }
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(RewriteError::InvalidUrl(error)) if self.config.policy() != Policy::Strict => {
+                tracing::debug!(%error, "privatelink left a request with an unparsable URI unchanged");
+                Ok(())
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+}
+
+/// Finds the [`RewriteError`] in an error's `source()` chain (e.g. an `SdkError` returned by a
+/// client whose request strict mode refused).
+pub fn find_rewrite_error<'a>(error: &'a (dyn Error + 'static)) -> Option<&'a RewriteError> {
+    let mut current = Some(error);
+    while let Some(error) = current {
+        if let Some(found) = error.downcast_ref::<RewriteError>() {
+            return Some(found);
+        }
+        current = error.source();
+    }
+    None
+}

@@ -1,0 +1,78 @@
+//! The interceptor's logs, in a test binary of their own: tracing caches per-callsite interest
+//! process-wide, so a test running without a subscriber in the same process could hide events.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use aws_credential_types::Credentials;
+use aws_smithy_http_client::test_util::capture_request;
+use common::*;
+use privatelink_core::Policy;
+use privatelink_testkit::{Authorization, SECRET_ACCESS_KEY};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn traces_each_rewrite_without_secrets() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_env_filter("privatelink=trace")
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let interceptor = interceptor(Policy::Prefer, None);
+    interceptor.snapshot().publish(index());
+    let (http_client, rx) = capture_request(Some(ok(CALLER_IDENTITY)));
+    let session = Credentials::new(
+        "AKIDSESSIONTEST",
+        SECRET_ACCESS_KEY,
+        Some("session-token-secret".into()),
+        None,
+        "t",
+    );
+    let config = sts_config(http_client, interceptor)
+        .credentials_provider(session)
+        .build();
+    aws_sdk_sts::Client::from_conf(config)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    let signature = Authorization::of(&rx.expect_request()).unwrap().signature;
+
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("privatelink endpoint snapshot published"),
+        "{text}"
+    );
+    assert!(text.contains("privatelink rewrote request host"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "from=\"sts.us-east-1.amazonaws.com\" to=\"{STS_E}\""
+        )),
+        "{text}"
+    );
+    for secret in [
+        SECRET_ACCESS_KEY,
+        "session-token-secret",
+        signature.as_str(),
+    ] {
+        assert!(!text.contains(secret), "log leaks `{secret}`: {text}");
+    }
+}
