@@ -29,7 +29,17 @@ pub use privatelink_core::{
     RewriteError, Rewritten, SnapshotCell, Unchanged, UnsupportedForm, VpcEndpoint,
     index_from_describe_json, parse_describe_vpc_endpoints,
 };
+pub use privatelink_discovery::{
+    DescribeEndpoints, DiscoveryError, Ec2Source, EndpointsFuture, Environment, FileSource,
+    Location,
+};
 pub use privatelink_interceptor::{PrivateLinkInterceptor, find_rewrite_error};
+
+mod handle;
+pub use handle::{BuildError, PrivateLink, PrivateLinkBuilder};
+
+/// Discovery: sources, location, the endpoint cache.
+pub use privatelink_discovery as discovery;
 
 /// The model and mapping rules, in full.
 pub use privatelink_core as core;

@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+use std::any::Any;
 use std::error::Error;
 use std::fmt;
 use std::sync::Arc;
@@ -44,6 +45,7 @@ use privatelink_core::{
 pub struct PrivateLinkInterceptor {
     cell: SnapshotCell,
     config: Arc<RewriteConfig>,
+    keep_alive: Option<Arc<dyn Any + Send + Sync>>,
 }
 
 impl PrivateLinkInterceptor {
@@ -52,7 +54,16 @@ impl PrivateLinkInterceptor {
         Self {
             cell,
             config: Arc::new(config),
+            keep_alive: None,
         }
+    }
+
+    /// Holds `token` for as long as this interceptor (or a clone) lives. Whoever publishes into
+    /// the snapshot cell can hand one over so that its background refresh keeps running while
+    /// any client still uses the interceptor.
+    pub fn with_keep_alive(mut self, token: impl Any + Send + Sync) -> Self {
+        self.keep_alive = Some(Arc::new(token));
+        self
     }
 
     /// An interceptor over a fixed index (for example one read from a describe-vpc-endpoints

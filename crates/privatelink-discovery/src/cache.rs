@@ -1,0 +1,513 @@
+//! The per-VPC endpoint cache: TTL with jitter, refresh ahead of expiry in the background,
+//! single flight with shared results (errors included), stale on error up to `max_stale`, and a
+//! jittered minimum interval after a failure.
+
+use std::collections::HashMap;
+use std::error::Error;
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::{Duration, SystemTime};
+
+use aws_smithy_async::rt::sleep::{AsyncSleep, SharedAsyncSleep, default_async_sleep};
+use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
+use aws_smithy_types::error::display::DisplayErrorContext;
+use futures_util::FutureExt;
+use futures_util::future::{BoxFuture, Shared};
+use privatelink_core::{EndpointIndex, SnapshotCell};
+use tokio::sync::watch;
+use tracing::Instrument;
+
+use crate::error::DiscoveryError;
+use crate::source::{DescribeEndpoints, SharedSource};
+
+/// Default time a snapshot is fresh: 15 minutes.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(15 * 60);
+/// Default jitter: each snapshot's lifetime is drawn uniformly from `[ttl × (1 − 0.1), ttl]`.
+pub const DEFAULT_JITTER: f64 = 0.1;
+/// Default refresh-ahead window: the background refresh starts 60 s before expiry.
+pub const DEFAULT_REFRESH_AHEAD: Duration = Duration::from_secs(60);
+/// Default limit on serving a snapshot after it expired while refreshes fail: 1 hour.
+pub const DEFAULT_MAX_STALE: Duration = Duration::from_secs(60 * 60);
+/// Default minimum interval after a failed call: 30 s, stretched by a random 0–50 %.
+pub const DEFAULT_FAILURE_BACKOFF: Duration = Duration::from_secs(30);
+
+/// Cache timing settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CacheConfig {
+    ttl: Duration,
+    jitter: f64,
+    refresh_ahead: Duration,
+    max_stale: Duration,
+    failure_backoff: Duration,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        Self {
+            ttl: DEFAULT_TTL,
+            jitter: DEFAULT_JITTER,
+            refresh_ahead: DEFAULT_REFRESH_AHEAD,
+            max_stale: DEFAULT_MAX_STALE,
+            failure_backoff: DEFAULT_FAILURE_BACKOFF,
+        }
+    }
+}
+
+impl CacheConfig {
+    /// How long a snapshot is fresh (before jitter).
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+    /// The jitter fraction.
+    pub fn jitter(&self) -> f64 {
+        self.jitter
+    }
+    /// How long before expiry the background refresh starts.
+    pub fn refresh_ahead(&self) -> Duration {
+        self.refresh_ahead
+    }
+    /// How long after expiry a snapshot may still be served while refreshes fail.
+    pub fn max_stale(&self) -> Duration {
+        self.max_stale
+    }
+    /// The minimum interval after a failed call (before its random stretch).
+    pub fn failure_backoff(&self) -> Duration {
+        self.failure_backoff
+    }
+
+    fn lifetime(&self) -> Duration {
+        self.ttl.mul_f64(1.0 - self.jitter * fastrand::f64())
+    }
+
+    fn backoff(&self) -> Duration {
+        self.failure_backoff.mul_f64(1.0 + 0.5 * fastrand::f64())
+    }
+}
+
+/// What the background refresher and the in-flight loads need; holds no slot (no cycles).
+struct Core {
+    source: SharedSource,
+    config: CacheConfig,
+    time: SharedTimeSource,
+    sleep: SharedAsyncSleep,
+}
+
+type LoadResult = Result<Arc<EndpointIndex>, DiscoveryError>;
+type LoadFuture = Shared<BoxFuture<'static, LoadResult>>;
+
+/// One VPC's entry.
+struct Slot {
+    vpc_id: String,
+    cell: SnapshotCell,
+    state: Mutex<SlotState>,
+}
+
+#[derive(Default)]
+struct SlotState {
+    index: Option<Arc<EndpointIndex>>,
+    expires_at: Option<SystemTime>,
+    /// The last call's error and when the next call may be made; cleared on success.
+    failure: Option<(DiscoveryError, SystemTime)>,
+    inflight: Option<LoadFuture>,
+    refresher: bool,
+}
+
+impl Slot {
+    fn state(&self) -> MutexGuard<'_, SlotState> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The current load, or a new one: at most one call per slot is in flight, and every
+    /// caller gets its result.
+    fn begin_load(self: &Arc<Self>, core: &Arc<Core>) -> LoadFuture {
+        let mut state = self.state();
+        if let Some(inflight) = &state.inflight {
+            return inflight.clone();
+        }
+        let (core, slot, vpc_id) = (core.clone(), Arc::downgrade(self), self.vpc_id.clone());
+        let span = tracing::debug_span!("privatelink_describe_vpc_endpoints", vpc_id = %vpc_id);
+        let load = async move {
+            tracing::debug!("calling DescribeVpcEndpoints");
+            let result = core
+                .source
+                .describe(&vpc_id)
+                .await
+                .map(|endpoints| Arc::new(EndpointIndex::new(endpoints)));
+            if let Some(slot) = Weak::upgrade(&slot) {
+                slot.finish(&core, &result);
+            }
+            result
+        }
+        .instrument(span)
+        .boxed()
+        .shared();
+        state.inflight = Some(load.clone());
+        load
+    }
+
+    fn finish(&self, core: &Core, result: &LoadResult) {
+        let now = core.time.now();
+        let mut state = self.state();
+        state.inflight = None;
+        match result {
+            Ok(index) => {
+                let lifetime = core.config.lifetime();
+                tracing::debug!(
+                    vpc_id = %self.vpc_id,
+                    endpoints = index.endpoints().len(),
+                    expires_in = ?lifetime,
+                    "endpoint snapshot loaded"
+                );
+                state.index = Some(index.clone());
+                state.expires_at = Some(now + lifetime);
+                state.failure = None;
+                self.cell.publish(index.clone());
+            }
+            Err(error) => {
+                let retry_at = now + core.config.backoff();
+                state.failure = Some((error.clone(), retry_at));
+                match (&state.index, state.expires_at) {
+                    (Some(_), Some(expires_at)) if now <= expires_at => tracing::warn!(
+                        vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
+                        "refreshing endpoints failed; the current snapshot is still fresh"
+                    ),
+                    (Some(_), Some(expires_at)) if now <= expires_at + core.config.max_stale => {
+                        tracing::warn!(
+                            vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
+                            stale_for = ?now.duration_since(expires_at).unwrap_or_default(),
+                            "refreshing endpoints failed; serving the stale snapshot"
+                        )
+                    }
+                    (Some(_), _) => {
+                        tracing::error!(
+                            vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
+                            "refreshing endpoints failed past max_stale; dropping the snapshot"
+                        );
+                        state.index = None;
+                        state.expires_at = None;
+                        self.cell.clear();
+                    }
+                    (None, _) => tracing::warn!(
+                        vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
+                        "loading endpoints failed"
+                    ),
+                }
+            }
+        }
+    }
+
+    /// The snapshot if it may still be served at `now` (fresh, or stale within `max_stale`).
+    fn servable(
+        &self,
+        state: &SlotState,
+        config: &CacheConfig,
+        now: SystemTime,
+    ) -> Option<Arc<EndpointIndex>> {
+        let expires_at = state.expires_at?;
+        let index = state.index.as_ref()?;
+        if now <= expires_at {
+            return Some(index.clone());
+        }
+        (now <= expires_at + config.max_stale).then(|| {
+            tracing::warn!(
+                vpc_id = %self.vpc_id,
+                stale_for = ?now.duration_since(expires_at).unwrap_or_default(),
+                "serving a stale endpoint snapshot"
+            );
+            index.clone()
+        })
+    }
+
+    /// When the background refresher should next act.
+    fn next_wake(state: &SlotState, config: &CacheConfig, now: SystemTime) -> SystemTime {
+        match (&state.failure, state.expires_at) {
+            (Some((_, retry_at)), _) => *retry_at,
+            (None, Some(expires_at)) => expires_at.checked_sub(config.refresh_ahead).unwrap_or(now),
+            (None, None) => now,
+        }
+    }
+}
+
+/// Background refresh of one slot; returns when the last cache handle is dropped.
+async fn refresher(core: Arc<Core>, slot: Arc<Slot>, mut stop: watch::Receiver<()>) {
+    loop {
+        let now = core.time.now();
+        let wake = Slot::next_wake(&slot.state(), &core.config, now);
+        let delay = wake.duration_since(now).unwrap_or_default();
+        tokio::select! {
+            _ = core.sleep.sleep(delay) => {}
+            _ = stop.changed() => break,
+        }
+        tokio::select! {
+            _ = slot.begin_load(&core) => {}
+            _ = stop.changed() => break,
+        }
+    }
+    tracing::debug!(vpc_id = %slot.vpc_id, "endpoint refresher stopped");
+}
+
+/// Dropping the last one stops every background refresher.
+struct StopGuard {
+    _stop: watch::Sender<()>,
+}
+
+/// Keeps a cache's background refresh running while held (see [`EndpointCache::keep_alive`]).
+#[derive(Clone)]
+pub struct KeepAlive {
+    _guard: Arc<StopGuard>,
+}
+
+impl fmt::Debug for KeepAlive {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("KeepAlive")
+    }
+}
+
+/// A cache of VPC endpoint snapshots, one slot per VPC id, for one source (one region).
+///
+/// - [`EndpointCache::load`] returns a fresh snapshot, loading it if needed. Concurrent loads of
+///   one VPC share one `DescribeVpcEndpoints` call and its result, error included.
+/// - [`EndpointCache::snapshot`] is the live [`SnapshotCell`] of a VPC: interceptors read it
+///   lock-free; the cache publishes each new snapshot into it.
+/// - After the first load of a VPC, a background task (Tokio) refreshes it `refresh_ahead`
+///   before expiry. A failed refresh keeps the old snapshot until `max_stale` after expiry,
+///   then clears the cell; the next call waits a jittered `failure_backoff`.
+/// - The background tasks stop when the last clone of the cache (and every [`KeepAlive`]) is
+///   dropped. Clock and sleep are injected, so tests control time exactly.
+#[derive(Clone)]
+pub struct EndpointCache {
+    core: Arc<Core>,
+    slots: Arc<Mutex<HashMap<String, Arc<Slot>>>>,
+    stop: watch::Receiver<()>,
+    guard: Arc<StopGuard>,
+}
+
+impl fmt::Debug for EndpointCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EndpointCache")
+            .field("source", &self.core.source)
+            .field("config", &self.core.config)
+            .finish()
+    }
+}
+
+impl EndpointCache {
+    /// Starts a builder.
+    pub fn builder() -> EndpointCacheBuilder {
+        EndpointCacheBuilder::default()
+    }
+
+    /// The timing settings.
+    pub fn config(&self) -> &CacheConfig {
+        &self.core.config
+    }
+
+    fn slot(&self, vpc_id: &str) -> Arc<Slot> {
+        let mut slots = self
+            .slots
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        slots
+            .entry(vpc_id.to_owned())
+            .or_insert_with(|| {
+                Arc::new(Slot {
+                    vpc_id: vpc_id.to_owned(),
+                    cell: SnapshotCell::new(),
+                    state: Mutex::default(),
+                })
+            })
+            .clone()
+    }
+
+    /// The live snapshot cell of `vpc_id` (empty until the first successful load).
+    pub fn snapshot(&self, vpc_id: &str) -> SnapshotCell {
+        self.slot(vpc_id).cell.clone()
+    }
+
+    /// A token that keeps the background refresh running as long as it (or any cache clone)
+    /// lives; interceptors hold one.
+    pub fn keep_alive(&self) -> KeepAlive {
+        KeepAlive {
+            _guard: self.guard.clone(),
+        }
+    }
+
+    /// The endpoints of `vpc_id`: the current snapshot while it is fresh; otherwise the result
+    /// of a (shared) call, or, if that call fails, the stale snapshot while within `max_stale`.
+    /// After a failure, calls within the backoff interval return that failure (or the stale
+    /// snapshot) without calling again.
+    pub async fn load(&self, vpc_id: &str) -> Result<Arc<EndpointIndex>, DiscoveryError> {
+        let slot = self.slot(vpc_id);
+        let now = self.core.time.now();
+        let load = {
+            let state = slot.state();
+            if let (Some(index), Some(expires_at)) = (&state.index, state.expires_at)
+                && now <= expires_at
+            {
+                return Ok(index.clone());
+            }
+            match (&state.inflight, &state.failure) {
+                (None, Some((error, retry_at))) if now < *retry_at => {
+                    return slot
+                        .servable(&state, &self.core.config, now)
+                        .ok_or_else(|| error.clone());
+                }
+                _ => {}
+            }
+            drop(state);
+            slot.begin_load(&self.core)
+        };
+        let result = load.await;
+        self.ensure_refresher(&slot);
+        result.or_else(|error| {
+            slot.servable(&slot.state(), &self.core.config, self.core.time.now())
+                .ok_or(error)
+        })
+    }
+
+    fn ensure_refresher(&self, slot: &Arc<Slot>) {
+        {
+            let mut state = slot.state();
+            if state.refresher {
+                return;
+            }
+            state.refresher = true;
+        }
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(refresher(
+                    self.core.clone(),
+                    slot.clone(),
+                    self.stop.clone(),
+                ));
+            }
+            Err(_) => tracing::warn!(
+                vpc_id = %slot.vpc_id,
+                "no Tokio runtime: endpoints will not be refreshed in the background"
+            ),
+        }
+    }
+}
+
+/// Builder for [`EndpointCache`].
+#[derive(Default)]
+pub struct EndpointCacheBuilder {
+    source: Option<SharedSource>,
+    config: CacheConfig,
+    time: Option<SharedTimeSource>,
+    sleep: Option<SharedAsyncSleep>,
+}
+
+impl fmt::Debug for EndpointCacheBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EndpointCacheBuilder")
+            .field("source", &self.source)
+            .field("config", &self.config)
+            .finish()
+    }
+}
+
+impl EndpointCacheBuilder {
+    /// Sets the endpoint source. Required.
+    pub fn source(mut self, source: impl DescribeEndpoints) -> Self {
+        self.source = Some(SharedSource::new(source));
+        self
+    }
+
+    /// Sets the time a snapshot is fresh. Defaults to [`DEFAULT_TTL`] (15 minutes).
+    pub fn ttl(mut self, ttl: Duration) -> Self {
+        self.config.ttl = ttl;
+        self
+    }
+
+    /// Sets the jitter fraction in `[0, 1)`: each lifetime is drawn from `[ttl × (1 − jitter), ttl]`
+    /// so a fleet does not refresh in step. Defaults to [`DEFAULT_JITTER`] (0.1).
+    pub fn jitter(mut self, jitter: f64) -> Self {
+        self.config.jitter = jitter;
+        self
+    }
+
+    /// Sets how long before expiry the background refresh starts. Defaults to
+    /// [`DEFAULT_REFRESH_AHEAD`] (60 s); must be shorter than the shortest lifetime.
+    pub fn refresh_ahead(mut self, refresh_ahead: Duration) -> Self {
+        self.config.refresh_ahead = refresh_ahead;
+        self
+    }
+
+    /// Sets how long after expiry a snapshot is still served while refreshes fail. Defaults to
+    /// [`DEFAULT_MAX_STALE`] (1 hour).
+    pub fn max_stale(mut self, max_stale: Duration) -> Self {
+        self.config.max_stale = max_stale;
+        self
+    }
+
+    /// Sets the minimum interval after a failed call; each wait is stretched by a random 0–50 %.
+    /// Defaults to [`DEFAULT_FAILURE_BACKOFF`] (30 s).
+    pub fn failure_backoff(mut self, backoff: Duration) -> Self {
+        self.config.failure_backoff = backoff;
+        self
+    }
+
+    /// Sets the clock. Defaults to the system clock.
+    pub fn time_source(mut self, time: SharedTimeSource) -> Self {
+        self.time = Some(time);
+        self
+    }
+
+    /// Sets the sleep implementation. Defaults to Tokio's.
+    pub fn sleep_impl(mut self, sleep: SharedAsyncSleep) -> Self {
+        self.sleep = Some(sleep);
+        self
+    }
+
+    /// Builds the cache, or says which setting is invalid.
+    pub fn build(self) -> Result<EndpointCache, CacheConfigError> {
+        let invalid = |problem| Err(CacheConfigError { problem });
+        let config = self.config;
+        let Some(source) = self.source else {
+            return invalid("no endpoint source was set");
+        };
+        if !(0.0..1.0).contains(&config.jitter) {
+            return invalid("jitter must be in [0, 1)");
+        }
+        if config.ttl.is_zero() {
+            return invalid("ttl must be positive");
+        }
+        if config.refresh_ahead >= config.ttl.mul_f64(1.0 - config.jitter) {
+            return invalid("refresh_ahead must be shorter than ttl × (1 − jitter)");
+        }
+        let Some(sleep) = self.sleep.or_else(default_async_sleep) else {
+            return invalid("no sleep implementation (enable Tokio or set sleep_impl)");
+        };
+        let (stop_tx, stop_rx) = watch::channel(());
+        Ok(EndpointCache {
+            core: Arc::new(Core {
+                source,
+                config,
+                time: self
+                    .time
+                    .unwrap_or_else(|| SharedTimeSource::new(SystemTimeSource::new())),
+                sleep,
+            }),
+            slots: Arc::default(),
+            stop: stop_rx,
+            guard: Arc::new(StopGuard { _stop: stop_tx }),
+        })
+    }
+}
+
+/// An [`EndpointCacheBuilder`] setting is invalid.
+#[derive(Clone, Debug)]
+pub struct CacheConfigError {
+    problem: &'static str,
+}
+
+impl fmt::Display for CacheConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid endpoint cache settings: {}", self.problem)
+    }
+}
+
+impl Error for CacheConfigError {}

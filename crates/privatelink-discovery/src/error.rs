@@ -1,0 +1,158 @@
+//! Discovery errors. `Clone`, because one failed `DescribeVpcEndpoints` call's error is handed to
+//! every caller that waited on it.
+
+use std::error::Error;
+use std::fmt;
+use std::sync::Arc;
+
+/// A shareable error source.
+pub(crate) type Source = Arc<dyn Error + Send + Sync + 'static>;
+
+/// Discovery could not produce the VPC's endpoints.
+#[non_exhaustive]
+#[derive(Clone, Debug)]
+pub enum DiscoveryError {
+    /// No VPC id was configured and none could be detected.
+    NoVpc(NoVpcError),
+    /// EC2 denied `ec2:DescribeVpcEndpoints`.
+    AccessDenied(Ec2Error),
+    /// EC2 throttled the call (`RequestLimitExceeded`), after the SDK's own retries.
+    Throttled(Ec2Error),
+    /// EC2 could not be reached or failed (network, timeouts, 5xx, other error codes).
+    Ec2(Ec2Error),
+    /// EC2 answered with something that is not a usable endpoint list.
+    InvalidResponse(InvalidResponseError),
+    /// Instance or task metadata could not be read.
+    MetadataUnavailable(MetadataError),
+    /// A static endpoint file could not be read or parsed.
+    File(FileSourceError),
+}
+
+impl fmt::Display for DiscoveryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DiscoveryError::NoVpc(e) => e.fmt(f),
+            DiscoveryError::AccessDenied(e) => write!(
+                f,
+                "EC2 denied DescribeVpcEndpoints ({}): grant `ec2:DescribeVpcEndpoints` on `*` to these credentials, \
+                 or use a static endpoint file",
+                e.code.as_deref().unwrap_or("access denied")
+            ),
+            DiscoveryError::Throttled(e) => write!(
+                f,
+                "EC2 throttled DescribeVpcEndpoints ({})",
+                e.code.as_deref().unwrap_or("throttled")
+            ),
+            DiscoveryError::Ec2(e) => match &e.code {
+                Some(code) => write!(f, "DescribeVpcEndpoints failed with {code}"),
+                None => f.write_str("DescribeVpcEndpoints failed"),
+            },
+            DiscoveryError::InvalidResponse(e) => {
+                write!(f, "invalid DescribeVpcEndpoints response: {}", e.detail)
+            }
+            DiscoveryError::MetadataUnavailable(e) => write!(f, "cannot read {}", e.what),
+            DiscoveryError::File(e) => write!(f, "cannot use endpoint file {}", e.path),
+        }
+    }
+}
+
+impl Error for DiscoveryError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match self {
+            DiscoveryError::NoVpc(_) => None,
+            DiscoveryError::AccessDenied(e)
+            | DiscoveryError::Throttled(e)
+            | DiscoveryError::Ec2(e) => Some(e.source.as_ref()),
+            DiscoveryError::InvalidResponse(e) => {
+                e.source.as_deref().map(|s| s as &(dyn Error + 'static))
+            }
+            DiscoveryError::MetadataUnavailable(e) => {
+                e.source.as_deref().map(|s| s as &(dyn Error + 'static))
+            }
+            DiscoveryError::File(e) => Some(e.source.as_ref()),
+        }
+    }
+}
+
+/// Context of [`DiscoveryError::NoVpc`]: names every place that was looked at.
+#[derive(Clone, Debug)]
+pub struct NoVpcError {
+    pub(crate) tried: Vec<String>,
+}
+
+impl NoVpcError {
+    /// Where the VPC id was looked for, in order, with why each gave nothing.
+    pub fn tried(&self) -> &[String] {
+        &self.tried
+    }
+}
+
+impl fmt::Display for NoVpcError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no VPC id: set it with `PrivateLink::builder().vpc_id(\"vpc-…\")` or the `PRIVATELINK_VPC_ID` \
+             environment variable (tried: {})",
+            self.tried.join("; ")
+        )
+    }
+}
+
+impl Error for NoVpcError {}
+
+/// Context of an EC2 failure: the error code, if EC2 sent one; the SDK error is the `source()`.
+#[derive(Clone, Debug)]
+pub struct Ec2Error {
+    pub(crate) code: Option<String>,
+    pub(crate) source: Source,
+}
+
+impl Ec2Error {
+    /// Context for an EC2 failure with an optional error code, for custom sources.
+    pub fn new(code: Option<String>, source: impl Error + Send + Sync + 'static) -> Self {
+        Self {
+            code,
+            source: Arc::new(source),
+        }
+    }
+
+    /// The EC2 error code (`UnauthorizedOperation`, `RequestLimitExceeded`, …), if any.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+}
+
+/// Context of [`DiscoveryError::InvalidResponse`].
+#[derive(Clone, Debug)]
+pub struct InvalidResponseError {
+    pub(crate) detail: String,
+    pub(crate) source: Option<Source>,
+}
+
+/// Context of [`DiscoveryError::MetadataUnavailable`].
+#[derive(Clone, Debug)]
+pub struct MetadataError {
+    pub(crate) what: String,
+    pub(crate) source: Option<Source>,
+}
+
+impl MetadataError {
+    /// What could not be read, e.g. `EC2 instance metadata (placement/availability-zone)`.
+    pub fn what(&self) -> &str {
+        &self.what
+    }
+}
+
+/// Context of [`DiscoveryError::File`]; the I/O or parse error is the `source()`.
+#[derive(Clone, Debug)]
+pub struct FileSourceError {
+    pub(crate) path: String,
+    pub(crate) source: Source,
+}
+
+impl FileSourceError {
+    /// The file.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}

@@ -1,0 +1,220 @@
+//! Where endpoint data comes from: EC2 `DescribeVpcEndpoints`, or a static file.
+
+use std::fmt;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+
+use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_ec2::types::Filter;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_types::SdkConfig;
+use privatelink_core::{
+    DnsEntry, EndpointState, EndpointType, VpcEndpoint, parse_describe_vpc_endpoints,
+};
+
+use crate::error::{DiscoveryError, Ec2Error, FileSourceError, InvalidResponseError};
+
+/// The future returned by [`DescribeEndpoints::describe`].
+pub type EndpointsFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Vec<VpcEndpoint>, DiscoveryError>> + Send + 'a>>;
+
+/// A source of a VPC's endpoints.
+pub trait DescribeEndpoints: fmt::Debug + Send + Sync + 'static {
+    /// The endpoints of `vpc_id` (Interface and Gateway endpoints). Static sources accept an
+    /// empty `vpc_id`, meaning every endpoint they hold.
+    fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a>;
+}
+
+/// A type-erased, shareable [`DescribeEndpoints`].
+#[derive(Clone, Debug)]
+pub struct SharedSource(Arc<dyn DescribeEndpoints>);
+
+impl SharedSource {
+    /// Wraps a source.
+    pub fn new(source: impl DescribeEndpoints) -> Self {
+        Self(Arc::new(source))
+    }
+}
+
+impl DescribeEndpoints for SharedSource {
+    fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
+        self.0.describe(vpc_id)
+    }
+}
+
+// ===== EC2 =====
+
+/// `DescribeVpcEndpoints` through `aws-sdk-ec2`, built from an `SdkConfig`, so its region,
+/// credentials, retries, timeouts, HTTP client and `AWS_ENDPOINT_URL_EC2` apply.
+///
+/// Lists the VPC's `Interface` and `Gateway` endpoints (filters `vpc-id` and
+/// `vpc-endpoint-type`), following every page. Needs the IAM permission `ec2:DescribeVpcEndpoints`.
+#[derive(Clone, Debug)]
+pub struct Ec2Source {
+    client: aws_sdk_ec2::Client,
+}
+
+impl Ec2Source {
+    /// A source using an EC2 client built from `sdk_config`.
+    pub fn new(sdk_config: &SdkConfig) -> Self {
+        Self {
+            client: aws_sdk_ec2::Client::new(sdk_config),
+        }
+    }
+
+    async fn fetch(&self, vpc_id: &str) -> Result<Vec<VpcEndpoint>, DiscoveryError> {
+        let filter = |name: &str, values: &[&str]| {
+            values
+                .iter()
+                .fold(Filter::builder().name(name), |f, v| f.values(*v))
+                .build()
+        };
+        let mut pages = self
+            .client
+            .describe_vpc_endpoints()
+            .filters(filter("vpc-id", &[vpc_id]))
+            .filters(filter("vpc-endpoint-type", &["Interface", "Gateway"]))
+            .max_results(1000)
+            .into_paginator()
+            .send();
+        let mut endpoints = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(classify)?;
+            for endpoint in page.vpc_endpoints() {
+                endpoints.push(convert(endpoint)?);
+            }
+        }
+        Ok(endpoints)
+    }
+}
+
+impl DescribeEndpoints for Ec2Source {
+    fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
+        Box::pin(self.fetch(vpc_id))
+    }
+}
+
+/// An SDK endpoint to our model. The state and type are taken as strings: `aws-sdk-ec2` maps the
+/// camelCase wire values (`available`) to `Unknown` (awslabs/aws-sdk-rust#619).
+fn convert(endpoint: &aws_sdk_ec2::types::VpcEndpoint) -> Result<VpcEndpoint, DiscoveryError> {
+    let mut builder =
+        VpcEndpoint::builder().private_dns_enabled(endpoint.private_dns_enabled().unwrap_or(false));
+    if let Some(id) = endpoint.vpc_endpoint_id() {
+        builder = builder.id(id);
+    }
+    if let Some(kind) = endpoint.vpc_endpoint_type() {
+        builder = builder.endpoint_type(EndpointType::parse(kind.as_str()));
+    }
+    if let Some(state) = endpoint.state() {
+        builder = builder.state(EndpointState::parse(state.as_str()));
+    }
+    if let Some(name) = endpoint.service_name() {
+        builder = builder.service_name(name);
+    }
+    if let Some(vpc) = endpoint.vpc_id() {
+        builder = builder.vpc_id(vpc);
+    }
+    if let Some(region) = endpoint.service_region() {
+        builder = builder.service_region(region);
+    }
+    for entry in endpoint.dns_entries() {
+        if let Some(name) = entry.dns_name() {
+            builder = builder.dns_entry(DnsEntry::new(
+                name,
+                entry.hosted_zone_id().map(str::to_owned),
+            ));
+        }
+    }
+    for subnet in endpoint.subnet_ids() {
+        builder = builder.subnet_id(subnet);
+    }
+    builder.build().map_err(|missing| {
+        DiscoveryError::InvalidResponse(InvalidResponseError {
+            detail: format!(
+                "endpoint {} has no {}",
+                endpoint.vpc_endpoint_id().unwrap_or("(no id)"),
+                missing.field()
+            ),
+            source: None,
+        })
+    })
+}
+
+/// Maps an SDK error to the discovery error a caller can act on. A 2xx answer that failed (e.g.
+/// an HTML page from a proxy) is an invalid response, whatever the SDK called it.
+fn classify<E>(error: SdkError<E, HttpResponse>) -> DiscoveryError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let code = error.code().map(str::to_owned);
+    let invalid_response = match &error {
+        SdkError::ResponseError(_) => true,
+        SdkError::ServiceError(context) => context.raw().status().is_success(),
+        _ => false,
+    };
+    let context = |code| Ec2Error {
+        code,
+        source: Arc::new(error),
+    };
+    match code.as_deref() {
+        Some(
+            "UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException" | "AuthFailure",
+        ) => DiscoveryError::AccessDenied(context(code)),
+        Some(
+            "RequestLimitExceeded" | "Throttling" | "ThrottlingException" | "RequestThrottled",
+        ) => DiscoveryError::Throttled(context(code)),
+        _ if invalid_response => {
+            let context = context(code);
+            DiscoveryError::InvalidResponse(InvalidResponseError {
+                detail: "the response could not be parsed".into(),
+                source: Some(context.source),
+            })
+        }
+        _ => DiscoveryError::Ec2(context(code)),
+    }
+}
+
+// ===== static file =====
+
+/// The environment variable naming a static endpoint file (the output of
+/// `aws ec2 describe-vpc-endpoints`); when set, no EC2 call is made.
+pub const ENDPOINTS_FILE_ENV: &str = "PRIVATELINK_ENDPOINTS_FILE";
+
+/// Endpoints from a file holding the output of `aws ec2 describe-vpc-endpoints`, re-read on
+/// every refresh (so a fleet can update one file instead of calling EC2 from every process).
+#[derive(Clone, Debug)]
+pub struct FileSource {
+    path: PathBuf,
+}
+
+impl FileSource {
+    /// A source reading `path`.
+    pub fn new(path: impl AsRef<Path>) -> Self {
+        Self {
+            path: path.as_ref().to_owned(),
+        }
+    }
+
+    fn read(&self, vpc_id: &str) -> Result<Vec<VpcEndpoint>, DiscoveryError> {
+        let error = |source: crate::error::Source| {
+            DiscoveryError::File(FileSourceError {
+                path: self.path.display().to_string(),
+                source,
+            })
+        };
+        let json = std::fs::read_to_string(&self.path).map_err(|e| error(Arc::new(e)))?;
+        let endpoints = parse_describe_vpc_endpoints(&json).map_err(|e| error(Arc::new(e)))?;
+        Ok(endpoints
+            .into_iter()
+            .filter(|e| vpc_id.is_empty() || e.vpc_id().is_none_or(|v| v == vpc_id))
+            .collect())
+    }
+}
+
+impl DescribeEndpoints for FileSource {
+    fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
+        Box::pin(std::future::ready(self.read(vpc_id)))
+    }
+}

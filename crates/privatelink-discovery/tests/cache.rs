@@ -1,0 +1,423 @@
+//! The endpoint cache with controlled time: every duration is exact, and the tests synchronise
+//! only on signals (the source reports each call and waits for the test's answer; the background
+//! refresher's sleeps are captured by the sleep gate).
+
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_smithy_async::rt::sleep::SharedAsyncSleep;
+use aws_smithy_async::test_util::{ManualTimeSource, SleepGate, controlled_time_and_sleep};
+use aws_smithy_async::time::{SharedTimeSource, TimeSource};
+use futures_util::FutureExt;
+use privatelink_core::{
+    DnsEntry, DnsSuffix, EndpointIndex, EndpointState, EndpointType, VpcEndpoint,
+};
+use privatelink_discovery::{
+    DescribeEndpoints, DiscoveryError, Ec2Error, EndpointCache, EndpointsFuture,
+};
+use tokio::sync::{mpsc, oneshot, watch};
+
+const VPC: &str = "vpc-0test";
+const TTL: Duration = Duration::from_secs(900);
+const JITTER: f64 = 0.1;
+const AHEAD: Duration = Duration::from_secs(60);
+const MAX_STALE: Duration = Duration::from_secs(3600);
+const BACKOFF: Duration = Duration::from_secs(30);
+
+type Answer = Result<Vec<VpcEndpoint>, DiscoveryError>;
+
+/// A source whose every call is counted, announced, and answered by the test.
+#[derive(Clone)]
+struct TestSource(Arc<Inner>);
+
+struct Inner {
+    calls: AtomicUsize,
+    started: watch::Sender<usize>,
+    answers: tokio::sync::Mutex<mpsc::UnboundedReceiver<Answer>>,
+    dropped: Mutex<Option<oneshot::Sender<()>>>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(tx) = self.dropped.lock().unwrap().take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl fmt::Debug for TestSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TestSource")
+    }
+}
+
+impl DescribeEndpoints for TestSource {
+    fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
+        Box::pin(async move {
+            assert_eq!(vpc_id, VPC);
+            let n = self.0.calls.fetch_add(1, Ordering::SeqCst) + 1;
+            self.0.started.send_replace(n);
+            self.0
+                .answers
+                .lock()
+                .await
+                .recv()
+                .await
+                .expect("the test answers every call")
+        })
+    }
+}
+
+impl TestSource {
+    fn new() -> (Self, mpsc::UnboundedSender<Answer>, oneshot::Receiver<()>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (drop_tx, drop_rx) = oneshot::channel();
+        let inner = Inner {
+            calls: AtomicUsize::new(0),
+            started: watch::channel(0).0,
+            answers: tokio::sync::Mutex::new(rx),
+            dropped: Mutex::new(Some(drop_tx)),
+        };
+        (Self(Arc::new(inner)), tx, drop_rx)
+    }
+
+    fn calls(&self) -> usize {
+        self.0.calls.load(Ordering::SeqCst)
+    }
+
+    /// Waits until call number `n` has started.
+    async fn call_started(&self, n: usize) {
+        self.0
+            .started
+            .subscribe()
+            .wait_for(|c| *c >= n)
+            .await
+            .unwrap();
+    }
+}
+
+/// One available ec2 endpoint whose name carries `version`, so snapshots can be told apart.
+fn endpoints(version: &str) -> Answer {
+    Ok(vec![
+        VpcEndpoint::builder()
+            .id("vpce-0abc")
+            .endpoint_type(EndpointType::Interface)
+            .service_name("com.amazonaws.us-east-1.ec2")
+            .state(EndpointState::Available)
+            .dns_entry(DnsEntry::new(
+                format!("vpce-0abc-{version}.ec2.us-east-1.vpce.amazonaws.com"),
+                None,
+            ))
+            .build()
+            .unwrap(),
+    ])
+}
+
+fn throttled() -> Answer {
+    Err(DiscoveryError::Throttled(Ec2Error::new(
+        Some("RequestLimitExceeded".into()),
+        std::io::Error::other("Request limit exceeded."),
+    )))
+}
+
+fn version(index: &EndpointIndex) -> String {
+    let name = index
+        .lookup("ec2", "us-east-1", DnsSuffix::AmazonawsCom)
+        .unwrap()
+        .regional_name()
+        .unwrap();
+    name.trim_start_matches("vpce-0abc-")
+        .split('.')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+fn start() -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(1_700_000_000)
+}
+
+struct Rig {
+    cache: EndpointCache,
+    source: TestSource,
+    answers: mpsc::UnboundedSender<Answer>,
+    time: ManualTimeSource,
+    gate: SleepGate,
+    dropped: oneshot::Receiver<()>,
+}
+
+fn rig() -> Rig {
+    let (time, sleep, gate) = controlled_time_and_sleep(start());
+    let (source, answers, dropped) = TestSource::new();
+    let cache = EndpointCache::builder()
+        .source(source.clone())
+        .ttl(TTL)
+        .jitter(JITTER)
+        .refresh_ahead(AHEAD)
+        .max_stale(MAX_STALE)
+        .failure_backoff(BACKOFF)
+        .time_source(SharedTimeSource::new(time.clone()))
+        .sleep_impl(SharedAsyncSleep::new(sleep))
+        .build()
+        .unwrap();
+    Rig {
+        cache,
+        source,
+        answers,
+        time,
+        gate,
+        dropped,
+    }
+}
+
+fn elapsed(time: &ManualTimeSource) -> Duration {
+    time.now().duration_since(start()).unwrap()
+}
+
+#[tokio::test]
+async fn a_fresh_snapshot_is_served_without_calling_again() {
+    let rig = rig();
+    rig.answers.send(endpoints("v1")).unwrap();
+    let first = rig.cache.load(VPC).await.unwrap();
+    let second = rig.cache.load(VPC).await.unwrap();
+    assert!(Arc::ptr_eq(&first, &second));
+    assert_eq!(rig.source.calls(), 1);
+    // The live cell holds the same snapshot.
+    assert!(Arc::ptr_eq(
+        &rig.cache.snapshot(VPC).current().unwrap(),
+        &first
+    ));
+}
+
+#[tokio::test]
+async fn refresh_ahead_serves_the_old_snapshot_until_the_new_one_arrives() {
+    let mut rig = rig();
+    rig.answers.send(endpoints("v1")).unwrap();
+    rig.cache.load(VPC).await.unwrap();
+    let cell = rig.cache.snapshot(VPC);
+
+    // The refresher sleeps until `refresh_ahead` before the (jittered) expiry.
+    let nap = rig.gate.expect_sleep().await;
+    let wait = nap.duration();
+    assert!(
+        wait >= TTL.mul_f64(1.0 - JITTER) - AHEAD && wait <= TTL - AHEAD,
+        "{wait:?}"
+    );
+    nap.allow_progress();
+
+    // The refresh call is in flight; the old snapshot is still fresh and served at once.
+    rig.source.call_started(2).await;
+    assert_eq!(rig.source.calls(), 2);
+    assert_eq!(version(&rig.cache.load(VPC).await.unwrap()), "v1");
+    assert_eq!(version(&cell.current().unwrap()), "v1");
+
+    // The answer arrives; the refresher publishes it, then sleeps again.
+    rig.answers.send(endpoints("v2")).unwrap();
+    let nap = rig.gate.expect_sleep().await;
+    assert_eq!(version(&cell.current().unwrap()), "v2");
+    assert_eq!(version(&rig.cache.load(VPC).await.unwrap()), "v2");
+    assert_eq!(rig.source.calls(), 2);
+    drop(nap);
+}
+
+#[tokio::test]
+async fn lifetimes_are_jittered_within_bounds() {
+    let mut rig = rig();
+    rig.answers.send(endpoints("v0")).unwrap();
+    rig.cache.load(VPC).await.unwrap();
+    let mut waits = Vec::new();
+    for round in 1..=40 {
+        let nap = rig.gate.expect_sleep().await;
+        waits.push(nap.duration());
+        rig.answers.send(endpoints(&format!("v{round}"))).unwrap();
+        nap.allow_progress();
+    }
+    let (low, high) = (TTL.mul_f64(1.0 - JITTER) - AHEAD, TTL - AHEAD);
+    assert!(waits.iter().all(|w| *w >= low && *w <= high), "{waits:?}");
+    let distinct: std::collections::BTreeSet<_> = waits.iter().collect();
+    assert!(distinct.len() > 30, "lifetimes are not jittered: {waits:?}");
+    // Each refresh happened exactly when the previous snapshot was due: the clock moved only by
+    // the refresher's sleeps (the last one is captured and advanced the clock, too).
+    let last = rig.gate.expect_sleep().await.duration();
+    assert_eq!(rig.source.calls(), 41);
+    assert_eq!(elapsed(&rig.time), waits.iter().sum::<Duration>() + last);
+}
+
+#[tokio::test]
+async fn an_expired_snapshot_is_reloaded_on_demand() {
+    let rig = rig();
+    rig.answers.send(endpoints("v1")).unwrap();
+    rig.cache.load(VPC).await.unwrap();
+    rig.time.advance(TTL + Duration::from_secs(1));
+    rig.answers.send(endpoints("v2")).unwrap();
+    assert_eq!(version(&rig.cache.load(VPC).await.unwrap()), "v2");
+    assert_eq!(rig.source.calls(), 2);
+}
+
+#[tokio::test]
+async fn stale_on_error_until_max_stale_then_the_snapshot_is_dropped() {
+    let rig = rig();
+    rig.answers.send(endpoints("v1")).unwrap();
+    rig.cache.load(VPC).await.unwrap();
+    let cell = rig.cache.snapshot(VPC);
+
+    // Expired, and the refresh fails: the stale snapshot is served.
+    rig.time.advance(TTL + Duration::from_secs(1));
+    rig.answers.send(throttled()).unwrap();
+    assert_eq!(version(&rig.cache.load(VPC).await.unwrap()), "v1");
+    assert_eq!(rig.source.calls(), 2);
+    assert_eq!(version(&cell.current().unwrap()), "v1");
+
+    // Within the failure backoff, no new call; still stale.
+    assert_eq!(version(&rig.cache.load(VPC).await.unwrap()), "v1");
+    assert_eq!(rig.source.calls(), 2);
+
+    // Past max_stale, the next failure drops the snapshot: callers get the error, the cell empties.
+    rig.time.advance(MAX_STALE);
+    rig.answers.send(throttled()).unwrap();
+    let err = rig.cache.load(VPC).await.unwrap_err();
+    assert!(
+        matches!(err, DiscoveryError::Throttled(ref e) if e.code() == Some("RequestLimitExceeded")),
+        "{err:?}"
+    );
+    assert_eq!(rig.source.calls(), 3);
+    assert!(cell.current().is_none());
+}
+
+#[tokio::test]
+async fn a_failure_is_not_retried_within_the_jittered_backoff() {
+    let mut rig = rig();
+    rig.answers.send(throttled()).unwrap();
+    assert!(rig.cache.load(VPC).await.is_err());
+    assert!(rig.cache.load(VPC).await.is_err());
+    assert_eq!(
+        rig.source.calls(),
+        1,
+        "the second load must reuse the failure"
+    );
+
+    // The refresher retries after the backoff, stretched by 0–50 %.
+    let nap = rig.gate.expect_sleep().await;
+    assert!(
+        nap.duration() >= BACKOFF && nap.duration() <= BACKOFF.mul_f64(1.5),
+        "{:?}",
+        nap.duration()
+    );
+    rig.answers.send(endpoints("v1")).unwrap();
+    nap.allow_progress();
+    let _next = rig.gate.expect_sleep().await;
+    assert_eq!(rig.source.calls(), 2);
+    assert_eq!(version(&rig.cache.snapshot(VPC).current().unwrap()), "v1");
+    // A load after the backoff uses the fresh snapshot.
+    assert_eq!(version(&rig.cache.load(VPC).await.unwrap()), "v1");
+}
+
+async fn contention(answer: Answer) -> (usize, Vec<Result<Arc<EndpointIndex>, DiscoveryError>>) {
+    let rig = rig();
+    let cache = rig.cache.clone();
+    let tasks: Vec<_> = (0..1000)
+        .map(|_| {
+            let cache = cache.clone();
+            tokio::spawn(async move { cache.load(VPC).await })
+        })
+        .collect();
+    // Answer once the (single) call has started; late arrivals find the result cached.
+    rig.source.call_started(1).await;
+    rig.answers.send(answer).unwrap();
+    let mut results = Vec::new();
+    for task in tasks {
+        results.push(task.await.unwrap());
+    }
+    (rig.source.calls(), results)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_cold_loads_make_one_call_and_share_its_snapshot() {
+    let (calls, results) = contention(endpoints("v1")).await;
+    assert_eq!(calls, 1);
+    let first = results[0].as_ref().unwrap().clone();
+    assert!(
+        results
+            .iter()
+            .all(|r| Arc::ptr_eq(r.as_ref().unwrap(), &first))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_cold_loads_make_one_call_and_share_its_error() {
+    let (calls, results) = contention(throttled()).await;
+    assert_eq!(calls, 1);
+    assert!(
+        results
+            .iter()
+            .all(|r| matches!(r, Err(DiscoveryError::Throttled(_))))
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_caller_does_not_cancel_the_call() {
+    let rig = rig();
+    // Poll one load once (the call starts) and drop it.
+    assert!(rig.cache.load(VPC).now_or_never().is_none());
+    assert_eq!(rig.source.calls(), 1);
+    // The next caller joins the same call.
+    rig.answers.send(endpoints("v1")).unwrap();
+    assert_eq!(version(&rig.cache.load(VPC).await.unwrap()), "v1");
+    assert_eq!(rig.source.calls(), 1);
+}
+
+#[tokio::test]
+async fn dropping_the_last_handle_stops_background_work() {
+    let mut rig = rig();
+    rig.answers.send(endpoints("v1")).unwrap();
+    rig.cache.load(VPC).await.unwrap();
+    let cell = rig.cache.snapshot(VPC);
+    let keep_alive = rig.cache.keep_alive();
+    let nap = rig.gate.expect_sleep().await; // the refresher is running
+    drop(rig.cache);
+    drop(rig.source);
+    // A keep-alive token keeps it running: the refresh still happens.
+    rig.answers.send(endpoints("v2")).unwrap();
+    nap.allow_progress();
+    let nap = rig.gate.expect_sleep().await;
+    assert_eq!(version(&cell.current().unwrap()), "v2");
+    // Dropping the last token stops the refresher, which releases the source.
+    drop(keep_alive);
+    drop(nap);
+    tokio::time::timeout(Duration::from_secs(10), rig.dropped)
+        .await
+        .expect("the refresher stopped and released the source")
+        .unwrap();
+    // The cell keeps the last snapshot for whoever still holds it.
+    assert_eq!(version(&cell.current().unwrap()), "v2");
+}
+
+#[test]
+fn invalid_settings_are_named() {
+    let (source, _, _) = TestSource::new();
+    let cases = [
+        (EndpointCache::builder(), "no endpoint source"),
+        (
+            EndpointCache::builder().source(source.clone()).jitter(1.0),
+            "jitter must be in [0, 1)",
+        ),
+        (
+            EndpointCache::builder()
+                .source(source.clone())
+                .ttl(Duration::ZERO),
+            "ttl must be positive",
+        ),
+        (
+            EndpointCache::builder()
+                .source(source.clone())
+                .ttl(Duration::from_secs(60)),
+            "refresh_ahead must be shorter",
+        ),
+    ];
+    for (builder, message) in cases {
+        let err = builder.build().unwrap_err();
+        assert!(err.to_string().contains(message), "{err}");
+    }
+}

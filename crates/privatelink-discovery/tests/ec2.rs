@@ -1,0 +1,303 @@
+//! `Ec2Source` against recorded-shape EC2 Query/XML responses (StaticReplayClient): pagination,
+//! camelCase states, filters, and how each failure is classified.
+
+use std::error::Error;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_async::rt::sleep::SharedAsyncSleep;
+use aws_smithy_async::test_util::InstantSleep;
+use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
+use aws_smithy_types::body::SdkBody;
+use privatelink_core::{EndpointIndex, EndpointState, EndpointType};
+use privatelink_discovery::{DescribeEndpoints, DiscoveryError, Ec2Source};
+
+fn endpoint_xml(id: &str, kind: &str, service: &str, state: &str, names: &[&str]) -> String {
+    let entries: String = names
+        .iter()
+        .map(|n| {
+            format!("<item><dnsName>{n}</dnsName><hostedZoneId>Z7HUB22UULQXV</hostedZoneId></item>")
+        })
+        .collect();
+    format!(
+        "<item><vpcEndpointId>{id}</vpcEndpointId><vpcEndpointType>{kind}</vpcEndpointType><vpcId>vpc-0test</vpcId>\
+         <serviceName>{service}</serviceName><state>{state}</state><routeTableIdSet/><subnetIdSet><item>subnet-0a</item></subnetIdSet>\
+         <groupSet/><privateDnsEnabled>false</privateDnsEnabled><requesterManaged>false</requesterManaged>\
+         <dnsEntrySet>{entries}</dnsEntrySet><creationTimestamp>2026-11-01T10:00:00.000Z</creationTimestamp>\
+         <tagSet/><ownerId>123456789012</ownerId></item>"
+    )
+}
+
+fn page(items: &[String], next_token: Option<&str>) -> http::Response<SdkBody> {
+    let token = next_token
+        .map(|t| format!("<nextToken>{t}</nextToken>"))
+        .unwrap_or_default();
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DescribeVpcEndpointsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+         <requestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</requestId><vpcEndpointSet>{}</vpcEndpointSet>{token}</DescribeVpcEndpointsResponse>",
+        items.concat()
+    );
+    http::Response::builder()
+        .status(200)
+        .body(SdkBody::from(body))
+        .unwrap()
+}
+
+fn error(status: u16, code: &str) -> http::Response<SdkBody> {
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code>\
+         <Message>message for {code}</Message></Error></Errors><RequestID>r-1</RequestID></Response>"
+    );
+    http::Response::builder()
+        .status(status)
+        .body(SdkBody::from(body))
+        .unwrap()
+}
+
+fn replay(responses: Vec<http::Response<SdkBody>>) -> StaticReplayClient {
+    StaticReplayClient::new(
+        responses
+            .into_iter()
+            .map(|r| {
+                let request = http::Request::builder()
+                    .uri("https://ec2.us-east-1.amazonaws.com/")
+                    .body(SdkBody::empty())
+                    .unwrap();
+                ReplayEvent::new(request, r)
+            })
+            .collect(),
+    )
+}
+
+fn sdk_config(http: StaticReplayClient) -> SdkConfig {
+    SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "AKID", "SECRET", None, None, "test",
+        )))
+        .sleep_impl(SharedAsyncSleep::new(InstantSleep::unlogged()))
+        .http_client(http)
+        .build()
+}
+
+fn bodies(replay: &StaticReplayClient) -> Vec<String> {
+    replay
+        .actual_requests()
+        .map(|r| String::from_utf8(r.body().bytes().unwrap().to_vec()).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn follows_pages_filters_by_vpc_and_type_and_keeps_wire_states() {
+    let ec2 = endpoint_xml(
+        "vpce-0ec2",
+        "Interface",
+        "com.amazonaws.us-east-1.ec2",
+        "available",
+        &[
+            "vpce-0ec2-4r5zme9n.ec2.us-east-1.vpce.amazonaws.com",
+            "vpce-0ec2-4r5zme9n-us-east-1a.ec2.us-east-1.vpce.amazonaws.com",
+        ],
+    );
+    let kinesis = endpoint_xml(
+        "vpce-0e1e",
+        "Interface",
+        "com.amazonaws.us-east-1.kinesis-streams",
+        "pendingAcceptance",
+        &["vpce-0e1e-ir18s80p.kinesis.us-east-1.vpce.amazonaws.com"],
+    );
+    let gateway = endpoint_xml(
+        "vpce-0ea7",
+        "Gateway",
+        "com.amazonaws.us-east-1.s3",
+        "available",
+        &[],
+    );
+    let http = replay(vec![
+        page(&[ec2, kinesis], Some("page-2-token")),
+        page(&[gateway], None),
+    ]);
+    let source = Ec2Source::new(&sdk_config(http.clone()));
+
+    let endpoints = source.describe("vpc-0test").await.unwrap();
+    let summary: Vec<_> = endpoints
+        .iter()
+        .map(|e| {
+            (
+                e.id(),
+                e.endpoint_type().clone(),
+                e.state().clone(),
+                e.dns_entries().len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "vpce-0ec2",
+                EndpointType::Interface,
+                EndpointState::Available,
+                2
+            ),
+            (
+                "vpce-0e1e",
+                EndpointType::Interface,
+                EndpointState::PendingAcceptance,
+                1
+            ),
+            (
+                "vpce-0ea7",
+                EndpointType::Gateway,
+                EndpointState::Available,
+                0
+            ),
+        ]
+    );
+    assert_eq!(endpoints[0].subnet_ids(), ["subnet-0a"]);
+    assert_eq!(
+        endpoints[0].dns_entries()[0].hosted_zone_id(),
+        Some("Z7HUB22UULQXV")
+    );
+    let index = EndpointIndex::new(endpoints);
+    assert_eq!(
+        index.usable_count(),
+        1,
+        "only the available interface endpoint is usable"
+    );
+
+    let bodies = bodies(&http);
+    assert_eq!(bodies.len(), 2);
+    for body in &bodies {
+        assert!(
+            body.starts_with("Action=DescribeVpcEndpoints&Version=2016-11-15"),
+            "{body}"
+        );
+        assert!(
+            body.contains("Filter.1.Name=vpc-id&Filter.1.Value.1=vpc-0test"),
+            "{body}"
+        );
+        assert!(
+            body.contains("Filter.2.Name=vpc-endpoint-type&Filter.2.Value.1=Interface&Filter.2.Value.2=Gateway"),
+            "{body}"
+        );
+        assert!(body.contains("MaxResults=1000"), "{body}");
+    }
+    assert!(!bodies[0].contains("NextToken"));
+    assert!(
+        bodies[1].contains("NextToken=page-2-token"),
+        "{}",
+        bodies[1]
+    );
+    // Each page is SigV4-signed for ec2 in the client's region.
+    for request in http.actual_requests() {
+        let auth = request.headers().get("authorization").unwrap();
+        assert!(auth.contains("/us-east-1/ec2/aws4_request"), "{auth}");
+    }
+}
+
+#[tokio::test]
+async fn throttling_then_success_is_retried_by_the_sdk() {
+    let item = endpoint_xml(
+        "vpce-0ec2",
+        "Interface",
+        "com.amazonaws.us-east-1.ec2",
+        "available",
+        &["vpce-0ec2-4r5zme9n.ec2.us-east-1.vpce.amazonaws.com"],
+    );
+    let http = replay(vec![
+        error(503, "RequestLimitExceeded"),
+        error(500, "InternalError"),
+        page(&[item], None),
+    ]);
+    let endpoints = Ec2Source::new(&sdk_config(http.clone()))
+        .describe("vpc-0test")
+        .await
+        .unwrap();
+    assert_eq!(endpoints.len(), 1);
+    assert_eq!(http.actual_requests().count(), 3);
+}
+
+#[tokio::test]
+async fn failures_are_classified_with_the_ec2_code() {
+    // (responses, expected variant, code, message fragment)
+    let cases: Vec<(Vec<http::Response<SdkBody>>, &str, &str, &str)> = vec![
+        (
+            vec![error(403, "UnauthorizedOperation")],
+            "AccessDenied",
+            "UnauthorizedOperation",
+            "grant `ec2:DescribeVpcEndpoints`",
+        ),
+        (
+            vec![error(401, "AuthFailure")],
+            "AccessDenied",
+            "AuthFailure",
+            "grant `ec2:DescribeVpcEndpoints`",
+        ),
+        (
+            (0..3).map(|_| error(503, "RequestLimitExceeded")).collect(),
+            "Throttled",
+            "RequestLimitExceeded",
+            "EC2 throttled DescribeVpcEndpoints",
+        ),
+        (
+            (0..3).map(|_| error(500, "InternalError")).collect(),
+            "Ec2",
+            "InternalError",
+            "DescribeVpcEndpoints failed with InternalError",
+        ),
+        (
+            vec![error(400, "InvalidVpcId.NotFound")],
+            "Ec2",
+            "InvalidVpcId.NotFound",
+            "failed with InvalidVpcId.NotFound",
+        ),
+    ];
+    for (responses, variant, code, message) in cases {
+        let attempts = responses.len();
+        let http = replay(responses);
+        let err = Ec2Source::new(&sdk_config(http.clone()))
+            .describe("vpc-0test")
+            .await
+            .unwrap_err();
+        let (got_variant, got_code) = match &err {
+            DiscoveryError::AccessDenied(e) => ("AccessDenied", e.code()),
+            DiscoveryError::Throttled(e) => ("Throttled", e.code()),
+            DiscoveryError::Ec2(e) => ("Ec2", e.code()),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!((got_variant, got_code), (variant, Some(code)), "{err}");
+        assert!(err.to_string().contains(message), "{err}");
+        assert!(err.source().is_some(), "the SDK error is the source");
+        assert_eq!(
+            http.actual_requests().count(),
+            attempts,
+            "{code}: retried {attempts} times at most"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unparsable_answer_is_an_invalid_response() {
+    let garbage = http::Response::builder()
+        .status(200)
+        .body(SdkBody::from("<html>captive portal</html>"))
+        .unwrap();
+    let err = Ec2Source::new(&sdk_config(replay(vec![garbage])))
+        .describe("vpc-0test")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DiscoveryError::InvalidResponse(_)), "{err:?}");
+
+    let missing_state = page(&["<item><vpcEndpointId>vpce-1</vpcEndpointId><vpcEndpointType>Interface</vpcEndpointType><serviceName>s</serviceName></item>".to_owned()], None);
+    let err = Ec2Source::new(&sdk_config(replay(vec![missing_state])))
+        .describe("vpc-0test")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid DescribeVpcEndpoints response: endpoint vpce-1 has no State"
+    );
+}

@@ -1,0 +1,318 @@
+//! Where am I: explicit settings → environment → EC2 instance metadata (IMDSv2 replies through a
+//! replay client) → ECS task metadata v4 (from a loopback HTTP server this test starts).
+
+use std::collections::HashMap;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
+use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
+use aws_smithy_types::body::SdkBody;
+use privatelink_discovery::{DiscoveryError, Environment, Locator};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const IMDS: &str = "http://169.254.169.254";
+const TOKEN: &str = "AQAEAPrivateLinkTestToken==";
+
+fn env(vars: &[(&str, &str)]) -> Environment {
+    Environment::from_map(
+        vars.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<HashMap<_, _>>(),
+    )
+}
+
+fn imds_event(method: &str, path: &str, status: u16, body: &str) -> ReplayEvent {
+    let request = http::Request::builder()
+        .method(method)
+        .uri(format!("{IMDS}{path}"))
+        .body(SdkBody::empty())
+        .unwrap();
+    let mut response = http::Response::builder().status(status);
+    if path == "/latest/api/token" {
+        response = response.header("x-aws-ec2-metadata-token-ttl-seconds", "21600");
+    }
+    ReplayEvent::new(
+        request,
+        response.body(SdkBody::from(body.to_owned())).unwrap(),
+    )
+}
+
+fn sdk_config(http: StaticReplayClient) -> SdkConfig {
+    SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
+        .http_client(http)
+        .build()
+}
+
+fn locator(http: &StaticReplayClient, vars: &[(&str, &str)]) -> Locator {
+    Locator::new()
+        .configure(&sdk_config(http.clone()))
+        .environment(env(vars))
+        .imds_endpoint(IMDS)
+}
+
+#[tokio::test]
+async fn instance_metadata_gives_vpc_zone_and_zone_id() {
+    let mac = "0e:49:61:0f:c3:11";
+    let http = StaticReplayClient::new(vec![
+        imds_event("PUT", "/latest/api/token", 200, TOKEN),
+        imds_event("GET", "/latest/meta-data/mac", 200, mac),
+        imds_event(
+            "GET",
+            &format!("/latest/meta-data/network/interfaces/macs/{mac}/vpc-id"),
+            200,
+            "vpc-0imds",
+        ),
+        imds_event(
+            "GET",
+            "/latest/meta-data/placement/availability-zone",
+            200,
+            "us-east-1b",
+        ),
+        imds_event(
+            "GET",
+            "/latest/meta-data/placement/availability-zone-id",
+            200,
+            "use1-az2",
+        ),
+    ]);
+    let location = locator(&http, &[]).locate().await.unwrap();
+    assert_eq!(
+        (
+            location.vpc_id(),
+            location.zone(),
+            location.zone_id(),
+            location.found_by()
+        ),
+        (
+            "vpc-0imds",
+            Some("us-east-1b"),
+            Some("use1-az2"),
+            "EC2 instance metadata"
+        )
+    );
+    http.relaxed_requests_match();
+    let requests: Vec<_> = http.actual_requests().collect();
+    assert_eq!(requests[0].method(), "PUT");
+    assert_eq!(
+        requests[0]
+            .headers()
+            .get("x-aws-ec2-metadata-token-ttl-seconds"),
+        Some("21600")
+    );
+    for request in &requests[1..] {
+        assert_eq!(
+            request.headers().get("x-aws-ec2-metadata-token"),
+            Some(TOKEN),
+            "{}",
+            request.uri()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_configured_zone_is_kept_and_metadata_still_gives_the_vpc() {
+    let http = StaticReplayClient::new(vec![
+        imds_event("PUT", "/latest/api/token", 200, TOKEN),
+        imds_event("GET", "/latest/meta-data/mac", 200, "aa:bb"),
+        imds_event(
+            "GET",
+            "/latest/meta-data/network/interfaces/macs/aa:bb/vpc-id",
+            200,
+            "vpc-0imds",
+        ),
+        imds_event(
+            "GET",
+            "/latest/meta-data/placement/availability-zone-id",
+            200,
+            "use1-az6",
+        ),
+    ]);
+    let location = locator(&http, &[("PRIVATELINK_AZ", "us-east-1f")])
+        .locate()
+        .await
+        .unwrap();
+    assert_eq!(
+        (location.vpc_id(), location.zone(), location.zone_id()),
+        ("vpc-0imds", Some("us-east-1f"), Some("use1-az6"))
+    );
+    assert_eq!(
+        http.actual_requests().count(),
+        4,
+        "the zone is not fetched when configured"
+    );
+}
+
+#[tokio::test]
+async fn explicit_settings_then_environment_win_without_any_metadata_request() {
+    let http = StaticReplayClient::new(vec![]);
+    let vars = [
+        ("PRIVATELINK_VPC_ID", "vpc-0env"),
+        ("PRIVATELINK_AZ", "us-east-1c"),
+        ("ECS_CONTAINER_METADATA_URI_V4", "http://127.0.0.1:1/v4/x"),
+    ];
+    let explicit = locator(&http, &vars)
+        .vpc_id(Some("vpc-0explicit".into()))
+        .zone(Some("us-east-1a".into()));
+    let location = explicit.locate().await.unwrap();
+    assert_eq!(
+        (location.vpc_id(), location.zone(), location.found_by()),
+        ("vpc-0explicit", Some("us-east-1a"), "configuration")
+    );
+    let location = locator(&http, &vars).locate().await.unwrap();
+    assert_eq!(
+        (location.vpc_id(), location.zone(), location.found_by()),
+        ("vpc-0env", Some("us-east-1c"), "environment")
+    );
+    assert_eq!(http.actual_requests().count(), 0);
+}
+
+#[tokio::test]
+async fn nothing_found_says_exactly_what_to_set() {
+    // No IMDS answers (not on EC2).
+    let http = StaticReplayClient::new(vec![]);
+    let err = locator(&http, &[]).locate().await.unwrap_err();
+    let DiscoveryError::NoVpc(no_vpc) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(err.to_string().starts_with("no VPC id: set it with `PrivateLink::builder().vpc_id(\"vpc-…\")` or the `PRIVATELINK_VPC_ID` environment variable"), "{err}");
+    assert_eq!(no_vpc.tried().len(), 3, "{:?}", no_vpc.tried());
+    assert!(
+        no_vpc.tried()[2].starts_with("EC2 instance metadata: mac:"),
+        "{:?}",
+        no_vpc.tried()
+    );
+
+    for (vars, expected) in [
+        (
+            vec![("AWS_LAMBDA_FUNCTION_NAME", "fn")],
+            "Lambda exposes no VPC metadata",
+        ),
+        (
+            vec![("AWS_EC2_METADATA_DISABLED", "true")],
+            "disabled by AWS_EC2_METADATA_DISABLED",
+        ),
+    ] {
+        let err = locator(&http, &vars).locate().await.unwrap_err();
+        assert!(err.to_string().contains(expected), "{err}");
+    }
+    assert_eq!(
+        http.actual_requests().count(),
+        0,
+        "no metadata request on Lambda or when disabled"
+    );
+}
+
+/// Serves one HTTP answer on a loopback port; returns the base URI and the request line it got.
+async fn ecs_agent(status: &str, body: &str) -> (String, tokio::task::JoinHandle<String>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!(
+        "http://{}/v4/0123456789abcdef-1234567890",
+        listener.local_addr().unwrap()
+    );
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let server = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !request.ends_with(b"\r\n\r\n") {
+            let n = stream.read(&mut buf).await.unwrap();
+            assert!(n > 0, "client closed early");
+            request.extend_from_slice(&buf[..n]);
+        }
+        stream.write_all(response.as_bytes()).await.unwrap();
+        String::from_utf8(request)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_owned()
+    });
+    (base, server)
+}
+
+const TASK_EC2: &str = r#"{"Cluster":"default","TaskARN":"arn:aws:ecs:us-east-1:123456789012:task/default/abc","Family":"app","Revision":"3","DesiredStatus":"RUNNING","KnownStatus":"RUNNING","Containers":[],"LaunchType":"EC2","AvailabilityZone":"us-east-1d","VPCID":"vpc-0ecs"}"#;
+const TASK_FARGATE: &str = r#"{"Cluster":"default","TaskARN":"arn:aws:ecs:us-east-1:123456789012:task/default/abc","LaunchType":"FARGATE","AvailabilityZone":"us-east-1e","Containers":[]}"#;
+
+#[tokio::test]
+async fn ecs_task_metadata_gives_vpc_and_zone() {
+    let http = StaticReplayClient::new(vec![]);
+    let (base, server) = ecs_agent("200 OK", TASK_EC2).await;
+    let location = locator(&http, &[("ECS_CONTAINER_METADATA_URI_V4", &base)])
+        .locate()
+        .await
+        .unwrap();
+    assert_eq!(
+        (location.vpc_id(), location.zone(), location.found_by()),
+        ("vpc-0ecs", Some("us-east-1d"), "ECS task metadata")
+    );
+    assert_eq!(
+        server.await.unwrap(),
+        "GET /v4/0123456789abcdef-1234567890/task HTTP/1.0"
+    );
+    assert_eq!(
+        http.actual_requests().count(),
+        0,
+        "IMDS is not asked on ECS"
+    );
+}
+
+#[tokio::test]
+async fn ecs_problems_are_reported() {
+    let http = StaticReplayClient::new(vec![]);
+    let (base, _server) = ecs_agent("200 OK", TASK_FARGATE).await;
+    let err = locator(&http, &[("ECS_CONTAINER_METADATA_URI_V4", &base)])
+        .locate()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("ECS task metadata: no VPCID (Fargate tasks have none)"),
+        "{err}"
+    );
+
+    for (status, body, expected) in [
+        ("200 OK", "{not json", "malformed JSON"),
+        ("200 OK", r#"{"VPCID": 7}"#, "malformed JSON"),
+        ("500 Internal Server Error", "{}", "HTTP status 500"),
+    ] {
+        let (base, _server) = ecs_agent(status, body).await;
+        let err = locator(&http, &[("ECS_CONTAINER_METADATA_URI_V4", &base)])
+            .locate()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, DiscoveryError::MetadataUnavailable(_)),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string().contains(expected) && err.to_string().contains("ECS task metadata at"),
+            "{err}"
+        );
+    }
+    // Nothing listening.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let err = locator(
+        &http,
+        &[(
+            "ECS_CONTAINER_METADATA_URI_V4",
+            &format!("http://{closed}/v4/x"),
+        )],
+    )
+    .locate()
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, DiscoveryError::MetadataUnavailable(_)),
+        "{err:?}"
+    );
+}

@@ -1,0 +1,347 @@
+//! `PrivateLink`: discovery, cache and interceptor wired together from an `SdkConfig`.
+
+use std::error::Error;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_types::SdkConfig;
+use privatelink_core::{EndpointIndex, InvalidConfigError, Policy, RewriteConfig, SnapshotCell};
+use privatelink_discovery::{
+    CacheConfigError, DescribeEndpoints, DiscoveryError, ENDPOINTS_FILE_ENV, Ec2Source,
+    EndpointCache, Environment, FileSource, Location, Locator, SharedSource, VPC_ID_ENV, ZONE_ENV,
+};
+use privatelink_interceptor::PrivateLinkInterceptor;
+
+/// A VPC's endpoints, discovered and kept fresh, and the interceptor that uses them.
+///
+/// Cheap to clone. The background refresh runs while any clone, or any interceptor from
+/// [`PrivateLink::interceptor`], is alive.
+///
+/// ```no_run
+/// # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+/// let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+/// let privatelink = privatelink::PrivateLink::builder().configure(&sdk_config).build().await?;
+/// // aws_sdk_s3::config::Builder::from(&sdk_config).interceptor(privatelink.interceptor()).build()
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct PrivateLink {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    cache: EndpointCache,
+    key: String,
+    location: Option<Location>,
+    cell: SnapshotCell,
+    interceptor: PrivateLinkInterceptor,
+}
+
+impl fmt::Debug for PrivateLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PrivateLink")
+            .field("location", &self.inner.location)
+            .field("snapshot", &self.inner.cell)
+            .field("config", self.inner.interceptor.config())
+            .finish()
+    }
+}
+
+impl PrivateLink {
+    /// Starts a builder.
+    pub fn builder() -> PrivateLinkBuilder {
+        PrivateLinkBuilder::default()
+    }
+
+    /// The interceptor for SDK clients, bound to the live snapshot:
+    /// `aws_sdk_x::config::Builder::from(&sdk_config).interceptor(privatelink.interceptor())`.
+    pub fn interceptor(&self) -> PrivateLinkInterceptor {
+        self.inner.interceptor.clone()
+    }
+
+    /// The current snapshot (for inspection and health checks); `None` before the first
+    /// successful load, or after the snapshot went past `max_stale`.
+    pub fn snapshot(&self) -> Option<Arc<EndpointIndex>> {
+        self.inner.cell.current()
+    }
+
+    /// The live snapshot cell the interceptor reads.
+    pub fn snapshot_cell(&self) -> &SnapshotCell {
+        &self.inner.cell
+    }
+
+    /// Where this process runs, when the source needed it (EC2 discovery always does; a static
+    /// file only when a VPC id is configured).
+    pub fn location(&self) -> Option<&Location> {
+        self.inner.location.as_ref()
+    }
+
+    /// The mapping settings.
+    pub fn rewrite_config(&self) -> &RewriteConfig {
+        self.inner.interceptor.config()
+    }
+
+    /// Loads the endpoints now if the snapshot is not fresh (sharing any call in flight), and
+    /// returns the snapshot in use.
+    pub async fn refresh(&self) -> Result<Arc<EndpointIndex>, DiscoveryError> {
+        self.inner.cache.load(&self.inner.key).await
+    }
+}
+
+/// Builder for [`PrivateLink`].
+#[derive(Default)]
+pub struct PrivateLinkBuilder {
+    sdk_config: Option<SdkConfig>,
+    vpc_id: Option<String>,
+    zone: Option<String>,
+    rewrite: privatelink_core::RewriteConfigBuilder,
+    policy: Policy,
+    cache: Option<privatelink_discovery::EndpointCacheBuilder>,
+    source: Option<SharedSource>,
+    endpoints_file: Option<PathBuf>,
+    start_empty: bool,
+    env: Option<Environment>,
+}
+
+impl fmt::Debug for PrivateLinkBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PrivateLinkBuilder")
+            .field("vpc_id", &self.vpc_id)
+            .field("zone", &self.zone)
+            .field("policy", &self.policy)
+            .field("endpoints_file", &self.endpoints_file)
+            .field("start_empty", &self.start_empty)
+            .finish()
+    }
+}
+
+impl PrivateLinkBuilder {
+    fn cache(&mut self) -> privatelink_discovery::EndpointCacheBuilder {
+        self.cache.take().unwrap_or_default()
+    }
+
+    /// Uses `sdk_config` for EC2 discovery (region, credentials, retries, timeouts, HTTP client,
+    /// `AWS_ENDPOINT_URL_EC2`), instance metadata, and the cache's clock and sleep. Required
+    /// unless a static source is used.
+    pub fn configure(mut self, sdk_config: &SdkConfig) -> Self {
+        self.sdk_config = Some(sdk_config.clone());
+        self
+    }
+
+    /// Sets the VPC id. Defaults to `PRIVATELINK_VPC_ID`, then instance or task metadata.
+    pub fn vpc_id(mut self, vpc_id: impl Into<String>) -> Self {
+        self.vpc_id = Some(vpc_id.into());
+        self
+    }
+
+    /// Sets the availability zone whose zonal endpoint names to use (e.g. `us-east-1a`).
+    /// Defaults to `PRIVATELINK_AZ`, then metadata (when the VPC id comes from metadata).
+    pub fn zone(mut self, zone: impl Into<String>) -> Self {
+        self.zone = Some(zone.into());
+        self
+    }
+
+    /// Sets the policy. Defaults to [`Policy::Prefer`].
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Only rewrite these services (endpoint labels). Defaults to all.
+    pub fn include_service(mut self, service: impl Into<String>) -> Self {
+        self.rewrite = self.rewrite.include_service(service);
+        self
+    }
+
+    /// Never rewrite (nor, in strict mode, refuse) these services. Defaults to none.
+    pub fn exclude_service(mut self, service: impl Into<String>) -> Self {
+        self.rewrite = self.rewrite.exclude_service(service);
+        self
+    }
+
+    /// Leave requests for endpoints with private DNS on their default host. Defaults to `false`
+    /// (see [`privatelink_core::RewriteConfigBuilder::skip_private_dns_endpoints`]).
+    pub fn skip_private_dns_endpoints(mut self, skip: bool) -> Self {
+        self.rewrite = self.rewrite.skip_private_dns_endpoints(skip);
+        self
+    }
+
+    /// Sets the snapshot lifetime. Defaults to 15 minutes (see
+    /// [`privatelink_discovery::DEFAULT_TTL`]).
+    pub fn ttl(mut self, ttl: Duration) -> Self {
+        self.cache = Some(self.cache().ttl(ttl));
+        self
+    }
+
+    /// Sets the lifetime jitter fraction. Defaults to 0.1.
+    pub fn jitter(mut self, jitter: f64) -> Self {
+        self.cache = Some(self.cache().jitter(jitter));
+        self
+    }
+
+    /// Sets how long before expiry the background refresh starts. Defaults to 60 s.
+    pub fn refresh_ahead(mut self, refresh_ahead: Duration) -> Self {
+        self.cache = Some(self.cache().refresh_ahead(refresh_ahead));
+        self
+    }
+
+    /// Sets how long after expiry a snapshot is still used while refreshes fail. Defaults to 1 hour.
+    pub fn max_stale(mut self, max_stale: Duration) -> Self {
+        self.cache = Some(self.cache().max_stale(max_stale));
+        self
+    }
+
+    /// Sets the minimum interval after a failed call (stretched by a random 0–50 %). Defaults to 30 s.
+    pub fn failure_backoff(mut self, backoff: Duration) -> Self {
+        self.cache = Some(self.cache().failure_backoff(backoff));
+        self
+    }
+
+    /// Reads endpoints from a describe-vpc-endpoints JSON file instead of calling EC2 (re-read on
+    /// every refresh). Defaults to `PRIVATELINK_ENDPOINTS_FILE` when set, else EC2.
+    pub fn endpoints_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.endpoints_file = Some(path.into());
+        self
+    }
+
+    /// Uses a custom endpoint source instead of EC2 or a file.
+    pub fn source(mut self, source: impl DescribeEndpoints) -> Self {
+        self.source = Some(SharedSource::new(source));
+        self
+    }
+
+    /// With [`Policy::Prefer`] only: if the first load fails, build anyway with no snapshot
+    /// (requests go to their default hosts) and keep retrying in the background. Defaults to
+    /// `false`: `build()` fails.
+    pub fn start_empty(mut self, start_empty: bool) -> Self {
+        self.start_empty = start_empty;
+        self
+    }
+
+    /// Replaces the environment variables read (`PRIVATELINK_*`, ECS, Lambda). Defaults to the
+    /// process environment.
+    pub fn environment(mut self, env: Environment) -> Self {
+        self.env = Some(env);
+        self
+    }
+
+    /// Resolves the source and location, loads the endpoints once, and returns the handle.
+    pub async fn build(mut self) -> Result<PrivateLink, BuildError> {
+        if self.start_empty && self.policy != Policy::Prefer {
+            return Err(BuildError::StartEmptyNeedsPrefer);
+        }
+        let env = self.env.clone().unwrap_or_else(Environment::process);
+        let vpc_id = self.vpc_id.clone().or_else(|| env.var(VPC_ID_ENV));
+        let file = self
+            .endpoints_file
+            .clone()
+            .or_else(|| env.var(ENDPOINTS_FILE_ENV).map(PathBuf::from));
+        let mut cache = self.cache();
+        if let Some(sdk) = &self.sdk_config {
+            if let Some(time) = sdk.time_source() {
+                cache = cache.time_source(time);
+            }
+            if let Some(sleep) = sdk.sleep_impl() {
+                cache = cache.sleep_impl(sleep);
+            }
+        }
+        let (source, location): (SharedSource, Option<Location>) = match (self.source.take(), file)
+        {
+            (Some(source), _) => (source, None),
+            (None, Some(path)) => (SharedSource::new(FileSource::new(path)), None),
+            (None, None) => {
+                let sdk = self.sdk_config.as_ref().ok_or(BuildError::NoSdkConfig)?;
+                let locator = Locator::new()
+                    .configure(sdk)
+                    .environment(env.clone())
+                    .vpc_id(self.vpc_id.clone())
+                    .zone(self.zone.clone());
+                let location = locator.locate().await.map_err(BuildError::Discovery)?;
+                (SharedSource::new(Ec2Source::new(sdk)), Some(location))
+            }
+        };
+        let zone = location
+            .as_ref()
+            .and_then(|l| l.zone().map(str::to_owned))
+            .or_else(|| self.zone.clone())
+            .or_else(|| env.var(ZONE_ENV));
+        let key = location.as_ref().map_or_else(
+            || vpc_id.clone().unwrap_or_default(),
+            |l| l.vpc_id().to_owned(),
+        );
+        let mut rewrite = self.rewrite.policy(self.policy);
+        rewrite.set_zone(zone);
+        let rewrite = rewrite.build().map_err(BuildError::Config)?;
+        let cache = cache.source(source).build().map_err(BuildError::Cache)?;
+
+        let cell = cache.snapshot(&key);
+        match cache.load(&key).await {
+            Ok(index) => tracing::debug!(
+                vpc_id = %key,
+                endpoints = index.endpoints().len(),
+                usable_targets = index.usable_count(),
+                "privatelink ready"
+            ),
+            Err(error) if self.start_empty => tracing::warn!(
+                vpc_id = %key,
+                error = %aws_smithy_types::error::display::DisplayErrorContext(&error),
+                "privatelink starts without endpoints; retrying in the background"
+            ),
+            Err(error) => return Err(BuildError::Discovery(error)),
+        }
+        let interceptor =
+            PrivateLinkInterceptor::new(cell.clone(), rewrite).with_keep_alive(cache.keep_alive());
+        Ok(PrivateLink {
+            inner: Arc::new(Inner {
+                cache,
+                key,
+                location,
+                cell,
+                interceptor,
+            }),
+        })
+    }
+}
+
+/// [`PrivateLinkBuilder::build`] failed.
+#[non_exhaustive]
+#[derive(Debug)]
+pub enum BuildError {
+    /// Neither `configure(&sdk_config)` nor a static source was given.
+    NoSdkConfig,
+    /// `start_empty(true)` was set with a policy other than `Prefer`.
+    StartEmptyNeedsPrefer,
+    /// A mapping setting is invalid.
+    Config(InvalidConfigError),
+    /// A cache setting is invalid.
+    Cache(CacheConfigError),
+    /// Location or the first load failed.
+    Discovery(DiscoveryError),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::NoSdkConfig => f.write_str(
+                "no SdkConfig: call `configure(&sdk_config)`, or use `endpoints_file(..)` / PRIVATELINK_ENDPOINTS_FILE",
+            ),
+            BuildError::StartEmptyNeedsPrefer => f.write_str("`start_empty(true)` requires Policy::Prefer"),
+            BuildError::Config(_) => f.write_str("invalid privatelink settings"),
+            BuildError::Cache(_) => f.write_str("invalid privatelink cache settings"),
+            BuildError::Discovery(_) => f.write_str("privatelink could not load the VPC's endpoints"),
+        }
+    }
+}
+
+impl Error for BuildError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match self {
+            BuildError::NoSdkConfig | BuildError::StartEmptyNeedsPrefer => None,
+            BuildError::Config(e) => Some(e),
+            BuildError::Cache(e) => Some(e),
+            BuildError::Discovery(e) => Some(e),
+        }
+    }
+}

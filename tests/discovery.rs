@@ -1,0 +1,318 @@
+//! The facade: `PrivateLink::builder()…build().await` and `interceptor()`, with controlled time.
+
+use std::collections::HashMap;
+use std::error::Error;
+use std::fmt;
+use std::time::{Duration, UNIX_EPOCH};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
+use aws_smithy_async::test_util::{SleepGate, controlled_time_and_sleep};
+use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
+use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient, capture_request};
+use aws_smithy_runtime_api::client::http::HttpClient;
+use aws_smithy_types::body::SdkBody;
+use privatelink::{
+    BuildError, DescribeEndpoints, DiscoveryError, DnsEntry, EndpointState, EndpointType,
+    EndpointsFuture, Environment, Policy, PrivateLink, VpcEndpoint,
+};
+use privatelink_testkit::test_credentials;
+use tokio::sync::{Mutex, mpsc};
+
+const VPC: &str = "vpc-0test";
+const IDENTITY: &str = "<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>";
+
+type Answer = Result<Vec<VpcEndpoint>, DiscoveryError>;
+
+/// Answers each call with what the test sends.
+struct Scripted(Mutex<mpsc::UnboundedReceiver<Answer>>);
+
+impl fmt::Debug for Scripted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Scripted")
+    }
+}
+
+impl DescribeEndpoints for Scripted {
+    fn describe<'a>(&'a self, _vpc_id: &'a str) -> EndpointsFuture<'a> {
+        Box::pin(async move { self.0.lock().await.recv().await.expect("answered") })
+    }
+}
+
+fn scripted() -> (Scripted, mpsc::UnboundedSender<Answer>) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    (Scripted(Mutex::new(rx)), tx)
+}
+
+fn sts_endpoint(suffix: &str) -> Answer {
+    Ok(vec![
+        VpcEndpoint::builder()
+            .id("vpce-0575")
+            .endpoint_type(EndpointType::Interface)
+            .service_name("com.amazonaws.us-east-1.sts")
+            .state(EndpointState::parse("available"))
+            .dns_entry(DnsEntry::new(
+                format!("vpce-0575-{suffix}.sts.us-east-1.vpce.amazonaws.com"),
+                None,
+            ))
+            .build()
+            .unwrap(),
+    ])
+}
+
+fn throttled() -> Answer {
+    Err(DiscoveryError::Throttled(
+        privatelink::discovery::Ec2Error::new(
+            Some("RequestLimitExceeded".into()),
+            std::io::Error::other("slow down"),
+        ),
+    ))
+}
+
+fn controlled_sdk_config() -> (SdkConfig, SleepGate) {
+    let (time, sleep, gate) =
+        controlled_time_and_sleep(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let config = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(test_credentials()))
+        .time_source(SharedTimeSource::new(time))
+        .sleep_impl(SharedAsyncSleep::new(sleep))
+        .build();
+    (config, gate)
+}
+
+/// Sends one STS GetCallerIdentity through `privatelink` and returns the host it went to.
+async fn sts_host(sdk_config: &SdkConfig, privatelink: &PrivateLink) -> String {
+    let (http, rx) = capture_request(Some(
+        http::Response::builder()
+            .status(200)
+            .body(SdkBody::from(IDENTITY))
+            .unwrap(),
+    ));
+    sts_client(sdk_config, privatelink, http)
+        .get_caller_identity()
+        .send()
+        .await
+        .unwrap();
+    let request = rx.expect_request();
+    request
+        .uri()
+        .split("://")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+fn sts_client(
+    sdk_config: &SdkConfig,
+    privatelink: &PrivateLink,
+    http: impl HttpClient + 'static,
+) -> aws_sdk_sts::Client {
+    // The client gets real time and sleep: only privatelink's refresher uses the test's clock.
+    let config = aws_sdk_sts::config::Builder::from(sdk_config)
+        .http_client(http)
+        .time_source(SharedTimeSource::new(SystemTimeSource::new()))
+        .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
+        .interceptor(privatelink.interceptor())
+        .build();
+    aws_sdk_sts::Client::from_conf(config)
+}
+
+#[tokio::test]
+async fn a_client_follows_the_snapshot_across_a_background_refresh() {
+    let (sdk_config, mut gate) = controlled_sdk_config();
+    let (source, answers) = scripted();
+    answers.send(sts_endpoint("first111")).unwrap();
+    let privatelink = PrivateLink::builder()
+        .configure(&sdk_config)
+        .source(source)
+        .vpc_id(VPC)
+        .build()
+        .await
+        .unwrap();
+    assert_eq!(
+        sts_host(&sdk_config, &privatelink).await,
+        "vpce-0575-first111.sts.us-east-1.vpce.amazonaws.com"
+    );
+
+    // The refresher wakes ahead of expiry; the new snapshot is published before it sleeps again.
+    let nap = gate.expect_sleep().await;
+    answers.send(sts_endpoint("second22")).unwrap();
+    nap.allow_progress();
+    let _next = gate.expect_sleep().await;
+    assert_eq!(
+        sts_host(&sdk_config, &privatelink).await,
+        "vpce-0575-second22.sts.us-east-1.vpce.amazonaws.com"
+    );
+    assert_eq!(privatelink.snapshot().unwrap().usable_count(), 1);
+}
+
+#[tokio::test]
+async fn the_first_load_must_succeed_unless_starting_empty() {
+    let (sdk_config, _gate) = controlled_sdk_config();
+    let (source, answers) = scripted();
+    answers.send(throttled()).unwrap();
+    let err = PrivateLink::builder()
+        .configure(&sdk_config)
+        .source(source)
+        .vpc_id(VPC)
+        .build()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, BuildError::Discovery(DiscoveryError::Throttled(_))),
+        "{err:?}"
+    );
+    assert!(
+        err.source().unwrap().to_string().contains("throttled"),
+        "{err}"
+    );
+
+    // A fresh clock for the second cache (the failed build's refresher stops with it).
+    let (sdk_config, mut gate) = controlled_sdk_config();
+    let (source, answers) = scripted();
+    answers.send(throttled()).unwrap();
+    let privatelink = PrivateLink::builder()
+        .configure(&sdk_config)
+        .source(source)
+        .vpc_id(VPC)
+        .start_empty(true)
+        .build()
+        .await
+        .unwrap();
+    assert!(privatelink.snapshot().is_none());
+    // Prefer mode without a snapshot: requests go to their default host.
+    assert_eq!(
+        sts_host(&sdk_config, &privatelink).await,
+        "sts.us-east-1.amazonaws.com"
+    );
+    // The background retry after the failure backoff brings the endpoints.
+    let nap = gate.expect_sleep().await;
+    assert!(nap.duration() >= Duration::from_secs(30) && nap.duration() <= Duration::from_secs(45));
+    answers.send(sts_endpoint("later333")).unwrap();
+    nap.allow_progress();
+    let _next = gate.expect_sleep().await;
+    assert_eq!(
+        sts_host(&sdk_config, &privatelink).await,
+        "vpce-0575-later333.sts.us-east-1.vpce.amazonaws.com"
+    );
+
+    let (source, _answers) = scripted();
+    let err = PrivateLink::builder()
+        .source(source)
+        .policy(Policy::Strict)
+        .start_empty(true)
+        .build()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, BuildError::StartEmptyNeedsPrefer), "{err:?}");
+}
+
+fn env(vars: &[(&str, &str)]) -> Environment {
+    Environment::from_map(
+        vars.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<HashMap<_, _>>(),
+    )
+}
+
+#[tokio::test]
+async fn the_endpoints_file_variable_replaces_ec2() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/describe-vpc-endpoints.json"
+    );
+    let privatelink = PrivateLink::builder()
+        .environment(env(&[
+            ("PRIVATELINK_ENDPOINTS_FILE", fixture),
+            ("PRIVATELINK_AZ", "us-east-1a"),
+        ]))
+        .build()
+        .await
+        .unwrap();
+    assert_eq!(privatelink.snapshot().unwrap().endpoints().len(), 15);
+    assert_eq!(privatelink.rewrite_config().zone(), Some("us-east-1a"));
+    assert!(privatelink.location().is_none());
+
+    // A VPC id filters the file's endpoints.
+    let other_vpc = PrivateLink::builder()
+        .environment(env(&[
+            ("PRIVATELINK_ENDPOINTS_FILE", fixture),
+            ("PRIVATELINK_VPC_ID", "vpc-0other"),
+        ]))
+        .build()
+        .await
+        .unwrap();
+    assert_eq!(other_vpc.snapshot().unwrap().endpoints().len(), 0);
+
+    let err = PrivateLink::builder()
+        .environment(env(&[("PRIVATELINK_ENDPOINTS_FILE", "/nonexistent.json")]))
+        .build()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, BuildError::Discovery(DiscoveryError::File(_))),
+        "{err:?}"
+    );
+    let err = PrivateLink::builder()
+        .environment(env(&[]))
+        .build()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, BuildError::NoSdkConfig), "{err:?}");
+}
+
+#[tokio::test]
+async fn ec2_discovery_from_the_sdk_config_with_location_from_the_environment() {
+    let body = "<DescribeVpcEndpointsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><vpcEndpointSet><item>\
+        <vpcEndpointId>vpce-0ec2</vpcEndpointId><vpcEndpointType>Interface</vpcEndpointType><vpcId>vpc-0env</vpcId>\
+        <serviceName>com.amazonaws.us-east-1.sts</serviceName><state>available</state><privateDnsEnabled>false</privateDnsEnabled>\
+        <dnsEntrySet><item><dnsName>vpce-0ec2-abcd1234.sts.us-east-1.vpce.amazonaws.com</dnsName></item>\
+        <item><dnsName>vpce-0ec2-abcd1234-us-east-1c.sts.us-east-1.vpce.amazonaws.com</dnsName></item></dnsEntrySet>\
+        </item></vpcEndpointSet></DescribeVpcEndpointsResponse>";
+    let ec2 = StaticReplayClient::new(vec![ReplayEvent::new(
+        http::Request::builder()
+            .uri("https://ec2.us-east-1.amazonaws.com/")
+            .body(SdkBody::empty())
+            .unwrap(),
+        http::Response::builder()
+            .status(200)
+            .body(SdkBody::from(body))
+            .unwrap(),
+    )]);
+    let sdk_config = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(test_credentials()))
+        .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
+        .http_client(ec2.clone())
+        .build();
+    let privatelink = PrivateLink::builder()
+        .configure(&sdk_config)
+        .environment(env(&[
+            ("PRIVATELINK_VPC_ID", "vpc-0env"),
+            ("PRIVATELINK_AZ", "us-east-1c"),
+        ]))
+        .build()
+        .await
+        .unwrap();
+    let location = privatelink.location().unwrap();
+    assert_eq!(
+        (location.vpc_id(), location.zone(), location.found_by()),
+        ("vpc-0env", Some("us-east-1c"), "environment")
+    );
+    let body = ec2
+        .actual_requests()
+        .next()
+        .map(|r| String::from_utf8(r.body().bytes().unwrap().to_vec()).unwrap());
+    assert!(body.unwrap().contains("Filter.1.Value.1=vpc-0env"));
+    assert_eq!(
+        sts_host(&sdk_config, &privatelink).await,
+        "vpce-0ec2-abcd1234-us-east-1c.sts.us-east-1.vpce.amazonaws.com"
+    );
+}
