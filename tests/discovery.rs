@@ -14,10 +14,10 @@ use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient, capture
 use aws_smithy_runtime_api::client::http::HttpClient;
 use aws_smithy_types::body::SdkBody;
 use privatelink::{
-    BuildError, DescribeEndpoints, DiscoveryError, DnsEntry, EndpointState, EndpointType,
-    EndpointsFuture, Environment, Policy, PrivateLink, VpcEndpoint,
+    BuildError, DescribeEndpoints, DiscoveryError, EndpointsFuture, Environment, Policy,
+    PrivateLink, VpcEndpoint,
 };
-use privatelink_testkit::test_credentials;
+use privatelink_testkit::{interface_endpoint, test_credentials};
 use tokio::sync::{Mutex, mpsc};
 
 const VPC: &str = "vpc-0test";
@@ -46,19 +46,8 @@ fn scripted() -> (Scripted, mpsc::UnboundedSender<Answer>) {
 }
 
 fn sts_endpoint(suffix: &str) -> Answer {
-    Ok(vec![
-        VpcEndpoint::builder()
-            .id("vpce-0575")
-            .endpoint_type(EndpointType::Interface)
-            .service_name("com.amazonaws.us-east-1.sts")
-            .state(EndpointState::parse("available"))
-            .dns_entry(DnsEntry::new(
-                format!("vpce-0575-{suffix}.sts.us-east-1.vpce.amazonaws.com"),
-                None,
-            ))
-            .build()
-            .unwrap(),
-    ])
+    let name = format!("vpce-0575-{suffix}.sts.us-east-1.vpce.amazonaws.com");
+    Ok(vec![interface_endpoint("vpce-0575", &[&name])])
 }
 
 fn throttled() -> Answer {

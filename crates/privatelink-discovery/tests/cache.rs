@@ -11,12 +11,11 @@ use aws_smithy_async::rt::sleep::SharedAsyncSleep;
 use aws_smithy_async::test_util::{ManualTimeSource, SleepGate, controlled_time_and_sleep};
 use aws_smithy_async::time::{SharedTimeSource, TimeSource};
 use futures_util::FutureExt;
-use privatelink_core::{
-    DnsEntry, DnsSuffix, EndpointIndex, EndpointState, EndpointType, VpcEndpoint,
-};
+use privatelink_core::{DnsSuffix, EndpointIndex, VpcEndpoint};
 use privatelink_discovery::{
     DescribeEndpoints, DiscoveryError, Ec2Error, EndpointCache, EndpointsFuture,
 };
+use privatelink_testkit::interface_endpoint;
 use tokio::sync::{mpsc, oneshot, watch};
 
 const VPC: &str = "vpc-0test";
@@ -100,19 +99,8 @@ impl TestSource {
 
 /// One available ec2 endpoint whose name carries `version`, so snapshots can be told apart.
 fn endpoints(version: &str) -> Answer {
-    Ok(vec![
-        VpcEndpoint::builder()
-            .id("vpce-0abc")
-            .endpoint_type(EndpointType::Interface)
-            .service_name("com.amazonaws.us-east-1.ec2")
-            .state(EndpointState::Available)
-            .dns_entry(DnsEntry::new(
-                format!("vpce-0abc-{version}.ec2.us-east-1.vpce.amazonaws.com"),
-                None,
-            ))
-            .build()
-            .unwrap(),
-    ])
+    let name = format!("vpce-0abc-{version}.ec2.us-east-1.vpce.amazonaws.com");
+    Ok(vec![interface_endpoint("vpce-0abc", &[&name])])
 }
 
 fn throttled() -> Answer {

@@ -12,6 +12,7 @@ use aws_sigv4::http_request::{
     UriPathNormalizationMode, sign,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use privatelink_core::{DnsEntry, EndpointState, EndpointType, VpcEndpoint};
 
 /// `testdata/describe-vpc-endpoints.json`: a realistic `aws ec2 describe-vpc-endpoints` output
 /// for one VPC in us-east-1 (ec2, s3, sts, dynamodb, execute-api, api.ecr, … plus a pending, a
@@ -22,6 +23,22 @@ pub const DESCRIBE_FIXTURE: &str = include_str!("../../../testdata/describe-vpc-
 pub const ACCESS_KEY_ID: &str = "AKIDPRIVATELINKTEST";
 /// The secret key tests sign with.
 pub const SECRET_ACCESS_KEY: &str = "privatelink/test/secret/key/do-not-log";
+
+/// An `available` Interface endpoint `id` with these `DnsEntries` names (service name `test`).
+pub fn interface_endpoint(id: &str, dns_names: &[&str]) -> VpcEndpoint {
+    dns_names
+        .iter()
+        .fold(
+            VpcEndpoint::builder()
+                .id(id)
+                .endpoint_type(EndpointType::Interface)
+                .service_name("test")
+                .state(EndpointState::Available),
+            |builder, name| builder.dns_entry(DnsEntry::new(*name, None)),
+        )
+        .build()
+        .expect("id, type, service name and state are set")
+}
 
 /// Static test credentials ([`ACCESS_KEY_ID`], [`SECRET_ACCESS_KEY`]).
 pub fn test_credentials() -> Credentials {
