@@ -15,51 +15,19 @@ use std::sync::{Arc, Mutex};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_http_client::test_util::infallible_client_fn;
-use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
-use aws_smithy_types::config_bag::ConfigBag;
 use privatelink::{
     Policy, PrivateLinkInterceptor, RewriteConfig, RewriteError, find_rewrite_error,
 };
-use privatelink_testkit::{Authorization, SECRET_ACCESS_KEY, test_credentials, verify_signature};
+use privatelink_testkit::{
+    Authorization, ResolvedHosts, SECRET_ACCESS_KEY, test_credentials, uri_host, verify_signature,
+};
 
 const DEFAULT_FILE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/testdata/describe-vpc-endpoints.json"
 );
-
-/// Records the host each request had when privatelink saw it (registered before privatelink's
-/// interceptor, so it runs first in `modify_before_signing`).
-#[derive(Debug, Default, Clone)]
-struct ResolvedHosts(Arc<Mutex<Vec<String>>>);
-
-impl Intercept for ResolvedHosts {
-    fn name(&self) -> &'static str {
-        "ResolvedHosts"
-    }
-
-    fn modify_before_signing(
-        &self,
-        context: &mut BeforeTransmitInterceptorContextMut<'_>,
-        _: &RuntimeComponents,
-        _: &mut ConfigBag,
-    ) -> Result<(), BoxError> {
-        self.0
-            .lock()
-            .unwrap()
-            .push(host(context.request().uri()).to_owned());
-        Ok(())
-    }
-}
-
-fn host(uri: &str) -> &str {
-    let after = uri.split_once("://").map_or(uri, |(_, rest)| rest);
-    after.split(['/', '?', ':']).next().unwrap_or_default()
-}
 
 /// Answers every request with a small valid response and keeps a copy of the request.
 fn recording_client(
@@ -194,14 +162,14 @@ async fn main() -> ExitCode {
         ),
     ];
     let sent = std::mem::take(&mut *sent.lock().unwrap());
-    let resolved = resolved.0.lock().unwrap().clone();
+    let resolved = resolved.hosts();
     for (i, (name, result)) in calls.iter().enumerate() {
         let (Some(request), Some(from), Ok(())) = (sent.get(i), resolved.get(i), result) else {
             println!("  {name}: FAILED: {result:?}");
             failures += 1;
             continue;
         };
-        let to = host(request.uri());
+        let to = uri_host(request.uri());
         let scope = Authorization::of(request)
             .map(|a| format!("{}/{}", a.region, a.service))
             .unwrap_or_default();

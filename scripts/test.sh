@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace, the way CI does:
 #   formatting, clippy (all targets, warnings denied), rustdoc (warnings denied),
-#   unit + integration + SDK + CLI tests + doc tests, and the `rewrite` example as a smoke test.
+#   unit + integration + SDK + CLI tests + doc tests, and the `rewrite` and `demo` examples.
 # Installs what it needs (the rustfmt and clippy components) when they are missing.
 # Build artifacts go to $CARGO_TARGET_DIR (default: ~/.cache/privatelink-target) so runs reuse them.
 set -euo pipefail
@@ -39,6 +39,9 @@ cargo test --workspace --locked 2>&1 | tee "$log"
 
 step "example: rewrite (real SDK requests, signatures checked)"
 cargo run --locked --quiet --example rewrite >/dev/null
+
+step "example: demo (discovery and S3 through loopback peers that check SigV4 over TLS)"
+cargo run --locked --quiet --example demo >/dev/null
 
 step "all checks passed"
 # One closing line for the whole run (cargo prints one per test binary, the last often "0 passed").

@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
@@ -11,7 +12,12 @@ use aws_sigv4::http_request::{
     PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
     UriPathNormalizationMode, sign,
 };
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
 use privatelink_core::{DnsEntry, EndpointState, EndpointType, VpcEndpoint};
 
 /// `testdata/describe-vpc-endpoints.json`: a realistic `aws ec2 describe-vpc-endpoints` output
@@ -23,6 +29,49 @@ pub const DESCRIBE_FIXTURE: &str = include_str!("../../../testdata/describe-vpc-
 pub const ACCESS_KEY_ID: &str = "AKIDPRIVATELINKTEST";
 /// The secret key tests sign with.
 pub const SECRET_ACCESS_KEY: &str = "privatelink/test/secret/key/do-not-log";
+
+/// Records the host of every request as the SDK resolved it. Register it **before** the
+/// privatelink interceptor: interceptors run in registration order, so in `modify_before_signing`
+/// it sees the host the rewrite starts from.
+#[derive(Clone, Debug, Default)]
+pub struct ResolvedHosts(Arc<Mutex<Vec<String>>>);
+
+impl ResolvedHosts {
+    /// The hosts recorded so far, in order.
+    pub fn hosts(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// The most recently recorded host.
+    pub fn last(&self) -> Option<String> {
+        self.0.lock().unwrap().last().cloned()
+    }
+}
+
+impl Intercept for ResolvedHosts {
+    fn name(&self) -> &'static str {
+        "ResolvedHosts"
+    }
+
+    fn modify_before_signing(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0
+            .lock()
+            .unwrap()
+            .push(uri_host(context.request().uri()).to_owned());
+        Ok(())
+    }
+}
+
+/// The host of an absolute URI (`https://host:port/path` → `host`).
+pub fn uri_host(uri: &str) -> &str {
+    let after = uri.split_once("://").map_or(uri, |(_, rest)| rest);
+    after.split(['/', '?', ':']).next().unwrap_or_default()
+}
 
 /// An `available` Interface endpoint `id` with these `DnsEntries` names (service name `test`).
 pub fn interface_endpoint(id: &str, dns_names: &[&str]) -> VpcEndpoint {

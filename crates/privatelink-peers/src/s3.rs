@@ -1,0 +1,82 @@
+//! An S3 server (s3s-fs) over TLS that checks SigV4 and serves endpoint names.
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::Path;
+
+use s3s::auth::SimpleAuth;
+use s3s::host::MultiDomain;
+use s3s::service::S3ServiceBuilder;
+use tokio::sync::oneshot;
+
+use crate::{TestCa, serve_tls};
+
+/// An S3 server storing buckets as directories of a temporary folder.
+///
+/// For each endpoint name `E` (an S3 interface endpoint's name without `*.`) it serves
+/// `bucket.E` (path style) and `<bucket>.bucket.E` (virtual-hosted), with a certificate for
+/// `bucket.E`, `*.bucket.E`, `*.accesspoint.E` and `*.control.E` — the shape of a real S3 interface
+/// endpoint's certificate. Requests must be SigV4-signed with the one key pair it was given.
+pub struct S3Peer {
+    address: SocketAddr,
+    root: tempfile::TempDir,
+    _stop: oneshot::Sender<()>,
+}
+
+impl std::fmt::Debug for S3Peer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Peer")
+            .field("address", &self.address)
+            .finish()
+    }
+}
+
+impl S3Peer {
+    /// Starts the server on `127.0.0.1:<ephemeral>`.
+    pub async fn start(
+        ca: &TestCa,
+        endpoint_names: &[&str],
+        access_key: &str,
+        secret_key: &str,
+    ) -> io::Result<Self> {
+        let root = tempfile::tempdir()?;
+        let fs =
+            s3s_fs::FileSystem::new(root.path()).map_err(|e| io::Error::other(format!("{e:?}")))?;
+        let domains: Vec<String> = endpoint_names
+            .iter()
+            .map(|e| format!("bucket.{e}"))
+            .collect();
+        let mut builder = S3ServiceBuilder::new(fs);
+        builder.set_auth(SimpleAuth::from_single(access_key, secret_key));
+        builder
+            .set_host(MultiDomain::new(&domains).map_err(|e| io::Error::other(format!("{e:?}")))?);
+        let service = builder.build();
+        let names: Vec<String> = endpoint_names
+            .iter()
+            .flat_map(|e| {
+                [
+                    format!("bucket.{e}"),
+                    format!("*.bucket.{e}"),
+                    format!("*.accesspoint.{e}"),
+                    format!("*.control.{e}"),
+                ]
+            })
+            .collect();
+        let (address, stop) = serve_tls(ca.server_config(&names), service).await?;
+        Ok(Self {
+            address,
+            root,
+            _stop: stop,
+        })
+    }
+
+    /// The local address.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The folder holding the buckets (one directory each).
+    pub fn root(&self) -> &Path {
+        self.root.path()
+    }
+}

@@ -1,0 +1,398 @@
+//! The whole privatelink flow on one machine, with no AWS account, no root and no network.
+//!
+//! `cargo run --example demo`
+//!
+//! In one process it starts, on loopback, with TLS from a CA made at start-up:
+//! - an EC2 peer answering `DescribeVpcEndpoints` for a made-up VPC (it checks SigV4);
+//! - an S3 peer (`s3s-fs`) serving the VPC's S3 interface endpoint names (it checks SigV4).
+//!
+//! Then privatelink discovers the endpoints with a signed EC2 call, and real `aws-sdk-s3` calls
+//! go out with their hosts rewritten to the endpoint names. The HTTP client connects each name to
+//! its peer's local port, keeping the name for TLS, `Host` and the signature, as a VPC's DNS
+//! would send it to the endpoint's network interfaces. Exits non-zero if any step fails.
+
+use std::process::ExitCode;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_sdk_s3::primitives::ByteStream;
+use privatelink::{
+    DnsEntry, EndpointState, EndpointType, Policy, PrivateLink, RewriteError, VpcEndpoint,
+    find_rewrite_error,
+};
+use privatelink_peers::{Ec2Peer, S3Peer, TestCa, loopback_http_client};
+use privatelink_testkit::{ACCESS_KEY_ID, ResolvedHosts, SECRET_ACCESS_KEY};
+
+const VPC: &str = "vpc-0de11a0000000demo";
+const ZONE: &str = "us-east-1a";
+const S3_ID: &str = "vpce-0de11a53000000001";
+const EC2_ID: &str = "vpce-0de11aec200000002";
+
+fn endpoint(
+    id: &str,
+    kind: &str,
+    service: &str,
+    state: &str,
+    private_dns: bool,
+    names: &[String],
+) -> VpcEndpoint {
+    names
+        .iter()
+        .fold(
+            VpcEndpoint::builder()
+                .id(id)
+                .endpoint_type(EndpointType::parse(kind))
+                .vpc_id(VPC)
+                .service_name(service)
+                .state(EndpointState::parse(state))
+                .private_dns_enabled(private_dns)
+                .subnet_id("subnet-0de11a000000000a1")
+                .subnet_id("subnet-0de11a000000000b2"),
+            |b, n| b.dns_entry(DnsEntry::new(n.as_str(), None)),
+        )
+        .build()
+        .expect("complete endpoint")
+}
+
+/// The VPC as EC2 would describe it: S3 and EC2 interface endpoints (regional and zonal names),
+/// a Kinesis endpoint still `pending`, and an S3 gateway endpoint.
+fn vpc_endpoints(s3: &str, ec2: &str) -> Vec<VpcEndpoint> {
+    let zonal = |name: &str, service: &str| {
+        name.replacen(&format!(".{service}."), &format!("-{ZONE}.{service}."), 1)
+    };
+    vec![
+        endpoint(
+            S3_ID,
+            "Interface",
+            "com.amazonaws.us-east-1.s3",
+            "available",
+            false,
+            &[format!("*.{s3}"), format!("*.{}", zonal(s3, "s3"))],
+        ),
+        endpoint(
+            EC2_ID,
+            "Interface",
+            "com.amazonaws.us-east-1.ec2",
+            "available",
+            true,
+            &[
+                ec2.to_owned(),
+                zonal(ec2, "ec2"),
+                "ec2.us-east-1.amazonaws.com".to_owned(),
+            ],
+        ),
+        endpoint(
+            "vpce-0de11a4e000000003",
+            "Interface",
+            "com.amazonaws.us-east-1.kinesis-streams",
+            "pending",
+            false,
+            &["vpce-0de11a4e000000003-k1n3s1s0.kinesis.us-east-1.vpce.amazonaws.com".to_owned()],
+        ),
+        endpoint(
+            "vpce-0de11a9a7e0000004",
+            "Gateway",
+            "com.amazonaws.us-east-1.s3",
+            "available",
+            false,
+            &[],
+        ),
+    ]
+}
+
+struct Report {
+    failures: usize,
+}
+
+impl Report {
+    fn step(&mut self, what: &str, result: Result<String, String>) {
+        match result {
+            Ok(detail) => println!("  ok    {what}{detail}"),
+            Err(error) => {
+                self.failures += 1;
+                println!("  FAIL  {what}: {error}");
+            }
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    // The S3 peer logs each rejected signature at ERROR; the demo reports that itself.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,s3s=off"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+    match run().await {
+        Ok(0) => {
+            println!("\nEvery request went through the VPC's endpoints, signed for their names.");
+            ExitCode::SUCCESS
+        }
+        Ok(failures) => {
+            println!("\n{failures} step(s) failed.");
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            println!("\nThe demo could not start: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<usize, Box<dyn std::error::Error>> {
+    let s3_name = format!("{S3_ID}-5emo3s3a.s3.us-east-1.vpce.amazonaws.com");
+    let ec2_name = format!("{EC2_ID}-5emoec2b.ec2.us-east-1.vpce.amazonaws.com");
+    let s3_zonal = s3_name.replacen(".s3.", &format!("-{ZONE}.s3."), 1);
+
+    println!("Starting loopback peers (TLS from a test CA; both check SigV4)...");
+    let ca = TestCa::new();
+    let s3 = S3Peer::start(
+        &ca,
+        &[&s3_name, &s3_zonal],
+        ACCESS_KEY_ID,
+        SECRET_ACCESS_KEY,
+    )
+    .await?;
+    let ec2_cert = vec![
+        "ec2.us-east-1.amazonaws.com".to_owned(),
+        "*.ec2.us-east-1.vpce.amazonaws.com".to_owned(),
+    ];
+    let ec2 = Ec2Peer::start(
+        &ca,
+        &ec2_cert,
+        ACCESS_KEY_ID,
+        SECRET_ACCESS_KEY,
+        vpc_endpoints(&s3_name, &ec2_name),
+    )
+    .await?;
+    println!(
+        "  S3 peer  {}  serves bucket.{s3_name} (+ zonal)",
+        s3.address()
+    );
+    println!(
+        "  EC2 peer {}  serves ec2.us-east-1.amazonaws.com and {ec2_name}",
+        ec2.address()
+    );
+
+    let http = loopback_http_client(
+        ca.ca_pem(),
+        vec![
+            (
+                "s3.us-east-1.vpce.amazonaws.com".into(),
+                s3.address().port(),
+            ),
+            (
+                "ec2.us-east-1.vpce.amazonaws.com".into(),
+                ec2.address().port(),
+            ),
+            ("ec2.us-east-1.amazonaws.com".into(), ec2.address().port()),
+        ],
+    );
+    let credentials = Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None, "demo");
+    let sdk_config = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(credentials))
+        .http_client(http)
+        .build();
+
+    let mut report = Report { failures: 0 };
+    println!("\nDiscovery: DescribeVpcEndpoints for {VPC}, zone {ZONE}");
+    let privatelink = PrivateLink::builder()
+        .configure(&sdk_config)
+        .vpc_id(VPC)
+        .zone(ZONE)
+        .build()
+        .await?;
+    let index = privatelink.snapshot().ok_or("no snapshot after build")?;
+    report.step(
+        "signed DescribeVpcEndpoints accepted by the EC2 peer",
+        (ec2.describe_calls() == 1)
+            .then(|| format!(" ({} call)", ec2.describe_calls()))
+            .ok_or_else(|| {
+                format!(
+                    "{} calls, {} rejected",
+                    ec2.describe_calls(),
+                    ec2.rejected()
+                )
+            }),
+    );
+    println!(
+        "\n  {:<9} {:<24} {:<10} name used from {ZONE}",
+        "service", "endpoint", "state"
+    );
+    for (label, _, _, endpoint) in index.entries() {
+        let name = endpoint.name_for(Some(ZONE)).unwrap_or("-");
+        let note = if endpoint.is_usable() {
+            ""
+        } else {
+            "   (not used: not available)"
+        };
+        println!(
+            "  {label:<9} {:<24} {:<10} {name}{note}",
+            endpoint.endpoint_id(),
+            endpoint.state().as_str()
+        );
+    }
+    let others: Vec<_> = index
+        .endpoints()
+        .iter()
+        .filter(|e| e.endpoint_type() != &EndpointType::Interface)
+        .collect();
+    for endpoint in others {
+        println!(
+            "  {:<9} {:<24} {:<10} {} endpoint ({}): kept for diagnostics, never a rewrite target",
+            "-",
+            endpoint.id(),
+            endpoint.state().as_str(),
+            endpoint.endpoint_type(),
+            endpoint.service_name()
+        );
+    }
+
+    println!("\nS3 through the endpoint (aws-sdk-s3, one interceptor per client):");
+    // Interceptors run in registration order: `before` sees the host the SDK resolved, `after`
+    // the host privatelink sent the request to.
+    let (before, after) = (ResolvedHosts::default(), ResolvedHosts::default());
+    let s3_client = |path_style: bool| {
+        aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&sdk_config)
+                .force_path_style(path_style)
+                .interceptor(before.clone())
+                .interceptor(privatelink.interceptor())
+                .interceptor(after.clone())
+                .build(),
+        )
+    };
+    let client = s3_client(false);
+    let route = |expected: &str| {
+        let (from, to) = (
+            before.last().unwrap_or_default(),
+            after.last().unwrap_or_default(),
+        );
+        if to == expected {
+            Ok(format!("\n          {from}\n       -> {to}"))
+        } else {
+            Err(format!("sent to {to}, expected {expected}"))
+        }
+    };
+    let bucket_host = format!("demo-bucket.bucket.{s3_zonal}");
+    let body = "hello through PrivateLink";
+
+    let result = client.create_bucket().bucket("demo-bucket").send().await;
+    report.step(
+        "CreateBucket",
+        result
+            .map_err(|e| format!("{e:?}"))
+            .and_then(|_| route(&bucket_host)),
+    );
+    let result = client
+        .put_object()
+        .bucket("demo-bucket")
+        .key("greeting.txt")
+        .body(ByteStream::from_static(body.as_bytes()))
+        .send()
+        .await;
+    report.step(
+        "PutObject greeting.txt",
+        result
+            .map_err(|e| format!("{e:?}"))
+            .and_then(|_| route(&bucket_host)),
+    );
+    let result = match client
+        .get_object()
+        .bucket("demo-bucket")
+        .key("greeting.txt")
+        .send()
+        .await
+    {
+        Ok(output) => match output.body.collect().await {
+            Ok(bytes) if bytes.clone().into_bytes().as_ref() == body.as_bytes() => {
+                route(&bucket_host).map(|r| format!("{r}\n          body round-tripped: {body:?}"))
+            }
+            Ok(bytes) => Err(format!("unexpected body {:?}", bytes.into_bytes())),
+            Err(e) => Err(e.to_string()),
+        },
+        Err(e) => Err(format!("{e:?}")),
+    };
+    report.step("GetObject greeting.txt", result);
+    let result = client.list_objects_v2().bucket("demo-bucket").send().await;
+    report.step(
+        "ListObjectsV2 (virtual-hosted)",
+        match result {
+            Ok(out) if out.key_count() == Some(1) => route(&bucket_host),
+            Ok(out) => Err(format!("listed {:?} keys", out.key_count())),
+            Err(e) => Err(format!("{e:?}")),
+        },
+    );
+    let result = s3_client(true)
+        .list_objects_v2()
+        .bucket("demo-bucket")
+        .send()
+        .await;
+    report.step(
+        "ListObjectsV2 (path style)",
+        match result {
+            Ok(out) if out.key_count() == Some(1) => {
+                route(&format!("bucket.{s3_zonal}")).map(|r| format!("{r}  (path /demo-bucket)"))
+            }
+            Ok(out) => Err(format!("listed {:?} keys", out.key_count())),
+            Err(e) => Err(format!("{e:?}")),
+        },
+    );
+
+    println!("\nThe peers really check signatures:");
+    let wrong = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&sdk_config)
+            .credentials_provider(Credentials::new(
+                ACCESS_KEY_ID,
+                "not-the-secret",
+                None,
+                None,
+                "wrong",
+            ))
+            .interceptor(privatelink.interceptor())
+            .build(),
+    );
+    let result = wrong
+        .get_object()
+        .bucket("demo-bucket")
+        .key("greeting.txt")
+        .send()
+        .await;
+    report.step(
+        "a wrong secret is rejected",
+        match result {
+            Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 403) => {
+                Ok(" (403 SignatureDoesNotMatch from the S3 peer)".to_owned())
+            }
+            Err(e) => Err(format!("unexpected error {e:?}")),
+            Ok(_) => Err("the request was accepted".to_owned()),
+        },
+    );
+
+    println!("\nStrict mode (fail closed):");
+    let strict = PrivateLink::builder()
+        .configure(&sdk_config)
+        .vpc_id(VPC)
+        .zone(ZONE)
+        .policy(Policy::Strict)
+        .build()
+        .await?;
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&sdk_config)
+            .interceptor(strict.interceptor())
+            .build(),
+    );
+    report.step(
+        "STS (no endpoint in this VPC) is refused before anything is sent",
+        match sts.get_caller_identity().send().await {
+            Err(e) => match find_rewrite_error(&e) {
+                Some(RewriteError::Refused(refused)) => Ok(format!("\n          {refused}")),
+                _ => Err(format!("unexpected error {e:?}")),
+            },
+            Ok(_) => Err("the request was sent".to_owned()),
+        },
+    );
+    Ok(report.failures)
+}
