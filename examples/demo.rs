@@ -17,89 +17,9 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_s3::primitives::ByteStream;
-use privatelink::{
-    DnsEntry, EndpointState, EndpointType, Policy, PrivateLink, RewriteError, VpcEndpoint,
-    find_rewrite_error,
-};
-use privatelink_peers::{Ec2Peer, S3Peer, TestCa, loopback_http_client};
+use privatelink::{EndpointType, Policy, PrivateLink, RewriteError, find_rewrite_error};
+use privatelink_peers::{LoopbackVpc, VPC_ID, ZONE};
 use privatelink_testkit::{ACCESS_KEY_ID, ResolvedHosts, SECRET_ACCESS_KEY};
-
-const VPC: &str = "vpc-0de11a0000000demo";
-const ZONE: &str = "us-east-1a";
-const S3_ID: &str = "vpce-0de11a53000000001";
-const EC2_ID: &str = "vpce-0de11aec200000002";
-
-fn endpoint(
-    id: &str,
-    kind: &str,
-    service: &str,
-    state: &str,
-    private_dns: bool,
-    names: &[String],
-) -> VpcEndpoint {
-    names
-        .iter()
-        .fold(
-            VpcEndpoint::builder()
-                .id(id)
-                .endpoint_type(EndpointType::parse(kind))
-                .vpc_id(VPC)
-                .service_name(service)
-                .state(EndpointState::parse(state))
-                .private_dns_enabled(private_dns)
-                .subnet_id("subnet-0de11a000000000a1")
-                .subnet_id("subnet-0de11a000000000b2"),
-            |b, n| b.dns_entry(DnsEntry::new(n.as_str(), None)),
-        )
-        .build()
-        .expect("complete endpoint")
-}
-
-/// The VPC as EC2 would describe it: S3 and EC2 interface endpoints (regional and zonal names),
-/// a Kinesis endpoint still `pending`, and an S3 gateway endpoint.
-fn vpc_endpoints(s3: &str, ec2: &str) -> Vec<VpcEndpoint> {
-    let zonal = |name: &str, service: &str| {
-        name.replacen(&format!(".{service}."), &format!("-{ZONE}.{service}."), 1)
-    };
-    vec![
-        endpoint(
-            S3_ID,
-            "Interface",
-            "com.amazonaws.us-east-1.s3",
-            "available",
-            false,
-            &[format!("*.{s3}"), format!("*.{}", zonal(s3, "s3"))],
-        ),
-        endpoint(
-            EC2_ID,
-            "Interface",
-            "com.amazonaws.us-east-1.ec2",
-            "available",
-            true,
-            &[
-                ec2.to_owned(),
-                zonal(ec2, "ec2"),
-                "ec2.us-east-1.amazonaws.com".to_owned(),
-            ],
-        ),
-        endpoint(
-            "vpce-0de11a4e000000003",
-            "Interface",
-            "com.amazonaws.us-east-1.kinesis-streams",
-            "pending",
-            false,
-            &["vpce-0de11a4e000000003-k1n3s1s0.kinesis.us-east-1.vpce.amazonaws.com".to_owned()],
-        ),
-        endpoint(
-            "vpce-0de11a9a7e0000004",
-            "Gateway",
-            "com.amazonaws.us-east-1.s3",
-            "available",
-            false,
-            &[],
-        ),
-    ]
-}
 
 struct Report {
     failures: usize,
@@ -140,54 +60,21 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<usize, Box<dyn std::error::Error>> {
-    let s3_name = format!("{S3_ID}-5emo3s3a.s3.us-east-1.vpce.amazonaws.com");
-    let ec2_name = format!("{EC2_ID}-5emoec2b.ec2.us-east-1.vpce.amazonaws.com");
-    let s3_zonal = s3_name.replacen(".s3.", &format!("-{ZONE}.s3."), 1);
-
     println!("Starting loopback peers (TLS from a test CA; both check SigV4)...");
-    let ca = TestCa::new();
-    let s3 = S3Peer::start(
-        &ca,
-        &[&s3_name, &s3_zonal],
-        ACCESS_KEY_ID,
-        SECRET_ACCESS_KEY,
-    )
-    .await?;
-    let ec2_cert = vec![
-        "ec2.us-east-1.amazonaws.com".to_owned(),
-        "*.ec2.us-east-1.vpce.amazonaws.com".to_owned(),
-    ];
-    let ec2 = Ec2Peer::start(
-        &ca,
-        &ec2_cert,
-        ACCESS_KEY_ID,
-        SECRET_ACCESS_KEY,
-        vpc_endpoints(&s3_name, &ec2_name),
-    )
-    .await?;
+    let vpc = LoopbackVpc::start().await?;
+    let (s3, ec2) = (&vpc.s3, &vpc.ec2);
+    let s3_zonal = LoopbackVpc::s3_name(Some(ZONE));
     println!(
-        "  S3 peer  {}  serves bucket.{s3_name} (+ zonal)",
-        s3.address()
+        "  S3 peer  {}  serves bucket.{} (+ zonal)",
+        s3.address(),
+        LoopbackVpc::s3_name(None)
     );
     println!(
-        "  EC2 peer {}  serves ec2.us-east-1.amazonaws.com and {ec2_name}",
-        ec2.address()
+        "  EC2 peer {}  serves ec2.us-east-1.amazonaws.com and {}",
+        ec2.address(),
+        LoopbackVpc::ec2_name(None)
     );
-
-    let http = loopback_http_client(
-        ca.ca_pem(),
-        vec![
-            (
-                "s3.us-east-1.vpce.amazonaws.com".into(),
-                s3.address().port(),
-            ),
-            (
-                "ec2.us-east-1.vpce.amazonaws.com".into(),
-                ec2.address().port(),
-            ),
-            ("ec2.us-east-1.amazonaws.com".into(), ec2.address().port()),
-        ],
-    );
+    let http = vpc.http_client();
     let credentials = Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None, "demo");
     let sdk_config = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
@@ -197,10 +84,10 @@ async fn run() -> Result<usize, Box<dyn std::error::Error>> {
         .build();
 
     let mut report = Report { failures: 0 };
-    println!("\nDiscovery: DescribeVpcEndpoints for {VPC}, zone {ZONE}");
+    println!("\nDiscovery: DescribeVpcEndpoints for {VPC_ID}, zone {ZONE}");
     let privatelink = PrivateLink::builder()
         .configure(&sdk_config)
-        .vpc_id(VPC)
+        .vpc_id(VPC_ID)
         .zone(ZONE)
         .build()
         .await?;
@@ -374,7 +261,7 @@ async fn run() -> Result<usize, Box<dyn std::error::Error>> {
     println!("\nStrict mode (fail closed):");
     let strict = PrivateLink::builder()
         .configure(&sdk_config)
-        .vpc_id(VPC)
+        .vpc_id(VPC_ID)
         .zone(ZONE)
         .policy(Policy::Strict)
         .build()

@@ -4,6 +4,7 @@
 //! - [`S3Peer`]: an S3 server (`s3s-fs` 0.14.1) over TLS that checks SigV4 and routes
 //!   virtual-hosted endpoint names (`<bucket>.bucket.vpce-…`);
 //! - [`Ec2Peer`]: a `DescribeVpcEndpoints` responder over TLS that checks SigV4 and counts calls;
+//! - [`LoopbackVpc`]: a made-up VPC's endpoints, with both peers serving them;
 //! - [`loopback_http_client`]: an SDK HTTP client that trusts the test CA and sends each request
 //!   to the local port serving its host name, keeping the host name for TLS (SNI), the `Host`
 //!   header and the signature — as if the names resolved to endpoint ENIs listening on 443.
@@ -17,11 +18,13 @@ mod ec2;
 mod s3;
 mod tls;
 mod transport;
+mod vpc;
 
 pub use ec2::Ec2Peer;
 pub use s3::S3Peer;
 pub use tls::TestCa;
 pub use transport::loopback_http_client;
+pub use vpc::{LoopbackVpc, VPC_ID, ZONE};
 
 use std::future::Future;
 use std::net::SocketAddr;

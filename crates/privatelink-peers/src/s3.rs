@@ -3,6 +3,8 @@
 use std::io;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use s3s::auth::SimpleAuth;
 use s3s::host::MultiDomain;
@@ -20,6 +22,7 @@ use crate::{TestCa, serve_tls};
 pub struct S3Peer {
     address: SocketAddr,
     root: tempfile::TempDir,
+    requests: Arc<AtomicUsize>,
     _stop: oneshot::Sender<()>,
 }
 
@@ -51,6 +54,12 @@ impl S3Peer {
         builder
             .set_host(MultiDomain::new(&domains).map_err(|e| io::Error::other(format!("{e:?}")))?);
         let service = builder.build();
+        let requests = Arc::new(AtomicUsize::new(0));
+        let counter = requests.clone();
+        let counted = hyper::service::service_fn(move |request| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            hyper::service::Service::call(&service, request)
+        });
         let names: Vec<String> = endpoint_names
             .iter()
             .flat_map(|e| {
@@ -62,10 +71,11 @@ impl S3Peer {
                 ]
             })
             .collect();
-        let (address, stop) = serve_tls(ca.server_config(&names), service).await?;
+        let (address, stop) = serve_tls(ca.server_config(&names), counted).await?;
         Ok(Self {
             address,
             root,
+            requests,
             _stop: stop,
         })
     }
@@ -73,6 +83,11 @@ impl S3Peer {
     /// The local address.
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// How many HTTP requests reached the server (accepted or not).
+    pub fn requests(&self) -> usize {
+        self.requests.load(Ordering::SeqCst)
     }
 
     /// The folder holding the buckets (one directory each).

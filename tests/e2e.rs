@@ -1,0 +1,311 @@
+//! End to end over loopback TLS: discovery through a signed `DescribeVpcEndpoints` to a peer,
+//! then real S3 calls through the endpoint names to an S3 peer (s3s-fs) that checks SigV4.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
+use aws_smithy_async::test_util::ManualTimeSource;
+use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
+use privatelink::{
+    BuildError, DiscoveryError, Policy, PrivateLink, RefusalReason, RewriteError,
+    find_rewrite_error,
+};
+use privatelink_peers::{LoopbackVpc, VPC_ID, ZONE};
+use privatelink_testkit::{ACCESS_KEY_ID, ResolvedHosts, SECRET_ACCESS_KEY};
+
+const TTL: Duration = Duration::from_secs(900);
+
+struct Rig {
+    vpc: LoopbackVpc,
+    sdk_config: SdkConfig,
+    /// privatelink's clock (discovery and cache); S3 clients sign with the real clock.
+    time: ManualTimeSource,
+}
+
+async fn rig() -> Rig {
+    let vpc = LoopbackVpc::start().await.unwrap();
+    let time = ManualTimeSource::new(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let sdk_config = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            ACCESS_KEY_ID,
+            SECRET_ACCESS_KEY,
+            None,
+            None,
+            "e2e",
+        )))
+        .http_client(vpc.http_client())
+        .time_source(SharedTimeSource::new(time.clone()))
+        .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
+        .build();
+    Rig {
+        vpc,
+        sdk_config,
+        time,
+    }
+}
+
+impl Rig {
+    async fn privatelink(&self, policy: Policy, zone: Option<&str>) -> PrivateLink {
+        let mut builder = PrivateLink::builder()
+            .configure(&self.sdk_config)
+            .vpc_id(VPC_ID)
+            .policy(policy)
+            .ttl(TTL);
+        if let Some(zone) = zone {
+            builder = builder.zone(zone);
+        }
+        builder.build().await.unwrap()
+    }
+
+    /// An S3 client through `privatelink`, recording the host each request was sent to.
+    fn s3(
+        &self,
+        privatelink: &PrivateLink,
+        path_style: bool,
+        secret: &str,
+    ) -> (aws_sdk_s3::Client, ResolvedHosts) {
+        let sent = ResolvedHosts::default();
+        let config = aws_sdk_s3::config::Builder::from(&self.sdk_config)
+            .credentials_provider(Credentials::new(ACCESS_KEY_ID, secret, None, None, "e2e"))
+            .time_source(SharedTimeSource::new(SystemTimeSource::new()))
+            .force_path_style(path_style)
+            // One attempt per call: an unreachable host fails at once instead of backing off.
+            .retry_config(aws_sdk_s3::config::retry::RetryConfig::disabled())
+            .interceptor(privatelink.interceptor())
+            .interceptor(sent.clone())
+            .build();
+        (aws_sdk_s3::Client::from_conf(config), sent)
+    }
+}
+
+#[tokio::test]
+async fn s3_calls_go_through_the_zonal_endpoint_and_the_peer_accepts_their_signatures() {
+    let rig = rig().await;
+    let privatelink = rig.privatelink(Policy::Strict, Some(ZONE)).await;
+    assert_eq!(rig.vpc.ec2.describe_calls(), 1);
+    let (s3, sent) = rig.s3(&privatelink, false, SECRET_ACCESS_KEY);
+    let zonal = LoopbackVpc::s3_name(Some(ZONE));
+    let bucket_host = format!("e2e-bucket.bucket.{zonal}");
+
+    s3.create_bucket()
+        .bucket("e2e-bucket")
+        .send()
+        .await
+        .unwrap();
+    s3.put_object()
+        .bucket("e2e-bucket")
+        .key("dir/a b.txt")
+        .body(ByteStream::from_static(b"payload"))
+        .send()
+        .await
+        .unwrap();
+    let object = s3
+        .get_object()
+        .bucket("e2e-bucket")
+        .key("dir/a b.txt")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        object.body.collect().await.unwrap().into_bytes().as_ref(),
+        b"payload"
+    );
+    let listed = s3
+        .list_objects_v2()
+        .bucket("e2e-bucket")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed
+            .contents()
+            .iter()
+            .map(|o| o.key().unwrap())
+            .collect::<Vec<_>>(),
+        ["dir/a b.txt"]
+    );
+    assert_eq!(sent.hosts(), vec![bucket_host; 4]);
+    // The object is on the peer's disk.
+    assert_eq!(
+        std::fs::read(rig.vpc.s3.root().join("e2e-bucket/dir/a b.txt")).unwrap(),
+        b"payload"
+    );
+
+    // Path style: `bucket.E/<bucket>`.
+    let (path_style, sent) = rig.s3(&privatelink, true, SECRET_ACCESS_KEY);
+    let listed = path_style
+        .list_objects_v2()
+        .bucket("e2e-bucket")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.key_count(), Some(1));
+    assert_eq!(sent.hosts(), [format!("bucket.{zonal}")]);
+}
+
+#[tokio::test]
+async fn without_a_zone_the_regional_name_is_used() {
+    let rig = rig().await;
+    let privatelink = rig.privatelink(Policy::Prefer, None).await;
+    let (s3, sent) = rig.s3(&privatelink, false, SECRET_ACCESS_KEY);
+    s3.create_bucket().bucket("regional").send().await.unwrap();
+    assert_eq!(
+        sent.hosts(),
+        [format!("regional.bucket.{}", LoopbackVpc::s3_name(None))]
+    );
+}
+
+#[tokio::test]
+async fn the_peers_check_signatures() {
+    let rig = rig().await;
+    let privatelink = rig.privatelink(Policy::Prefer, Some(ZONE)).await;
+    let (s3, _) = rig.s3(&privatelink, false, "not-the-secret");
+    let err = s3.list_buckets().send().await.unwrap_err();
+    assert_eq!(
+        err.raw_response().map(|r| r.status().as_u16()),
+        Some(403),
+        "{err:?}"
+    );
+    let requests = rig.vpc.s3.requests();
+    assert!(
+        requests >= 1,
+        "the request reached the peer and was rejected there"
+    );
+
+    let wrong = rig
+        .sdk_config
+        .to_builder()
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            ACCESS_KEY_ID,
+            "not-the-secret",
+            None,
+            None,
+            "e2e",
+        )));
+    let err = PrivateLink::builder()
+        .configure(&wrong.build())
+        .vpc_id(VPC_ID)
+        .build()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, BuildError::Discovery(DiscoveryError::AccessDenied(_))),
+        "{err:?}"
+    );
+    assert!(rig.vpc.ec2.rejected() >= 1);
+}
+
+#[tokio::test]
+async fn strict_mode_refuses_before_any_byte_is_sent() {
+    let rig = rig().await;
+    let privatelink = rig.privatelink(Policy::Strict, Some(ZONE)).await;
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&rig.sdk_config)
+            .interceptor(privatelink.interceptor())
+            .build(),
+    );
+    let err = sts.get_caller_identity().send().await.unwrap_err();
+    let Some(RewriteError::Refused(refused)) = find_rewrite_error(&err) else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (refused.host(), refused.service()),
+        ("sts.us-east-1.amazonaws.com", "sts")
+    );
+
+    // S3 with dual-stack: a form no interface endpoint serves; refused, and the peer saw nothing.
+    let dual_stack = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&rig.sdk_config)
+            .use_dual_stack(true)
+            .interceptor(privatelink.interceptor())
+            .build(),
+    );
+    let err = dual_stack.list_buckets().send().await.unwrap_err();
+    assert!(
+        matches!(find_rewrite_error(&err), Some(RewriteError::Refused(_))),
+        "{err:?}"
+    );
+    assert_eq!(rig.vpc.s3.requests(), 0);
+}
+
+#[tokio::test]
+async fn an_endpoint_that_turns_pending_stops_being_used_after_refresh() {
+    let rig = rig().await;
+    let strict = rig.privatelink(Policy::Strict, Some(ZONE)).await;
+    let prefer = rig.privatelink(Policy::Prefer, Some(ZONE)).await;
+    let (s3_strict, _) = rig.s3(&strict, false, SECRET_ACCESS_KEY);
+    s3_strict
+        .create_bucket()
+        .bucket("before")
+        .send()
+        .await
+        .unwrap();
+    let served = rig.vpc.s3.requests();
+
+    rig.vpc.ec2.set_endpoints(LoopbackVpc::endpoints("pending"));
+    rig.time.advance(TTL + Duration::from_secs(1));
+    for privatelink in [&strict, &prefer] {
+        let index = privatelink.refresh().await.unwrap();
+        assert_eq!(index.usable_count(), 1, "only ec2 is usable now");
+    }
+    assert_eq!(rig.vpc.ec2.describe_calls(), 4);
+
+    let err = s3_strict.list_buckets().send().await.unwrap_err();
+    let Some(RewriteError::Refused(refused)) = find_rewrite_error(&err) else {
+        panic!("{err:?}")
+    };
+    assert!(
+        matches!(refused.reason(), RefusalReason::EndpointNotAvailable { state, .. } if state.as_str() == "pending"),
+        "{refused}"
+    );
+    // Prefer mode leaves the request on the public host, which the loopback network cannot reach.
+    let (s3_prefer, sent) = rig.s3(&prefer, false, SECRET_ACCESS_KEY);
+    assert!(s3_prefer.list_buckets().send().await.is_err());
+    assert_eq!(sent.hosts(), ["s3.us-east-1.amazonaws.com"]);
+    assert_eq!(
+        rig.vpc.s3.requests(),
+        served,
+        "nothing reached the endpoint after it turned pending"
+    );
+}
+
+#[tokio::test]
+async fn many_clients_and_requests_within_one_ttl_make_one_describe_call() {
+    let rig = rig().await;
+    let privatelink = rig.privatelink(Policy::Prefer, Some(ZONE)).await;
+    let clients: Vec<_> = (0..5)
+        .map(|_| rig.s3(&privatelink, false, SECRET_ACCESS_KEY).0)
+        .collect();
+    clients[0]
+        .create_bucket()
+        .bucket("shared")
+        .send()
+        .await
+        .unwrap();
+    for (i, client) in clients.iter().enumerate() {
+        for j in 0..4 {
+            client
+                .put_object()
+                .bucket("shared")
+                .key(format!("{i}-{j}"))
+                .body(ByteStream::from_static(b"x"))
+                .send()
+                .await
+                .unwrap();
+            privatelink.refresh().await.unwrap();
+        }
+    }
+    rig.time.advance(TTL.mul_f64(0.85));
+    privatelink.refresh().await.unwrap();
+    assert_eq!(rig.vpc.ec2.describe_calls(), 1);
+    // Past the longest possible lifetime, the next refresh calls again.
+    rig.time.advance(TTL.mul_f64(0.2));
+    privatelink.refresh().await.unwrap();
+    assert_eq!(rig.vpc.ec2.describe_calls(), 2);
+}
