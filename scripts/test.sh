@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace, the way CI does:
 #   formatting, clippy (all targets, warnings denied), rustdoc (warnings denied),
-#   unit + integration + SDK + CLI tests + doc tests, and the `rewrite` and `demo` examples.
+#   unit + integration + SDK + CLI tests + doc tests, end-to-end tests against in-process peers and
+#   against moto (scripts/rig.sh: installs moto from PyPI into .rig/, stopped by PID on exit),
+#   and the `rewrite` and `demo` examples.
 # Installs what it needs (the rustfmt and clippy components) when they are missing.
 # Build artifacts go to $CARGO_TARGET_DIR (default: ~/.cache/privatelink-target) so runs reuse them.
 set -euo pipefail
@@ -32,10 +34,24 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo doc (-D warnings)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
-step "cargo test (unit, integration, SDK, CLI, doc tests)"
+step "cargo test (unit, integration, SDK, CLI, end-to-end with in-process peers, doc tests)"
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+cleanup() {
+    rm -f "$log"
+    ./scripts/rig.sh down
+}
+trap cleanup EXIT
 cargo test --workspace --locked 2>&1 | tee "$log"
+
+step "end-to-end rig: moto (third-party EC2 that checks SigV4) over TLS"
+if ! command -v openssl >/dev/null 2>&1; then
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends openssl
+fi
+./scripts/rig.sh up
+# shellcheck disable=SC1091
+set -a && source .rig/env && set +a
+cargo test --locked -p privatelink-discovery --test moto -- --ignored --test-threads=1 2>&1 | tee -a "$log"
+./scripts/rig.sh down
 
 step "example: rewrite (real SDK requests, signatures checked)"
 cargo run --locked --quiet --example rewrite >/dev/null

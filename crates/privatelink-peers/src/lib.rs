@@ -22,7 +22,7 @@ mod vpc;
 
 pub use ec2::Ec2Peer;
 pub use s3::S3Peer;
-pub use tls::TestCa;
+pub use tls::{TestCa, https_get};
 pub use transport::loopback_http_client;
 pub use vpc::{LoopbackVpc, VPC_ID, ZONE};
 

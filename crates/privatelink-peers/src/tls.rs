@@ -73,3 +73,53 @@ impl Default for TestCa {
         Self::new()
     }
 }
+
+/// `GET path` over TLS from `127.0.0.1:port`, verifying the server as `server_name` against the
+/// CA in `ca_pem`; returns the body of a 200 answer. For reading test peers' counters.
+pub async fn https_get(
+    ca_pem: &str,
+    port: u16,
+    server_name: &str,
+    path: &str,
+) -> std::io::Result<String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, ServerName};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let invalid = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
+        roots
+            .add(cert.map_err(|e| invalid(&e))?)
+            .map_err(|e| invalid(&e))?;
+    }
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| invalid(&e))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = ServerName::try_from(server_name.to_owned()).map_err(|e| invalid(&e))?;
+    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    let mut tls = tokio_rustls::TlsConnector::from(Arc::new(config))
+        .connect(name, tcp)
+        .await?;
+    let request = format!("GET {path} HTTP/1.0\r\nHost: {server_name}\r\n\r\n");
+    tls.write_all(request.as_bytes()).await?;
+    let mut response = Vec::new();
+    // A server may close without a TLS close_notify; what was read until then is the answer
+    // (`read_to_end` keeps it, unlike `read_to_string`).
+    if let Err(error) = tls.read_to_end(&mut response).await
+        && error.kind() != std::io::ErrorKind::UnexpectedEof
+    {
+        return Err(error);
+    }
+    let response = String::from_utf8(response).map_err(|e| invalid(&e))?;
+    let (head, body) = response
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| invalid(&"malformed HTTP answer"))?;
+    if head.split_whitespace().nth(1) != Some("200") {
+        return Err(invalid(&format!("HTTP answer {head:?}")));
+    }
+    Ok(body.to_owned())
+}

@@ -11,13 +11,16 @@ use aws_smithy_runtime_api::client::http::{
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 
-/// A client that sends a request for a host ending in `suffix` to `127.0.0.1:port`, for each
-/// `(suffix, port)` in `routes` (longest suffix wins); other hosts fail to resolve. The host
-/// name stays the TLS server name, the `Host` header and the signed host: only the TCP
-/// destination changes, as when the name resolves to an endpoint ENI.
-pub fn loopback_http_client(ca_pem: &str, routes: Vec<(String, u16)>) -> SharedHttpClient {
+/// A client that trusts the CAs in `ca_pems` only, and sends a request for a host ending in
+/// `suffix` to `127.0.0.1:port`, for each `(suffix, port)` in `routes` (longest suffix wins);
+/// other hosts fail to resolve. The host name stays the TLS server name, the `Host` header and the
+/// signed host: only the TCP destination changes, as when the name resolves to an endpoint ENI.
+pub fn loopback_http_client(ca_pems: &[&str], routes: Vec<(String, u16)>) -> SharedHttpClient {
+    let trust = ca_pems.iter().fold(TrustStore::empty(), |store, pem| {
+        store.with_pem_certificate(pem.as_bytes().to_vec())
+    });
     let context = TlsContext::builder()
-        .with_trust_store(TrustStore::empty().with_pem_certificate(ca_pem.as_bytes().to_vec()))
+        .with_trust_store(trust)
         .build()
         .expect("valid test CA");
     let inner = aws_smithy_http_client::Builder::new()

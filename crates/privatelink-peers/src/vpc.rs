@@ -140,7 +140,7 @@ impl LoopbackVpc {
     /// reach the peers; every other name fails to resolve (nothing leaves for a public host).
     pub fn http_client(&self) -> SharedHttpClient {
         loopback_http_client(
-            self.ca.ca_pem(),
+            &[self.ca.ca_pem()],
             vec![
                 (
                     "s3.us-east-1.vpce.amazonaws.com".into(),
