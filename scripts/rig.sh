@@ -6,16 +6,31 @@
 #                         writes .rig/env (source it: PRIVATELINK_RIG_* variables)
 #   scripts/rig.sh down   stop what `up` started (by PID)
 #
+# As root (CI), moto listens on its own address 127.0.0.11:443 and dnsmasq (installed with apt if
+# missing) answers every *.amazonaws.com name with that address on 127.0.0.77:53; .rig/resolv.conf
+# points at it, for black-box runs under `unshare -m` (nothing under /etc is changed). Otherwise
+# moto listens on 127.0.0.1 on a free port and there is no DNS.
+#
 # Needs python3 (with venv) and openssl; installs moto from PyPI. Everything lives in .rig/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RIG="$PWD/.rig"
 
 down() {
-    if [ -f "$RIG/moto.pid" ]; then
-        kill "$(cat "$RIG/moto.pid")" 2>/dev/null || true
-        rm -f "$RIG/moto.pid"
-    fi
+    for service in moto dnsmasq; do
+        if [ -f "$RIG/$service.pid" ]; then
+            local pid
+            pid=$(cat "$RIG/$service.pid")
+            kill "$pid" 2>/dev/null || true
+            # Wait for it to exit (5 s at most), then make sure.
+            for _ in $(seq 50); do
+                kill -0 "$pid" 2>/dev/null || break
+                sleep 0.1
+            done
+            kill -9 "$pid" 2>/dev/null || true
+            rm -f "$RIG/$service.pid"
+        fi
+    done
 }
 
 up() {
@@ -33,32 +48,48 @@ up() {
         -keyout "$RIG/ca.key" -out "$RIG/ca.pem" 2>/dev/null
     openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=privatelink rig EC2" \
         -keyout "$RIG/ec2.key" -out "$RIG/ec2.csr" 2>/dev/null
-    printf 'subjectAltName=DNS:ec2.us-east-1.amazonaws.com,DNS:*.ec2.us-east-1.vpce.amazonaws.com,DNS:sts.us-east-1.amazonaws.com,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' \
+    printf 'subjectAltName=DNS:ec2.us-east-1.amazonaws.com,DNS:*.ec2.us-east-1.vpce.amazonaws.com,DNS:sts.us-east-1.amazonaws.com,IP:127.0.0.1,IP:127.0.0.11\nextendedKeyUsage=serverAuth\n' \
         > "$RIG/ec2.ext"
     openssl x509 -req -in "$RIG/ec2.csr" -CA "$RIG/ca.pem" -CAkey "$RIG/ca.key" -CAcreateserial -days 2 \
         -extfile "$RIG/ec2.ext" -out "$RIG/ec2.pem" 2>/dev/null
 
-    local port
-    port=$("$RIG/venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    "$RIG/venv/bin/python" scripts/rig/moto_vpce_server.py -H 127.0.0.1 -p "$port" \
+    local host port
+    if [ "$(id -u)" = 0 ]; then
+        host=127.0.0.11 port=443
+    else
+        host=127.0.0.1
+        port=$("$RIG/venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    fi
+    "$RIG/venv/bin/python" scripts/rig/moto_vpce_server.py -H "$host" -p "$port" \
         -c "$RIG/ec2.pem" -k "$RIG/ec2.key" > "$RIG/moto.log" 2>&1 &
     echo $! > "$RIG/moto.pid"
-    "$RIG/venv/bin/python" - "$port" "$RIG/ca.pem" <<'PY'
+    "$RIG/venv/bin/python" - "$host:$port" "$RIG/ca.pem" <<'PY'
 import sys, time, requests
 for _ in range(200):
     try:
-        requests.get(f"https://127.0.0.1:{sys.argv[1]}/moto-api/", verify=sys.argv[2], timeout=1)
+        requests.get(f"https://{sys.argv[1]}/moto-api/", verify=sys.argv[2], timeout=1)
         sys.exit(0)
     except requests.RequestException:
         time.sleep(0.05)
 sys.exit("moto did not start; see .rig/moto.log")
 PY
     {
-        echo "export PRIVATELINK_RIG_EC2_PORT=$port"
+        echo "export PRIVATELINK_RIG_EC2_ADDR=$host:$port"
         echo "export PRIVATELINK_RIG_CA=$RIG/ca.pem"
-        "$RIG/venv/bin/python" scripts/rig/seed.py "https://127.0.0.1:$port" "$RIG/ca.pem"
+        "$RIG/venv/bin/python" scripts/rig/seed.py "https://$host:$port" "$RIG/ca.pem"
     } > "$RIG/env"
-    echo "rig up: moto on https://127.0.0.1:$port (pid $(cat "$RIG/moto.pid")); source $RIG/env"
+    if [ "$(id -u)" = 0 ]; then
+        if ! command -v dnsmasq >/dev/null 2>&1; then
+            apt-get update -qq && apt-get install -y -qq --no-install-recommends dnsmasq-base >/dev/null
+        fi
+        dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --keep-in-foreground --user=root \
+            --listen-address=127.0.0.77 --bind-interfaces --port=53 \
+            --address=/amazonaws.com/127.0.0.11 > "$RIG/dnsmasq.log" 2>&1 &
+        echo $! > "$RIG/dnsmasq.pid"
+        echo "nameserver 127.0.0.77" > "$RIG/resolv.conf"
+        echo "export PRIVATELINK_RIG_RESOLV_CONF=$RIG/resolv.conf" >> "$RIG/env"
+    fi
+    echo "rig up: moto on https://$host:$port (pid $(cat "$RIG/moto.pid")); source $RIG/env"
 }
 
 case "${1:-}" in

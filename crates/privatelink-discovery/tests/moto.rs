@@ -4,6 +4,7 @@
 //! Ignored by a plain `cargo test`: `./scripts/test.sh` starts the rig and runs these with
 //! `--ignored --test-threads=1` (they read moto's request counters).
 
+use std::net::SocketAddr;
 use std::time::{Duration, UNIX_EPOCH};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -25,7 +26,7 @@ use privatelink_testkit::ResolvedHosts;
 const ZONE: &str = "us-east-1a";
 
 struct Rig {
-    port: u16,
+    address: SocketAddr,
     ca_pem: String,
     access_key: String,
     secret_key: String,
@@ -39,7 +40,7 @@ fn rig() -> Rig {
         })
     };
     Rig {
-        port: var("PRIVATELINK_RIG_EC2_PORT").parse().unwrap(),
+        address: var("PRIVATELINK_RIG_EC2_ADDR").parse().unwrap(),
         ca_pem: std::fs::read_to_string(var("PRIVATELINK_RIG_CA")).unwrap(),
         access_key: var("PRIVATELINK_RIG_ACCESS_KEY"),
         secret_key: var("PRIVATELINK_RIG_SECRET_KEY"),
@@ -56,16 +57,13 @@ impl Rig {
         time: SharedTimeSource,
     ) -> SdkConfig {
         let mut routes = vec![
-            ("ec2.us-east-1.amazonaws.com".to_owned(), self.port),
-            ("ec2.us-east-1.vpce.amazonaws.com".to_owned(), self.port),
-            ("sts.us-east-1.amazonaws.com".to_owned(), self.port),
+            ("ec2.us-east-1.amazonaws.com".to_owned(), self.address),
+            ("ec2.us-east-1.vpce.amazonaws.com".to_owned(), self.address),
+            ("sts.us-east-1.amazonaws.com".to_owned(), self.address),
         ];
         let mut cas = vec![self.ca_pem.as_str()];
         if let Some((s3, ca)) = extra {
-            routes.push((
-                "s3.us-east-1.vpce.amazonaws.com".to_owned(),
-                s3.address().port(),
-            ));
+            routes.push(("s3.us-east-1.vpce.amazonaws.com".to_owned(), s3.address()));
             cas.push(ca.ca_pem());
         }
         SdkConfig::builder()
@@ -96,7 +94,7 @@ impl Rig {
     async fn counts(&self) -> (u64, u64) {
         let body = https_get(
             &self.ca_pem,
-            self.port,
+            self.address,
             "ec2.us-east-1.amazonaws.com",
             "/privatelink/counts",
         )
@@ -327,6 +325,24 @@ async fn s3_through_discovered_names_strict_refusals_and_one_call_per_ttl() {
             .unwrap();
         cache.load(&vpc).await.unwrap();
     }
+    let object = clients[2]
+        .get_object()
+        .bucket("rig-bucket")
+        .key("k0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        object.body.collect().await.unwrap().into_bytes().as_ref(),
+        b"v"
+    );
+    let listed = clients[1]
+        .list_objects_v2()
+        .bucket("rig-bucket")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.key_count(), Some(3));
     assert!(
         sent.hosts()
             .iter()
@@ -334,6 +350,25 @@ async fn s3_through_discovered_names_strict_refusals_and_one_call_per_ttl() {
         "{:?}",
         sent.hosts()
     );
+    // Path style goes to `bucket.E/<bucket>`.
+    let path_sent = ResolvedHosts::default();
+    let path_style = aws_sdk_s3::Client::from_conf(
+        client_config(interceptor.clone(), &path_sent)
+            .to_builder()
+            .force_path_style(true)
+            .build(),
+    );
+    assert_eq!(
+        path_style
+            .list_objects_v2()
+            .bucket("rig-bucket")
+            .send()
+            .await
+            .unwrap()
+            .key_count(),
+        Some(3)
+    );
+    assert_eq!(path_sent.hosts(), [format!("bucket.{zonal}")]);
     let (requests, describes) = rig.counts().await;
     assert_eq!(
         describes - describes_before,

@@ -74,11 +74,11 @@ impl Default for TestCa {
     }
 }
 
-/// `GET path` over TLS from `127.0.0.1:port`, verifying the server as `server_name` against the
+/// `GET path` over TLS from `address`, verifying the server as `server_name` against the
 /// CA in `ca_pem`; returns the body of a 200 answer. For reading test peers' counters.
 pub async fn https_get(
     ca_pem: &str,
-    port: u16,
+    address: std::net::SocketAddr,
     server_name: &str,
     path: &str,
 ) -> std::io::Result<String> {
@@ -100,7 +100,7 @@ pub async fn https_get(
         .with_root_certificates(roots)
         .with_no_client_auth();
     let name = ServerName::try_from(server_name.to_owned()).map_err(|e| invalid(&e))?;
-    let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    let tcp = tokio::net::TcpStream::connect(address).await?;
     let mut tls = tokio_rustls::TlsConnector::from(Arc::new(config))
         .connect(name, tcp)
         .await?;

@@ -1,6 +1,6 @@
 //! An SDK HTTP client for loopback peers: trusts the test CA and dials each host name's local port.
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::SocketAddr;
 
 use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 use aws_smithy_runtime_api::client::dns::{DnsFuture, ResolveDns, ResolveDnsError};
@@ -12,10 +12,13 @@ use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 
 /// A client that trusts the CAs in `ca_pems` only, and sends a request for a host ending in
-/// `suffix` to `127.0.0.1:port`, for each `(suffix, port)` in `routes` (longest suffix wins);
+/// `suffix` to `address`, for each `(suffix, address)` in `routes` (longest suffix wins);
 /// other hosts fail to resolve. The host name stays the TLS server name, the `Host` header and the
 /// signed host: only the TCP destination changes, as when the name resolves to an endpoint ENI.
-pub fn loopback_http_client(ca_pems: &[&str], routes: Vec<(String, u16)>) -> SharedHttpClient {
+pub fn loopback_http_client(
+    ca_pems: &[&str],
+    routes: Vec<(String, SocketAddr)>,
+) -> SharedHttpClient {
     let trust = ca_pems.iter().fold(TrustStore::empty(), |store, pem| {
         store.with_pem_certificate(pem.as_bytes().to_vec())
     });
@@ -36,22 +39,22 @@ pub fn loopback_http_client(ca_pems: &[&str], routes: Vec<(String, u16)>) -> Sha
 }
 
 #[derive(Clone, Debug)]
-struct Routes(Vec<(String, u16)>);
+struct Routes(Vec<(String, SocketAddr)>);
 
 impl Routes {
-    fn port(&self, host: &str) -> Option<u16> {
+    fn address(&self, host: &str) -> Option<SocketAddr> {
         self.0
             .iter()
             .filter(|(suffix, _)| host == suffix || host.ends_with(&format!(".{suffix}")))
             .max_by_key(|(suffix, _)| suffix.len())
-            .map(|(_, port)| *port)
+            .map(|(_, address)| *address)
     }
 }
 
 impl ResolveDns for Routes {
     fn resolve_dns<'a>(&'a self, name: &'a str) -> DnsFuture<'a> {
-        DnsFuture::ready(match self.port(name) {
-            Some(_) => Ok(vec![IpAddr::V4(Ipv4Addr::LOCALHOST)]),
+        DnsFuture::ready(match self.address(name) {
+            Some(address) => Ok(vec![address.ip()]),
             None => Err(ResolveDnsError::new(std::io::Error::other(format!(
                 "{name} does not resolve in the loopback test network"
             )))),
@@ -90,7 +93,8 @@ impl HttpConnector for PortMappingConnector {
         let rest = uri.split_once("://").map_or(uri.as_str(), |(_, rest)| rest);
         let authority = rest.split(['/', '?']).next().unwrap_or_default();
         let host = authority.split(':').next().unwrap_or_default().to_owned();
-        if let Some(port) = self.routes.port(&host) {
+        if let Some(address) = self.routes.address(&host) {
+            let port = address.port();
             // Keep the signed host in the Host header; dial the peer's port.
             if request.headers().get("host").is_none() {
                 request.headers_mut().insert("host", authority.to_owned());

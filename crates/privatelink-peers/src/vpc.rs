@@ -142,18 +142,12 @@ impl LoopbackVpc {
         loopback_http_client(
             &[self.ca.ca_pem()],
             vec![
-                (
-                    "s3.us-east-1.vpce.amazonaws.com".into(),
-                    self.s3.address().port(),
-                ),
+                ("s3.us-east-1.vpce.amazonaws.com".into(), self.s3.address()),
                 (
                     "ec2.us-east-1.vpce.amazonaws.com".into(),
-                    self.ec2.address().port(),
+                    self.ec2.address(),
                 ),
-                (
-                    "ec2.us-east-1.amazonaws.com".into(),
-                    self.ec2.address().port(),
-                ),
+                ("ec2.us-east-1.amazonaws.com".into(), self.ec2.address()),
             ],
         )
     }
