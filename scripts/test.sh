@@ -50,10 +50,10 @@ fi
 ./scripts/rig.sh up
 # shellcheck disable=SC1091
 set -a && source .rig/env && set +a
-cargo test --locked -p privatelink-discovery --test moto -- --ignored --test-threads=1 2>&1 | tee -a "$log"
+cargo test --workspace --locked --test moto -- --ignored --test-threads=1 2>&1 | tee -a "$log"
 if [ "$(id -u)" = 0 ]; then
     step "black box: the discover example with SDK defaults, in a mount namespace using the rig's DNS"
-    cargo test --locked -p privatelink --test blackbox -- --ignored 2>&1 | tee -a "$log"
+    cargo test --workspace --locked --test blackbox -- --ignored 2>&1 | tee -a "$log"
 else
     step "skipping the black-box DNS tests: they need root (for port 443 and unshare), as CI has"
 fi
