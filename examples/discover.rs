@@ -1,12 +1,13 @@
 //! Discover this VPC's endpoints with the standard AWS configuration, and show where requests
 //! would go.
 //!
-//! `cargo run --example discover [-- URL...]`
+//! `cargo run --example discover [-- [--s3-roundtrip BUCKET] URL...]`
 //!
 //! Uses the default credential chain and region (`AWS_PROFILE`, `AWS_REGION`, …), and finds the
 //! VPC from `PRIVATELINK_VPC_ID` or instance/task metadata (`PRIVATELINK_AZ` picks zonal names).
 //! Needs `ec2:DescribeVpcEndpoints`. Prints the location, the endpoints, and each URL rewritten
-//! (default URLs: EC2, STS and an S3 object in the configured region).
+//! (default URLs: EC2, STS and an S3 object in the configured region). With `--s3-roundtrip
+//! BUCKET` it also creates BUCKET and writes and reads an object through the S3 endpoint.
 
 use std::process::ExitCode;
 
@@ -57,7 +58,16 @@ async fn main() -> ExitCode {
             endpoint.name_for(zone).unwrap_or("-")
         );
     }
-    let urls: Vec<String> = match std::env::args().skip(1).collect::<Vec<_>>() {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let roundtrip = match args.iter().position(|a| a == "--s3-roundtrip") {
+        Some(at) if at + 1 < args.len() => Some(args.drain(at..=at + 1).nth(1).unwrap_or_default()),
+        Some(_) => {
+            eprintln!("error: --s3-roundtrip needs a bucket name");
+            return ExitCode::FAILURE;
+        }
+        None => None,
+    };
+    let urls: Vec<String> = match args {
         urls if !urls.is_empty() => urls,
         _ => vec![
             format!("https://ec2.{region}.amazonaws.com/"),
@@ -75,5 +85,53 @@ async fn main() -> ExitCode {
             Err(error) => println!("rewrite {url} refused: {error}"),
         }
     }
+    if let Some(bucket) = roundtrip
+        && let Err(error) = s3_roundtrip(&sdk_config, &privatelink, &bucket).await
+    {
+        eprintln!("error: S3 round trip: {error}");
+        return ExitCode::FAILURE;
+    }
     ExitCode::SUCCESS
+}
+
+/// CreateBucket, PutObject and GetObject through the interceptor; prints where they went.
+async fn s3_roundtrip(
+    sdk_config: &aws_config::SdkConfig,
+    privatelink: &PrivateLink,
+    bucket: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let sent = privatelink_testkit::ResolvedHosts::default();
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(sdk_config)
+            .interceptor(privatelink.interceptor())
+            .interceptor(sent.clone())
+            .build(),
+    );
+    s3.create_bucket().bucket(bucket).send().await?;
+    let body = b"round trip through the S3 interface endpoint";
+    s3.put_object()
+        .bucket(bucket)
+        .key("roundtrip.txt")
+        .body(aws_sdk_s3::primitives::ByteStream::from_static(body))
+        .send()
+        .await?;
+    let read = s3
+        .get_object()
+        .bucket(bucket)
+        .key("roundtrip.txt")
+        .send()
+        .await?;
+    if read.body.collect().await?.into_bytes().as_ref() != body {
+        return Err("the object read back differs".into());
+    }
+    let hosts = sent.hosts();
+    if let Some(host) = hosts
+        .first()
+        .filter(|first| hosts.iter().all(|h| h == *first))
+    {
+        println!("s3 roundtrip ok via {host}");
+        Ok(())
+    } else {
+        Err(format!("requests went to {hosts:?}").into())
+    }
 }

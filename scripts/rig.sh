@@ -6,10 +6,12 @@
 #                         writes .rig/env (source it: PRIVATELINK_RIG_* variables)
 #   scripts/rig.sh down   stop what `up` started (by PID)
 #
-# As root (CI), moto listens on its own address 127.0.0.11:443 and dnsmasq (installed with apt if
-# missing) answers every *.amazonaws.com name with that address on 127.0.0.77:53; .rig/resolv.conf
-# points at it, for black-box runs under `unshare -m` (nothing under /etc is changed). Otherwise
-# moto listens on 127.0.0.1 on a free port and there is no DNS.
+# As root (CI), moto listens on its own address 127.0.0.11:443, the S3 peer (privatelink-s3-peer,
+# built by cargo; s3s-fs, SigV4 checked) on 127.0.0.10:443 for the S3 endpoint names moto handed out,
+# and dnsmasq (installed with apt if missing) on 127.0.0.77:53 answers *.s3.us-east-1.vpce.amazonaws.com
+# with the S3 peer and every other *.amazonaws.com name with moto; .rig/resolv.conf points at it,
+# for black-box runs under `unshare -m` (nothing under /etc is changed). Otherwise moto listens on
+# 127.0.0.1 on a free port and there is neither the S3 process nor DNS.
 #
 # Needs python3 (with venv) and openssl; installs moto from PyPI. Everything lives in .rig/.
 set -euo pipefail
@@ -17,7 +19,7 @@ cd "$(dirname "$0")/.."
 RIG="$PWD/.rig"
 
 down() {
-    for service in moto dnsmasq; do
+    for service in moto s3 dnsmasq; do
         if [ -f "$RIG/$service.pid" ]; then
             local pid
             pid=$(cat "$RIG/$service.pid")
@@ -79,12 +81,44 @@ PY
         "$RIG/venv/bin/python" scripts/rig/seed.py "https://$host:$port" "$RIG/ca.pem"
     } > "$RIG/env"
     if [ "$(id -u)" = 0 ]; then
+        # shellcheck disable=SC1091
+        source "$RIG/env"
+        local sans="" name
+        for name in $PRIVATELINK_RIG_S3_NAMES; do
+            sans="$sans,DNS:bucket.$name,DNS:*.bucket.$name,DNS:*.accesspoint.$name,DNS:*.control.$name"
+        done
+        openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=privatelink rig S3" \
+            -keyout "$RIG/s3.key" -out "$RIG/s3.csr" 2>/dev/null
+        printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "${sans#,}" > "$RIG/s3.ext"
+        openssl x509 -req -in "$RIG/s3.csr" -CA "$RIG/ca.pem" -CAkey "$RIG/ca.key" -CAcreateserial -days 2 \
+            -extfile "$RIG/s3.ext" -out "$RIG/s3.pem" 2>/dev/null
+        # The same feature set as `cargo test --workspace`: nothing is rebuilt after the tests.
+        local target="${CARGO_TARGET_DIR:-$HOME/.cache/privatelink-target}"
+        cargo test --workspace --locked --no-run --quiet
+        local endpoints=()
+        for name in $PRIVATELINK_RIG_S3_NAMES; do endpoints+=(--endpoint "$name"); done
+        mkdir -p "$RIG/s3data"
+        "$target/debug/privatelink-s3-peer" --listen 127.0.0.10:443 --cert "$RIG/s3.pem" --key "$RIG/s3.key" \
+            --access-key "$PRIVATELINK_RIG_ACCESS_KEY" --secret-key "$PRIVATELINK_RIG_SECRET_KEY" \
+            --root "$RIG/s3data" "${endpoints[@]}" > "$RIG/s3.log" 2>&1 &
+        echo $! > "$RIG/s3.pid"
+        "$RIG/venv/bin/python" - <<'PY'
+import socket, sys, time
+for _ in range(200):
+    try:
+        socket.create_connection(("127.0.0.10", 443), timeout=1).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit("the S3 peer did not start; see .rig/s3.log")
+PY
         if ! command -v dnsmasq >/dev/null 2>&1; then
             apt-get update -qq && apt-get install -y -qq --no-install-recommends dnsmasq-base >/dev/null
         fi
         dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --keep-in-foreground --user=root \
             --listen-address=127.0.0.77 --bind-interfaces --port=53 \
-            --address=/amazonaws.com/127.0.0.11 > "$RIG/dnsmasq.log" 2>&1 &
+            --address=/s3.us-east-1.vpce.amazonaws.com/127.0.0.10 --address=/amazonaws.com/127.0.0.11 \
+            > "$RIG/dnsmasq.log" 2>&1 &
         echo $! > "$RIG/dnsmasq.pid"
         echo "nameserver 127.0.0.77" > "$RIG/resolv.conf"
         echo "export PRIVATELINK_RIG_RESOLV_CONF=$RIG/resolv.conf" >> "$RIG/env"

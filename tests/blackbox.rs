@@ -1,7 +1,8 @@
 //! Black box: the `discover` example, a process using only SDK defaults (environment credentials,
 //! the system resolver, the default trust store), run in a private mount namespace whose
-//! `/etc/resolv.conf` points at the rig's dnsmasq, which answers `*.amazonaws.com` with moto's
-//! address. Nothing under the real `/etc` changes.
+//! `/etc/resolv.conf` points at the rig's dnsmasq, which answers the S3 endpoint names with the S3
+//! peer process (127.0.0.10:443) and other `*.amazonaws.com` names with moto (127.0.0.11:443).
+//! Nothing under the real `/etc` changes.
 //!
 //! Ignored by a plain `cargo test`: needs root and the moto rig; `./scripts/test.sh` runs it.
 
@@ -69,7 +70,10 @@ fn run_in_namespace(extra_env: &[(&str, &str)], args: &[&str]) -> (bool, String,
 #[test]
 #[ignore = "needs root and the moto rig: ./scripts/test.sh runs it"]
 fn discovery_with_sdk_defaults_through_system_dns() {
-    let (ok, stdout, stderr) = run_in_namespace(&[("PRIVATELINK_AZ", "us-east-1a")], &[]);
+    let (ok, stdout, stderr) = run_in_namespace(
+        &[("PRIVATELINK_AZ", "us-east-1a")],
+        &["--s3-roundtrip", "blackbox-bucket"],
+    );
     assert!(ok, "stdout:\n{stdout}\nstderr:\n{stderr}");
     let vpc = var("PRIVATELINK_RIG_VPC");
     assert!(
@@ -94,6 +98,19 @@ fn discovery_with_sdk_defaults_through_system_dns() {
     );
     assert!(stdout.contains("rewrite https://sts.us-east-1.amazonaws.com/ unchanged: the VPC has no interface endpoint for it in us-east-1"), "{stdout}");
     assert!(stdout.contains("rewrite https://example-bucket.s3.us-east-1.amazonaws.com/key -> https://example-bucket.bucket.vpce-"), "{stdout}");
+    // S3 through the system resolver to the S3 peer process on 127.0.0.10:443 (SigV4 checked).
+    let roundtrip = stdout
+        .lines()
+        .find(|l| l.starts_with("s3 roundtrip ok via "))
+        .expect(&stdout);
+    assert!(
+        roundtrip.starts_with("s3 roundtrip ok via blackbox-bucket.bucket.vpce-"),
+        "{roundtrip}"
+    );
+    assert!(
+        roundtrip.ends_with("-us-east-1a.s3.us-east-1.vpce.amazonaws.com"),
+        "{roundtrip}"
+    );
 }
 
 #[test]

@@ -27,8 +27,11 @@ for service, private_dns in [("s3", False), ("ec2", True), ("kinesis-streams", F
     ids[service] = created["VpcEndpoint"]["VpcEndpointId"]
 ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s3", VpcEndpointType="Gateway")
 ec2.create_tags(Resources=[ids["kinesis-streams"]], Tags=[{"Key": "privatelink:state", "Value": "pending"}])
+s3 = ec2.describe_vpc_endpoints(VpcEndpointIds=[ids["s3"]])["VpcEndpoints"][0]
+s3_names = [entry["DnsName"].removeprefix("*.") for entry in s3["DnsEntries"]]
 requests.post(endpoint + "/moto-api/reset-auth", data=b"0", verify=ca)  # every later request must be signed
 print(f"export PRIVATELINK_RIG_ACCESS_KEY={key['AccessKeyId']}")
 print(f"export PRIVATELINK_RIG_SECRET_KEY={key['SecretAccessKey']}")
 print(f"export PRIVATELINK_RIG_VPC={vpc}")
 print(f"export PRIVATELINK_RIG_S3_ENDPOINT={ids['s3']}")
+print(f"export PRIVATELINK_RIG_S3_NAMES='{' '.join(s3_names)}'")

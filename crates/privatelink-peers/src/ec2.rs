@@ -62,7 +62,7 @@ impl Ec2Peer {
             let state = shared.clone();
             async move { Ok::<_, Infallible>(state.handle(request).await) }
         });
-        let (address, stop) = serve_tls(ca.server_config(names), service).await?;
+        let (address, stop) = serve_tls(crate::EPHEMERAL, ca.server_config(names), service).await?;
         Ok(Self {
             address,
             state,

@@ -22,7 +22,7 @@ mod vpc;
 
 pub use ec2::Ec2Peer;
 pub use s3::S3Peer;
-pub use tls::{TestCa, https_get};
+pub use tls::{TestCa, https_get, server_config_from_pem};
 pub use transport::loopback_http_client;
 pub use vpc::{LoopbackVpc, VPC_ID, ZONE};
 
@@ -35,8 +35,13 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio_rustls::TlsAcceptor;
 
-/// Serves `service` over TLS on `127.0.0.1:<ephemeral>` until the returned sender is dropped.
+/// `127.0.0.1:0`: a free loopback port.
+pub(crate) const EPHEMERAL: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0);
+
+/// Serves `service` over TLS on `listen` until the returned sender is dropped.
 pub(crate) async fn serve_tls<S, B>(
+    listen: SocketAddr,
     tls: Arc<rustls::ServerConfig>,
     service: S,
 ) -> std::io::Result<(SocketAddr, oneshot::Sender<()>)>
@@ -51,7 +56,7 @@ where
     B::Data: Send,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    let listener = TcpListener::bind(listen).await?;
     let address = listener.local_addr()?;
     let acceptor = TlsAcceptor::from(tls);
     let (stop, mut stopped) = oneshot::channel::<()>();

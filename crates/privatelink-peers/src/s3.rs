@@ -2,7 +2,7 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -13,7 +13,7 @@ use tokio::sync::oneshot;
 
 use crate::{TestCa, serve_tls};
 
-/// An S3 server storing buckets as directories of a temporary folder.
+/// An S3 server storing buckets as directories of a folder (a temporary one by default).
 ///
 /// For each endpoint name `E` (an S3 interface endpoint's name without `*.`) it serves
 /// `bucket.E` (path style) and `<bucket>.bucket.E` (virtual-hosted), with a certificate for
@@ -21,7 +21,8 @@ use crate::{TestCa, serve_tls};
 /// endpoint's certificate. Requests must be SigV4-signed with the one key pair it was given.
 pub struct S3Peer {
     address: SocketAddr,
-    root: tempfile::TempDir,
+    root: PathBuf,
+    _temporary: Option<tempfile::TempDir>,
     requests: Arc<AtomicUsize>,
     _stop: oneshot::Sender<()>,
 }
@@ -35,7 +36,8 @@ impl std::fmt::Debug for S3Peer {
 }
 
 impl S3Peer {
-    /// Starts the server on `127.0.0.1:<ephemeral>`.
+    /// Starts the server on `127.0.0.1:<ephemeral>` with a certificate from `ca` and a temporary
+    /// folder.
     pub async fn start(
         ca: &TestCa,
         endpoint_names: &[&str],
@@ -43,8 +45,46 @@ impl S3Peer {
         secret_key: &str,
     ) -> io::Result<Self> {
         let root = tempfile::tempdir()?;
-        let fs =
-            s3s_fs::FileSystem::new(root.path()).map_err(|e| io::Error::other(format!("{e:?}")))?;
+        let tls = ca.server_config(&Self::certificate_names(endpoint_names));
+        let mut peer = Self::serve(
+            crate::EPHEMERAL,
+            tls,
+            endpoint_names,
+            access_key,
+            secret_key,
+            root.path(),
+        )
+        .await?;
+        peer._temporary = Some(root);
+        Ok(peer)
+    }
+
+    /// The names a certificate for `endpoint_names` must cover: `bucket.E`, `*.bucket.E`,
+    /// `*.accesspoint.E`, `*.control.E` for each `E`.
+    pub fn certificate_names(endpoint_names: &[&str]) -> Vec<String> {
+        endpoint_names
+            .iter()
+            .flat_map(|e| {
+                [
+                    format!("bucket.{e}"),
+                    format!("*.bucket.{e}"),
+                    format!("*.accesspoint.{e}"),
+                    format!("*.control.{e}"),
+                ]
+            })
+            .collect()
+    }
+
+    /// Serves `root` on `listen` with the TLS config `tls`.
+    pub async fn serve(
+        listen: SocketAddr,
+        tls: Arc<rustls::ServerConfig>,
+        endpoint_names: &[&str],
+        access_key: &str,
+        secret_key: &str,
+        root: &Path,
+    ) -> io::Result<Self> {
+        let fs = s3s_fs::FileSystem::new(root).map_err(|e| io::Error::other(format!("{e:?}")))?;
         let domains: Vec<String> = endpoint_names
             .iter()
             .map(|e| format!("bucket.{e}"))
@@ -60,21 +100,11 @@ impl S3Peer {
             counter.fetch_add(1, Ordering::SeqCst);
             hyper::service::Service::call(&service, request)
         });
-        let names: Vec<String> = endpoint_names
-            .iter()
-            .flat_map(|e| {
-                [
-                    format!("bucket.{e}"),
-                    format!("*.bucket.{e}"),
-                    format!("*.accesspoint.{e}"),
-                    format!("*.control.{e}"),
-                ]
-            })
-            .collect();
-        let (address, stop) = serve_tls(ca.server_config(&names), counted).await?;
+        let (address, stop) = serve_tls(listen, tls, counted).await?;
         Ok(Self {
             address,
-            root,
+            root: root.to_owned(),
+            _temporary: None,
             requests,
             _stop: stop,
         })
@@ -92,6 +122,6 @@ impl S3Peer {
 
     /// The folder holding the buckets (one directory each).
     pub fn root(&self) -> &Path {
-        self.root.path()
+        &self.root
     }
 }

@@ -42,9 +42,8 @@ impl TestCa {
         &self.ca_pem
     }
 
-    /// A rustls server config with a certificate for exactly `names` (wildcards allowed; a
-    /// wildcard covers one label).
-    pub fn server_config(&self, names: &[String]) -> Arc<rustls::ServerConfig> {
+    /// A server certificate for exactly `names` (wildcards allowed; one label each) and its key.
+    fn issue(&self, names: &[String]) -> (rcgen::Certificate, KeyPair) {
         let key = KeyPair::generate().expect("generate server key");
         let mut params = CertificateParams::new(names.to_vec()).expect("server params");
         params
@@ -54,18 +53,51 @@ impl TestCa {
         let cert = params
             .signed_by(&key, &self.issuer)
             .expect("sign server certificate");
+        (cert, key)
+    }
+
+    /// A certificate for exactly `names` and its private key, both PEM (for peer processes).
+    pub fn issue_pem(&self, names: &[String]) -> (String, String) {
+        let (cert, key) = self.issue(names);
+        (cert.pem(), key.serialize_pem())
+    }
+
+    /// A rustls server config with a certificate for exactly `names`.
+    pub fn server_config(&self, names: &[String]) -> Arc<rustls::ServerConfig> {
+        let (cert, key) = self.issue(names);
         let chain = vec![CertificateDer::from(cert.der().to_vec())];
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let mut config = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("TLS versions")
-            .with_no_client_auth()
-            .with_single_cert(chain, key)
-            .expect("server certificate");
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
-        Arc::new(config)
+        server_config(chain, key).expect("server certificate")
     }
+}
+
+/// A rustls server config (HTTP/1.1) for a certificate chain and key.
+fn server_config(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+) -> Result<Arc<rustls::ServerConfig>, rustls::Error> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+/// A rustls server config from PEM files (certificate chain, private key), e.g. made by openssl.
+pub fn server_config_from_pem(
+    cert_pem: &std::path::Path,
+    key_pem: &std::path::Path,
+) -> std::io::Result<Arc<rustls::ServerConfig>> {
+    use rustls::pki_types::pem::PemObject;
+    let invalid = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
+    let chain = CertificateDer::pem_file_iter(cert_pem)
+        .map_err(|e| invalid(&e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| invalid(&e))?;
+    let key = PrivateKeyDer::from_pem_file(key_pem).map_err(|e| invalid(&e))?;
+    server_config(chain, key).map_err(|e| invalid(&e))
 }
 
 impl Default for TestCa {
