@@ -88,7 +88,10 @@ async fn main() -> ExitCode {
     if let Some(bucket) = roundtrip
         && let Err(error) = s3_roundtrip(&sdk_config, &privatelink, &bucket).await
     {
-        eprintln!("error: S3 round trip: {error}");
+        eprintln!(
+            "error: S3 round trip: {}",
+            aws_smithy_types::error::display::DisplayErrorContext(error.as_ref())
+        );
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS

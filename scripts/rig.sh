@@ -97,7 +97,7 @@ PY
         cargo test --workspace --locked --no-run --quiet
         local endpoints=()
         for name in $PRIVATELINK_RIG_S3_NAMES; do endpoints+=(--endpoint "$name"); done
-        mkdir -p "$RIG/s3data"
+        rm -rf "$RIG/s3data" && mkdir -p "$RIG/s3data"   # a fresh store each time, like moto
         "$target/debug/privatelink-s3-peer" --listen 127.0.0.10:443 --cert "$RIG/s3.pem" --key "$RIG/s3.key" \
             --access-key "$PRIVATELINK_RIG_ACCESS_KEY" --secret-key "$PRIVATELINK_RIG_SECRET_KEY" \
             --root "$RIG/s3data" "${endpoints[@]}" > "$RIG/s3.log" 2>&1 &

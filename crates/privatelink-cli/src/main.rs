@@ -9,10 +9,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod endpoints;
+mod export;
 mod rewrite;
+mod source;
 
 /// Exit status when a command's input (file, URL, arguments) is invalid.
 const EXIT_INVALID_INPUT: u8 = 2;
+/// Exit status when the endpoints could not be discovered (credentials, region, VPC, EC2).
+const EXIT_ENVIRONMENT: u8 = 3;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,24 +36,28 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Rewrite(rewrite::RewriteArgs),
+    Endpoints(endpoints::EndpointsArgs),
+    Export(export::ExportArgs),
 }
 
 /// The result of a command: an exit status, or an error to report (with its source chain).
 pub(crate) enum Failure {
     /// A problem with the input: printed, exit status 2.
     InvalidInput(Box<dyn Error>),
+    /// Discovery failed for a reason the operator fixes in the environment: printed, exit status 3.
+    Environment(String),
     /// Already reported on stderr; exit with this status.
     Reported(u8),
 }
 
-fn main() -> ExitCode {
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
     let cli = Cli::parse();
+    let (mut stdout, mut stderr) = (std::io::stdout(), std::io::stderr());
     let result = match cli.command {
-        Command::Rewrite(args) => rewrite::run(
-            args,
-            &mut std::io::stdout().lock(),
-            &mut std::io::stderr().lock(),
-        ),
+        Command::Rewrite(args) => rewrite::run(args, &mut stdout, &mut stderr).await,
+        Command::Endpoints(args) => endpoints::run(args, &mut stdout, &mut stderr).await,
+        Command::Export(args) => export::run(args, &mut stdout, &mut stderr).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -56,6 +65,10 @@ fn main() -> ExitCode {
         Err(Failure::InvalidInput(error)) => {
             let _ = writeln!(std::io::stderr(), "error: {}", chain(error.as_ref()));
             ExitCode::from(EXIT_INVALID_INPUT)
+        }
+        Err(Failure::Environment(message)) => {
+            let _ = writeln!(std::io::stderr(), "error: {message}");
+            ExitCode::from(EXIT_ENVIRONMENT)
         }
     }
 }

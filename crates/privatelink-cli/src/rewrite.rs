@@ -1,12 +1,11 @@
 //! `privatelink rewrite`: print request URLs as privatelink would send them.
 
-use std::fmt;
-use std::io::{self, Read, Write};
-use std::path::PathBuf;
+use std::io::Write;
 
 use clap::Args;
-use privatelink_core::{Outcome, Policy, RewriteConfig, RewriteError, index_from_describe_json};
+use privatelink::{Outcome, Policy, RewriteConfig, RewriteError};
 
+use crate::source::SourceArgs;
 use crate::{EXIT_INVALID_INPUT, Failure, chain};
 
 /// Exit status when `--strict` refused at least one URL.
@@ -27,20 +26,17 @@ Exit status:
   0  every URL printed
   1  --strict refused at least one URL (a public AWS host with no usable endpoint)
   2  invalid input: unreadable or malformed FILE, a malformed URL, bad arguments
+  3  the endpoints could not be discovered (credentials, region, VPC, EC2 access)
 
 Examples:
+  privatelink rewrite --vpc vpc-0abc --region us-east-1 https://ec2.us-east-1.amazonaws.com/
   aws ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=vpc-0abc > endpoints.json
   privatelink rewrite --from-file endpoints.json https://ec2.us-east-1.amazonaws.com/
   privatelink rewrite --from-file endpoints.json --az us-east-1a --strict \\
       'https://mybucket.s3.us-east-1.amazonaws.com/key.txt' https://sts.us-east-1.amazonaws.com/")]
 pub(crate) struct RewriteArgs {
-    /// The output of `aws ec2 describe-vpc-endpoints` (JSON); `-` reads standard input.
-    #[arg(long, value_name = "FILE")]
-    from_file: PathBuf,
-
-    /// Prefer the zonal endpoint names of this availability zone (e.g. us-east-1a); default: regional names.
-    #[arg(long, value_name = "AZ")]
-    az: Option<String>,
+    #[command(flatten)]
+    source: SourceArgs,
 
     /// Fail closed: refuse URLs to public AWS hosts that no usable endpoint serves.
     #[arg(long)]
@@ -63,35 +59,7 @@ pub(crate) struct RewriteArgs {
     urls: Vec<String>,
 }
 
-/// FILE could not be read.
-#[derive(Debug)]
-struct ReadFileError {
-    path: PathBuf,
-    error: io::Error,
-}
-
-impl fmt::Display for ReadFileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot read {}: {}", self.path.display(), self.error)
-    }
-}
-
-impl std::error::Error for ReadFileError {}
-
-fn read_input(path: &PathBuf) -> Result<String, ReadFileError> {
-    let mut text = String::new();
-    let result = if path.as_os_str() == "-" {
-        io::stdin().read_to_string(&mut text).map(|_| ())
-    } else {
-        std::fs::read_to_string(path).map(|t| text = t)
-    };
-    result.map(|()| text).map_err(|error| ReadFileError {
-        path: path.clone(),
-        error,
-    })
-}
-
-pub(crate) fn run(
+pub(crate) async fn run(
     args: RewriteArgs,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
@@ -104,7 +72,7 @@ pub(crate) fn run(
             Policy::Prefer
         })
         .skip_private_dns_endpoints(args.skip_private_dns);
-    builder.set_zone(args.az);
+    builder.set_zone(args.source.az.clone());
     for service in args.include {
         builder = builder.include_service(service);
     }
@@ -112,12 +80,9 @@ pub(crate) fn run(
         builder = builder.exclude_service(service);
     }
     let config = builder.build().map_err(|e| invalid(e.into()))?;
-    let json = read_input(&args.from_file).map_err(|e| invalid(e.into()))?;
-    let index = index_from_describe_json(&json)
-        .map_err(|e| invalid(format!("{}: {}", args.from_file.display(), chain(&e)).into()))?;
-    for warning in index.warnings() {
-        let _ = writeln!(stderr, "warning: {warning}");
-    }
+    let loaded = args.source.load().await?;
+    loaded.warn(stderr);
+    let index = loaded.index;
 
     let mut lines = Vec::with_capacity(args.urls.len());
     let mut worst = None;

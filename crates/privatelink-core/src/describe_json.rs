@@ -7,10 +7,22 @@ use serde::Deserialize;
 
 use crate::model::{DnsEntry, EndpointState, EndpointType, MissingFieldError, VpcEndpoint};
 
+/// The version of the `privatelink export` document this crate writes and reads.
+pub const EXPORT_VERSION: u64 = 1;
+
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct Output {
     vpc_endpoints: Option<Vec<RawEndpoint>>,
+    /// Present in `privatelink export` documents only.
+    #[serde(rename = "PrivateLinkExport")]
+    export: Option<ExportHeader>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ExportHeader {
+    version: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +55,15 @@ struct RawDnsEntry {
 pub fn parse_describe_vpc_endpoints(json: &str) -> Result<Vec<VpcEndpoint>, ParseError> {
     let output: Output = serde_json::from_str(json)
         .map_err(|source| ParseError::InvalidJson(InvalidJson { source }))?;
+    if let Some(header) = &output.export
+        && header.version != Some(EXPORT_VERSION)
+    {
+        return Err(ParseError::UnsupportedExportVersion(
+            UnsupportedExportVersion {
+                found: header.version,
+            },
+        ));
+    }
     let raw = output
         .vpc_endpoints
         .ok_or(ParseError::MissingVpcEndpoints(MissingVpcEndpoints {
@@ -107,6 +128,8 @@ pub enum ParseError {
     MissingVpcEndpoints(MissingVpcEndpoints),
     /// One endpoint is incomplete.
     InvalidEndpoint(InvalidEndpoint),
+    /// A `privatelink export` document of a version this crate does not read.
+    UnsupportedExportVersion(UnsupportedExportVersion),
 }
 
 impl fmt::Display for ParseError {
@@ -117,6 +140,13 @@ impl fmt::Display for ParseError {
                 f.write_str("no `VpcEndpoints` array at the top level (expected the output of `aws ec2 describe-vpc-endpoints`)")
             }
             ParseError::InvalidEndpoint(e) => e.fmt(f),
+            ParseError::UnsupportedExportVersion(e) => match e.found {
+                Some(found) => write!(
+                    f,
+                    "privatelink export version {found} is not supported (this version reads {EXPORT_VERSION})"
+                ),
+                None => f.write_str("privatelink export document without a version"),
+            },
         }
     }
 }
@@ -125,7 +155,7 @@ impl Error for ParseError {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
         match self {
             ParseError::InvalidJson(e) => Some(&e.source),
-            ParseError::MissingVpcEndpoints(_) => None,
+            ParseError::MissingVpcEndpoints(_) | ParseError::UnsupportedExportVersion(_) => None,
             ParseError::InvalidEndpoint(e) => e.source(),
         }
     }
@@ -147,6 +177,71 @@ impl InvalidJson {
     pub fn column(&self) -> usize {
         self.source.column()
     }
+}
+
+/// Context of [`ParseError::UnsupportedExportVersion`].
+#[derive(Debug)]
+pub struct UnsupportedExportVersion {
+    found: Option<u64>,
+}
+
+impl UnsupportedExportVersion {
+    /// The version the document declares, if any.
+    pub fn found(&self) -> Option<u64> {
+        self.found
+    }
+}
+
+/// Writes `endpoints` as a `privatelink export` document: the `describe-vpc-endpoints` shape
+/// (so [`parse_describe_vpc_endpoints`] and the file source read it back) with a
+/// `PrivateLinkExport` header carrying [`EXPORT_VERSION`] and, when known, the VPC id and region.
+pub fn export_json(
+    endpoints: &[VpcEndpoint],
+    vpc_id: Option<&str>,
+    region: Option<&str>,
+) -> String {
+    use serde_json::{Map, Value, json};
+    // Keys are inserted in sorted order: the same bytes whether or not serde_json preserves order.
+    let mut header = Map::new();
+    if let Some(region) = region {
+        header.insert("Region".into(), json!(region));
+    }
+    header.insert("Version".into(), json!(EXPORT_VERSION));
+    if let Some(vpc_id) = vpc_id {
+        header.insert("VpcId".into(), json!(vpc_id));
+    }
+    let endpoints: Vec<Value> = endpoints
+        .iter()
+        .map(|e| {
+            let entries: Vec<Value> = e
+                .dns_entries()
+                .iter()
+                .map(|d| match d.hosted_zone_id() {
+                    Some(zone) => json!({"DnsName": d.dns_name(), "HostedZoneId": zone}),
+                    None => json!({"DnsName": d.dns_name()}),
+                })
+                .collect();
+            let mut item = Map::new();
+            item.insert("DnsEntries".into(), Value::Array(entries));
+            item.insert("PrivateDnsEnabled".into(), json!(e.private_dns_enabled()));
+            item.insert("ServiceName".into(), json!(e.service_name()));
+            if let Some(region) = e.service_region() {
+                item.insert("ServiceRegion".into(), json!(region));
+            }
+            item.insert("State".into(), json!(e.state().as_str()));
+            item.insert("SubnetIds".into(), json!(e.subnet_ids()));
+            item.insert("VpcEndpointId".into(), json!(e.id()));
+            item.insert("VpcEndpointType".into(), json!(e.endpoint_type().as_str()));
+            if let Some(vpc) = e.vpc_id() {
+                item.insert("VpcId".into(), json!(vpc));
+            }
+            Value::Object(item)
+        })
+        .collect();
+    let document = json!({"PrivateLinkExport": Value::Object(header), "VpcEndpoints": endpoints});
+    let mut text = serde_json::to_string_pretty(&document).expect("JSON values serialize");
+    text.push('\n');
+    text
 }
 
 /// Context of [`ParseError::MissingVpcEndpoints`].
@@ -273,6 +368,37 @@ mod tests {
         };
         assert_eq!(ctx.line(), 2);
         assert!(err.source().is_some());
+    }
+
+    #[test]
+    fn export_round_trips_and_checks_its_version() {
+        let fixture = include_str!("../../../testdata/describe-vpc-endpoints.json");
+        let endpoints = parse_describe_vpc_endpoints(fixture).unwrap();
+        let exported = export_json(&endpoints, Some("vpc-0example0000001"), Some("us-east-1"));
+        assert!(exported.contains("\"PrivateLinkExport\""));
+        assert_eq!(parse_describe_vpc_endpoints(&exported).unwrap(), endpoints);
+        // Exporting what was read back gives the same document.
+        assert_eq!(
+            export_json(
+                &parse_describe_vpc_endpoints(&exported).unwrap(),
+                Some("vpc-0example0000001"),
+                Some("us-east-1")
+            ),
+            exported
+        );
+        for (header, message) in [
+            (
+                r#"{"Version": 2}"#,
+                "privatelink export version 2 is not supported (this version reads 1)",
+            ),
+            (r#"{}"#, "privatelink export document without a version"),
+        ] {
+            let doc = format!(r#"{{"PrivateLinkExport": {header}, "VpcEndpoints": []}}"#);
+            assert_eq!(
+                parse_describe_vpc_endpoints(&doc).unwrap_err().to_string(),
+                message
+            );
+        }
     }
 
     #[test]

@@ -21,7 +21,8 @@ mod snapshot;
 mod url;
 
 pub use describe_json::{
-    InvalidEndpoint, InvalidJson, MissingVpcEndpoints, ParseError, parse_describe_vpc_endpoints,
+    EXPORT_VERSION, InvalidEndpoint, InvalidJson, MissingVpcEndpoints, ParseError,
+    UnsupportedExportVersion, export_json, parse_describe_vpc_endpoints,
 };
 pub use index::{EndpointIndex, IndexWarning, IndexedEndpoint, WarningKind};
 pub use model::{

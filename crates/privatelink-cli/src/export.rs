@@ -1,0 +1,51 @@
+//! `privatelink export`: a versioned endpoint file that the library's file source reads back.
+
+use std::io::Write;
+
+use clap::{Args, ValueEnum};
+use privatelink::core::export_json;
+
+use crate::Failure;
+use crate::source::SourceArgs;
+
+/// Write the VPC's endpoints as a versioned JSON document (the `describe-vpc-endpoints` shape
+/// plus a `PrivateLinkExport` header). Fleets that should not all call DescribeVpcEndpoints point
+/// `PRIVATELINK_ENDPOINTS_FILE` (or `PrivateLink::builder().endpoints_file(..)`, or
+/// `--from-file`) at it.
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Examples:
+  privatelink export --vpc vpc-0abc --region us-east-1 > endpoints.json
+  PRIVATELINK_ENDPOINTS_FILE=endpoints.json my-service")]
+pub(crate) struct ExportArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+
+    /// The output format.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    /// JSON, `PrivateLinkExport.Version` 1.
+    Json,
+}
+
+pub(crate) async fn run(
+    args: ExportArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<(), Failure> {
+    let loaded = args.source.load().await?;
+    loaded.warn(stderr);
+    let Format::Json = args.format;
+    let text = export_json(
+        loaded.index.endpoints(),
+        loaded.vpc_id.as_deref(),
+        loaded.region.as_deref(),
+    );
+    stdout
+        .write_all(text.as_bytes())
+        .map_err(|e| Failure::InvalidInput(e.into()))
+}

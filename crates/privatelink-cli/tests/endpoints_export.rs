@@ -1,0 +1,195 @@
+//! `privatelink endpoints` and `privatelink export`, run as processes.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const FIXTURE: &str = "../../testdata/describe-vpc-endpoints.json";
+
+fn privatelink() -> Command {
+    Command::cargo_bin("privatelink").unwrap()
+}
+
+fn stdout(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn endpoints_table_marks_gateway_and_unusable_endpoints() {
+    let table =
+        stdout(privatelink().args(["endpoints", "--from-file", FIXTURE, "--az", "us-east-1a"]));
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(
+        lines.len(),
+        16,
+        "a header and one row per endpoint:\n{table}"
+    );
+    assert!(
+        lines[0].starts_with("SERVICE")
+            && lines[0].contains("NAME USED")
+            && lines[0].ends_with("NOTE")
+    );
+    let row = |service: &str| {
+        *lines
+            .iter()
+            .find(|l| l.starts_with(&format!("{service} ")))
+            .unwrap()
+    };
+    assert!(
+        row("ec2").contains(
+            "vpce-0ec200000000000a1-4r5zme9n-us-east-1a.ec2.us-east-1.vpce.amazonaws.com"
+        )
+    );
+    assert!(row("ec2").contains(" yes "), "private DNS: {}", row("ec2"));
+    assert!(row("kinesis").ends_with("not used: not available"));
+    assert!(row("logs").contains("deleting"));
+    assert!(
+        row("com.amazonaws.us-east-1.s3").contains("Gateway")
+            && row("com.amazonaws.us-east-1.s3").ends_with("gateway: routes, no DNS names")
+    );
+    // Without --az the regional names are used.
+    let regional = stdout(privatelink().args(["endpoints", "--from-file", FIXTURE]));
+    assert!(regional.contains("vpce-0ec200000000000a1-4r5zme9n.ec2.us-east-1.vpce.amazonaws.com"));
+}
+
+#[test]
+fn endpoints_json_is_an_array_with_stable_keys() {
+    let text = stdout(privatelink().args(["endpoints", "--from-file", FIXTURE, "--json"]));
+    let items: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 15);
+    assert_eq!(items.iter().filter(|i| i["usable"] == true).count(), 12);
+    let kinesis = items.iter().find(|i| i["service"] == "kinesis").unwrap();
+    assert_eq!(
+        (kinesis["state"].as_str(), kinesis["usable"].as_bool()),
+        (Some("pending"), Some(false))
+    );
+    let keys: Vec<&str> = items[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "endpointId",
+            "note",
+            "privateDnsEnabled",
+            "region",
+            "regionalName",
+            "service",
+            "serviceName",
+            "state",
+            "type",
+            "usable",
+            "zonalNames"
+        ]
+    );
+}
+
+#[test]
+fn ignored_dns_entries_are_warned_about_on_stderr_only() {
+    privatelink()
+        .args(["endpoints", "--from-file", FIXTURE, "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("warning").not())
+        .stderr(predicate::str::contains(
+            "warning: endpoint vpce-0b0b000000000001b1: ignoring DNS entry `evil.example.com`",
+        ));
+}
+
+#[test]
+fn export_round_trips_through_the_file_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let exported = dir.path().join("export.json");
+    let text = stdout(privatelink().args([
+        "export",
+        "--from-file",
+        FIXTURE,
+        "--vpc",
+        "vpc-0example0000001",
+        "--region",
+        "us-east-1",
+    ]));
+    assert!(text.contains("\"Version\": 1") && text.contains("\"VpcId\": \"vpc-0example0000001\""));
+    std::fs::write(&exported, &text).unwrap();
+    let exported = exported.to_str().unwrap();
+    // The export reads back to the same endpoints: same table, same rewrites, same export.
+    for args in [
+        &["endpoints", "--json"][..],
+        &[
+            "rewrite",
+            "https://s3.us-east-1.amazonaws.com/b/k",
+            "https://sqs.us-east-1.amazonaws.com/",
+        ][..],
+    ] {
+        let original = stdout(privatelink().args(args).args(["--from-file", FIXTURE]));
+        let again = stdout(privatelink().args(args).args(["--from-file", exported]));
+        assert_eq!(original, again, "{args:?}");
+    }
+    let twice = stdout(privatelink().args([
+        "export",
+        "--from-file",
+        exported,
+        "--vpc",
+        "vpc-0example0000001",
+        "--region",
+        "us-east-1",
+    ]));
+    assert_eq!(twice, text);
+    // The library's file source reads it too.
+    let index = privatelink::index_from_file(exported).unwrap();
+    assert_eq!(index.endpoints().len(), 15);
+}
+
+#[test]
+fn a_future_export_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("v2.json");
+    std::fs::write(
+        &file,
+        r#"{"PrivateLinkExport": {"Version": 2}, "VpcEndpoints": []}"#,
+    )
+    .unwrap();
+    privatelink()
+        .args(["endpoints", "--from-file"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "privatelink export version 2 is not supported (this version reads 1)",
+        ));
+}
+
+#[test]
+fn live_discovery_without_a_region_says_what_to_set() {
+    let home = tempfile::tempdir().unwrap();
+    privatelink()
+        .args(["endpoints"])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr("error: no AWS region: set AWS_REGION, a profile region, or --region\n");
+}
+
+#[test]
+fn live_discovery_without_a_vpc_says_what_to_set() {
+    let home = tempfile::tempdir().unwrap();
+    privatelink()
+        .args(["endpoints", "--region", "us-east-1"])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ACCESS_KEY_ID", "AKID")
+        .env("AWS_SECRET_ACCESS_KEY", "SECRET")
+        .assert()
+        .code(3)
+        .stderr(
+            predicate::str::contains("no VPC id: set it with")
+                .and(predicate::str::contains("(or pass --vpc)")),
+        );
+}
