@@ -13,9 +13,7 @@
 
 use std::process::ExitCode;
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
-use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_s3::primitives::ByteStream;
 use privatelink::{EndpointType, Policy, PrivateLink, RewriteError, find_rewrite_error};
 use privatelink_peers::{LoopbackVpc, VPC_ID, ZONE};
@@ -75,11 +73,7 @@ async fn run() -> Result<usize, Box<dyn std::error::Error>> {
         LoopbackVpc::ec2_name(None)
     );
     let http = vpc.http_client();
-    let credentials = Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, None, None, "demo");
-    let sdk_config = SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(SharedCredentialsProvider::new(credentials))
+    let sdk_config = privatelink_testkit::sdk_config(ACCESS_KEY_ID, SECRET_ACCESS_KEY)
         .http_client(http)
         .build();
 

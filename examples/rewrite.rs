@@ -12,8 +12,6 @@
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_http_client::test_util::infallible_client_fn;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_types::body::SdkBody;
@@ -21,7 +19,7 @@ use privatelink::{
     Policy, PrivateLinkInterceptor, RewriteConfig, RewriteError, find_rewrite_error,
 };
 use privatelink_testkit::{
-    Authorization, ResolvedHosts, SECRET_ACCESS_KEY, test_credentials, uri_host, verify_signature,
+    Authorization, ResolvedHosts, SECRET_ACCESS_KEY, uri_host, verify_signature,
 };
 
 const DEFAULT_FILE: &str = concat!(
@@ -95,12 +93,10 @@ async fn main() -> ExitCode {
 
     let sent = Arc::new(Mutex::new(Vec::new()));
     let resolved = ResolvedHosts::default();
-    let sdk_config = SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(SharedCredentialsProvider::new(test_credentials()))
-        .http_client(recording_client(sent.clone()))
-        .build();
+    let sdk_config =
+        privatelink_testkit::sdk_config(privatelink_testkit::ACCESS_KEY_ID, SECRET_ACCESS_KEY)
+            .http_client(recording_client(sent.clone()))
+            .build();
     let config = RewriteConfig::builder()
         .zone("us-east-1a")
         .build()

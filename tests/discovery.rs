@@ -5,8 +5,7 @@ use std::error::Error;
 use std::fmt;
 use std::time::{Duration, UNIX_EPOCH};
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_config::SdkConfig;
 use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
 use aws_smithy_async::test_util::{SleepGate, controlled_time_and_sleep};
 use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
@@ -17,7 +16,7 @@ use privatelink::{
     BuildError, DescribeEndpoints, DiscoveryError, EndpointsFuture, Environment, Policy,
     PrivateLink, VpcEndpoint,
 };
-use privatelink_testkit::{interface_endpoint, test_credentials};
+use privatelink_testkit::interface_endpoint;
 use tokio::sync::{Mutex, mpsc};
 
 const VPC: &str = "vpc-0test";
@@ -62,13 +61,13 @@ fn throttled() -> Answer {
 fn controlled_sdk_config() -> (SdkConfig, SleepGate) {
     let (time, sleep, gate) =
         controlled_time_and_sleep(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
-    let config = SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(SharedCredentialsProvider::new(test_credentials()))
-        .time_source(SharedTimeSource::new(time))
-        .sleep_impl(SharedAsyncSleep::new(sleep))
-        .build();
+    let config = privatelink_testkit::sdk_config(
+        privatelink_testkit::ACCESS_KEY_ID,
+        privatelink_testkit::SECRET_ACCESS_KEY,
+    )
+    .time_source(SharedTimeSource::new(time))
+    .sleep_impl(SharedAsyncSleep::new(sleep))
+    .build();
     (config, gate)
 }
 
@@ -274,13 +273,13 @@ async fn ec2_discovery_from_the_sdk_config_with_location_from_the_environment() 
             .body(SdkBody::from(body))
             .unwrap(),
     )]);
-    let sdk_config = SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(SharedCredentialsProvider::new(test_credentials()))
-        .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
-        .http_client(ec2.clone())
-        .build();
+    let sdk_config = privatelink_testkit::sdk_config(
+        privatelink_testkit::ACCESS_KEY_ID,
+        privatelink_testkit::SECRET_ACCESS_KEY,
+    )
+    .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
+    .http_client(ec2.clone())
+    .build();
     let privatelink = PrivateLink::builder()
         .configure(&sdk_config)
         .environment(env(&[

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_s3::primitives::ByteStream;
@@ -29,16 +29,7 @@ struct Rig {
 async fn rig() -> Rig {
     let vpc = LoopbackVpc::start().await.unwrap();
     let time = ManualTimeSource::new(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
-    let sdk_config = SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            ACCESS_KEY_ID,
-            SECRET_ACCESS_KEY,
-            None,
-            None,
-            "e2e",
-        )))
+    let sdk_config = privatelink_testkit::sdk_config(ACCESS_KEY_ID, SECRET_ACCESS_KEY)
         .http_client(vpc.http_client())
         .time_source(SharedTimeSource::new(time.clone()))
         .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))

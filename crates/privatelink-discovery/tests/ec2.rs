@@ -3,9 +3,7 @@
 
 use std::error::Error;
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::Credentials;
-use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_config::SdkConfig;
 use aws_smithy_async::rt::sleep::SharedAsyncSleep;
 use aws_smithy_async::test_util::InstantSleep;
 use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
@@ -71,12 +69,7 @@ fn replay(responses: Vec<http::Response<SdkBody>>) -> StaticReplayClient {
 }
 
 fn sdk_config(http: StaticReplayClient) -> SdkConfig {
-    SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            "AKID", "SECRET", None, None, "test",
-        )))
+    privatelink_testkit::sdk_config("AKID", "SECRET")
         .sleep_impl(SharedAsyncSleep::new(InstantSleep::unlogged()))
         .http_client(http)
         .build()

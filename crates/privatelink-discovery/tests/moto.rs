@@ -7,9 +7,7 @@
 use std::net::SocketAddr;
 use std::time::{Duration, UNIX_EPOCH};
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::Credentials;
-use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_config::SdkConfig;
 use aws_sdk_ec2::types::{Filter, Tag};
 use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
 use aws_smithy_async::test_util::ManualTimeSource;
@@ -66,16 +64,7 @@ impl Rig {
             routes.push(("s3.us-east-1.vpce.amazonaws.com".to_owned(), s3.address()));
             cas.push(ca.ca_pem());
         }
-        SdkConfig::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-                &self.access_key,
-                secret,
-                None,
-                None,
-                "rig",
-            )))
+        privatelink_testkit::sdk_config(&self.access_key, secret)
             .http_client(privatelink_peers::loopback_http_client(&cas, routes))
             .time_source(time)
             .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))

@@ -4,9 +4,6 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::Credentials;
-use aws_credential_types::provider::SharedCredentialsProvider;
 use privatelink_peers::{S3Peer, TestCa, loopback_http_client};
 use privatelink_testkit::{ACCESS_KEY_ID, SECRET_ACCESS_KEY};
 
@@ -75,16 +72,7 @@ async fn the_process_serves_signed_s3_requests_for_the_endpoint_names() {
         .parse()
         .unwrap();
 
-    let config = SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            ACCESS_KEY_ID,
-            SECRET_ACCESS_KEY,
-            None,
-            None,
-            "test",
-        )))
+    let config = privatelink_testkit::sdk_config(ACCESS_KEY_ID, SECRET_ACCESS_KEY)
         .http_client(loopback_http_client(
             &[ca.ca_pem()],
             vec![(ENDPOINT.to_owned(), address)],

@@ -89,6 +89,26 @@ pub fn interface_endpoint(id: &str, dns_names: &[&str]) -> VpcEndpoint {
         .expect("id, type, service name and state are set")
 }
 
+/// The start of a test `SdkConfig`: the latest behavior version, `us-east-1`, and static
+/// credentials. Callers add the HTTP client, clock and sleep they need.
+pub fn sdk_config(access_key_id: &str, secret_access_key: &str) -> aws_types::sdk_config::Builder {
+    let credentials = Credentials::new(
+        access_key_id,
+        secret_access_key,
+        None,
+        None,
+        "privatelink-testkit",
+    );
+    aws_types::SdkConfig::builder()
+        .behavior_version(
+            aws_smithy_runtime_api::client::behavior_version::BehaviorVersion::latest(),
+        )
+        .region(aws_types::region::Region::new("us-east-1"))
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(credentials),
+        )
+}
+
 /// Static test credentials ([`ACCESS_KEY_ID`], [`SECRET_ACCESS_KEY`]).
 pub fn test_credentials() -> Credentials {
     Credentials::new(
