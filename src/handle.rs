@@ -10,7 +10,7 @@ use aws_types::SdkConfig;
 use privatelink_core::{EndpointIndex, InvalidConfigError, Policy, RewriteConfig, SnapshotCell};
 use privatelink_discovery::{
     CacheConfigError, DescribeEndpoints, DiscoveryError, ENDPOINTS_FILE_ENV, Ec2Source,
-    EndpointCache, Environment, FileSource, Location, Locator, SharedSource, VPC_ID_ENV, ZONE_ENV,
+    EndpointCache, Environment, FileSource, Location, Locator, SharedSource,
 };
 use privatelink_interceptor::PrivateLinkInterceptor;
 
@@ -233,7 +233,13 @@ impl PrivateLinkBuilder {
             return Err(BuildError::StartEmptyNeedsPrefer);
         }
         let env = self.env.clone().unwrap_or_else(Environment::process);
-        let vpc_id = self.vpc_id.clone().or_else(|| env.var(VPC_ID_ENV));
+        let mut locator = Locator::new()
+            .environment(env.clone())
+            .vpc_id(self.vpc_id.clone())
+            .zone(self.zone.clone());
+        if let Some(sdk) = &self.sdk_config {
+            locator = locator.configure(sdk);
+        }
         let file = self
             .endpoints_file
             .clone()
@@ -247,30 +253,27 @@ impl PrivateLinkBuilder {
                 cache = cache.sleep_impl(sleep);
             }
         }
+        // EC2 needs a location (metadata may supply it); a static source only uses what is configured.
         let (source, location): (SharedSource, Option<Location>) = match (self.source.take(), file)
         {
             (Some(source), _) => (source, None),
             (None, Some(path)) => (SharedSource::new(FileSource::new(path)), None),
             (None, None) => {
                 let sdk = self.sdk_config.as_ref().ok_or(BuildError::NoSdkConfig)?;
-                let locator = Locator::new()
-                    .configure(sdk)
-                    .environment(env.clone())
-                    .vpc_id(self.vpc_id.clone())
-                    .zone(self.zone.clone());
                 let location = locator.locate().await.map_err(BuildError::Discovery)?;
                 (SharedSource::new(Ec2Source::new(sdk)), Some(location))
             }
         };
-        let zone = location
-            .as_ref()
-            .and_then(|l| l.zone().map(str::to_owned))
-            .or_else(|| self.zone.clone())
-            .or_else(|| env.var(ZONE_ENV));
-        let key = location.as_ref().map_or_else(
-            || vpc_id.clone().unwrap_or_default(),
-            |l| l.vpc_id().to_owned(),
-        );
+        let (key, zone) = match &location {
+            Some(location) => (
+                location.vpc_id().to_owned(),
+                location.zone().map(str::to_owned),
+            ),
+            None => {
+                let (vpc_id, zone) = locator.configured();
+                (vpc_id.unwrap_or_default(), zone)
+            }
+        };
         let mut rewrite = self.rewrite.policy(self.policy);
         rewrite.set_zone(zone);
         let rewrite = rewrite.build().map_err(BuildError::Config)?;

@@ -91,20 +91,17 @@ pub(crate) fn is_dns_label(label: &str) -> bool {
 
 /// A region name: `us-east-1`, `us-gov-west-1`, `cn-north-1`, `eu-isoe-west-1`, `eusc-de-east-1`.
 pub(crate) fn is_region(label: &str) -> bool {
-    let mut parts = label.split('-');
-    let Some(first) = parts.next() else {
+    // Called for every request host: no allocation.
+    let lowercase = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase());
+    let Some((words, number)) = label.rsplit_once('-') else {
         return false;
     };
-    let rest: Vec<&str> = parts.collect();
-    let Some((number, middle)) = rest.split_last() else {
+    let Some((first, middle)) = words.split_once('-') else {
         return false;
     };
     (2..=4).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_lowercase())
-        && !middle.is_empty()
-        && middle
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && lowercase(first)
+        && middle.split('-').all(lowercase)
         && !number.is_empty()
         && number.bytes().all(|b| b.is_ascii_digit())
 }

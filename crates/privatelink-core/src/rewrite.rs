@@ -99,6 +99,11 @@ impl RewriteConfig {
             }
             HostClass::Unsupported(form) => {
                 let service = unsupported_service(&normalized);
+                if !self.in_scope(service) {
+                    return Ok(Outcome::Unchanged(Unchanged::OutOfScope {
+                        service: service.to_owned(),
+                    }));
+                }
                 return self.miss(
                     original_host,
                     service,
@@ -150,18 +155,14 @@ impl RewriteConfig {
         )))
     }
 
-    /// Prefer: leave the URL alone; Strict: refuse it.
+    /// For an in-scope request with no usable endpoint. Prefer: leave the URL alone; Strict:
+    /// refuse it.
     fn miss<'a>(
         &self,
         host: &str,
         service: &str,
         reason: RefusalReason,
     ) -> Result<Outcome<'a>, RewriteError> {
-        if !self.in_scope(service) {
-            return Ok(Outcome::Unchanged(Unchanged::OutOfScope {
-                service: service.to_owned(),
-            }));
-        }
         match self.policy {
             Policy::Strict => Err(RewriteError::Refused(RefusedError {
                 host: host.to_owned(),

@@ -164,6 +164,15 @@ impl Locator {
         self
     }
 
+    /// The VPC id and zone from settings or the environment only (no metadata), for sources that
+    /// do not need a location (static files).
+    pub fn configured(&self) -> (Option<String>, Option<String>) {
+        (
+            self.vpc_id.clone().or_else(|| self.env.var(VPC_ID_ENV)),
+            self.zone.clone().or_else(|| self.env.var(ZONE_ENV)),
+        )
+    }
+
     /// Finds the location, or says what to set.
     pub async fn locate(&self) -> Result<Location, DiscoveryError> {
         let zone = self.zone.clone().or_else(|| self.env.var(ZONE_ENV));
