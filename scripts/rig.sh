@@ -38,9 +38,13 @@ down() {
 up() {
     down
     mkdir -p "$RIG"
-    if ! "$RIG/venv/bin/python" -c 'import moto, sys; sys.exit(moto.__version__ != "5.2.5")' 2>/dev/null; then
+    # moto; botocore pinned to the version crates/privatelink-core/data/sdk-services.tsv was made
+    # from (scripts/gen-sdk-services.py --check); the AWS CLI, to show `privatelink env` works.
+    local packages=('moto[server]==5.2.5' 'boto3==1.44.8' 'botocore==1.44.8' 'awscli==1.46.3')
+    if ! "$RIG/venv/bin/python" -c 'import moto, botocore, sys; sys.exit(moto.__version__ != "5.2.5" or botocore.__version__ != "1.44.8")' 2>/dev/null \
+        || ! "$RIG/venv/bin/aws" --version >/dev/null 2>&1; then
         python3 -m venv "$RIG/venv"
-        "$RIG/venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.5'
+        "$RIG/venv/bin/pip" install --quiet --disable-pip-version-check "${packages[@]}"
     fi
 
     # A CA and a server certificate for EC2's default and endpoint names, STS's default name (moto
@@ -78,6 +82,7 @@ PY
     {
         echo "export PRIVATELINK_RIG_EC2_ADDR=$host:$port"
         echo "export PRIVATELINK_RIG_CA=$RIG/ca.pem"
+        echo "export PRIVATELINK_RIG_AWS_CLI=$RIG/venv/bin/aws"
         "$RIG/venv/bin/python" scripts/rig/seed.py "https://$host:$port" "$RIG/ca.pem"
     } > "$RIG/env"
     if [ "$(id -u)" = 0 ]; then

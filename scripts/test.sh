@@ -3,7 +3,8 @@
 #   formatting, clippy (all targets, warnings denied), rustdoc (warnings denied),
 #   unit + integration + SDK + CLI tests + doc tests, end-to-end tests against in-process peers and
 #   against moto (scripts/rig.sh: installs moto from PyPI into .rig/, stopped by PID on exit),
-#   and the `rewrite` and `demo` examples.
+#   the CLI against moto and (root) doctor and the AWS CLI in a DNS namespace, the service id
+#   table against the AWS service models, and the `rewrite` and `demo` examples.
 # Installs what it needs (the rustfmt and clippy components) when they are missing.
 # Build artifacts go to $CARGO_TARGET_DIR (default: ~/.cache/privatelink-target) so runs reuse them.
 set -euo pipefail
@@ -50,10 +51,12 @@ fi
 ./scripts/rig.sh up
 # shellcheck disable=SC1091
 set -a && source .rig/env && set +a
-cargo test --workspace --locked --test moto -- --ignored --test-threads=1 2>&1 | tee -a "$log"
+cargo test --workspace --locked --test moto --test cli_rig -- --ignored --test-threads=1 2>&1 | tee -a "$log"
+step "the service id table matches the AWS service models (botocore, pinned in scripts/rig.sh)"
+.rig/venv/bin/python scripts/gen-sdk-services.py --check crates/privatelink-core/data/sdk-services.tsv
 if [ "$(id -u)" = 0 ]; then
-    step "black box: the discover example with SDK defaults, in a mount namespace using the rig's DNS"
-    cargo test --workspace --locked --test blackbox -- --ignored 2>&1 | tee -a "$log"
+    step "black box: the discover example, privatelink doctor and the AWS CLI, in a mount namespace using the rig's DNS"
+    cargo test --workspace --locked --test blackbox --test cli_blackbox -- --ignored --test-threads=1 2>&1 | tee -a "$log"
 else
     step "skipping the black-box DNS tests: they need root (for port 443 and unshare), as CI has"
 fi

@@ -186,7 +186,10 @@ async fn the_peers_check_signatures() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, BuildError::Discovery(DiscoveryError::AccessDenied(_))),
+        matches!(
+            err,
+            BuildError::Discovery(DiscoveryError::InvalidCredentials(_))
+        ),
         "{err:?}"
     );
     assert!(rig.vpc.ec2.rejected() >= 1);

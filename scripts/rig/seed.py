@@ -17,6 +17,11 @@ iam.create_user(UserName="privatelink-rig")
 iam.put_user_policy(UserName="privatelink-rig", PolicyName="all", PolicyDocument=json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
 key = iam.create_access_key(UserName="privatelink-rig")["AccessKey"]
+# A user that may not call DescribeVpcEndpoints (the CLI's access-denied path).
+iam.create_user(UserName="privatelink-rig-denied")
+iam.put_user_policy(UserName="privatelink-rig-denied", PolicyName="none", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ec2:*", "Resource": "*"}]}))
+denied = iam.create_access_key(UserName="privatelink-rig-denied")["AccessKey"]
 vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
 subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
            for i, zone in enumerate(["us-east-1a", "us-east-1b"], 1)]
@@ -32,6 +37,8 @@ s3_names = [entry["DnsName"].removeprefix("*.") for entry in s3["DnsEntries"]]
 requests.post(endpoint + "/moto-api/reset-auth", data=b"0", verify=ca)  # every later request must be signed
 print(f"export PRIVATELINK_RIG_ACCESS_KEY={key['AccessKeyId']}")
 print(f"export PRIVATELINK_RIG_SECRET_KEY={key['SecretAccessKey']}")
+print(f"export PRIVATELINK_RIG_DENIED_ACCESS_KEY={denied['AccessKeyId']}")
+print(f"export PRIVATELINK_RIG_DENIED_SECRET_KEY={denied['SecretAccessKey']}")
 print(f"export PRIVATELINK_RIG_VPC={vpc}")
 print(f"export PRIVATELINK_RIG_S3_ENDPOINT={ids['s3']}")
 print(f"export PRIVATELINK_RIG_S3_NAMES='{' '.join(s3_names)}'")

@@ -8,12 +8,18 @@ use serde_json::{Value, json};
 
 use crate::Failure;
 use crate::source::{Loaded, SourceArgs};
+use crate::ui::Ui;
 
 /// List the VPC's endpoints: service label, region, id, type, state, private DNS, and the
 /// regional and zonal names requests are rewritten to. Gateway endpoints and endpoints that are
 /// not used (not `available`, no usable names) are marked.
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
+Exit status:
+  0  the table (or JSON) was printed
+  2  invalid input (FILE, arguments)
+  3  the endpoints could not be discovered (credentials, region, VPC, EC2 access)
+
 Examples:
   privatelink endpoints --vpc vpc-0abc --region us-east-1
   privatelink endpoints --from-file endpoints.json --json | jq '.[] | select(.usable)'")]
@@ -48,17 +54,17 @@ impl Row<'_> {
 
 pub(crate) async fn run(
     args: EndpointsArgs,
+    ui: Ui,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let loaded = args.source.load().await?;
-    loaded.warn(stderr);
+    let loaded = args.source.load(ui, stderr).await?;
     let rows = rows(&loaded);
     let zone = args.source.az.as_deref();
     let output = if args.json {
         json_output(&rows)
     } else {
-        table(&rows, zone)
+        table(&rows, zone, ui)
     };
     stdout
         .write_all(output.as_bytes())
@@ -96,7 +102,7 @@ fn rows(loaded: &Loaded) -> Vec<Row<'_>> {
     rows
 }
 
-fn table(rows: &[Row<'_>], zone: Option<&str>) -> String {
+fn table(rows: &[Row<'_>], zone: Option<&str>, ui: Ui) -> String {
     let mut lines = vec![
         [
             "SERVICE",
@@ -157,13 +163,20 @@ fn table(rows: &[Row<'_>], zone: Option<&str>) -> String {
         })
         .collect();
     let mut out = String::new();
-    for line in lines {
-        let cells: Vec<String> = line
+    for (n, line) in lines.into_iter().enumerate() {
+        let (note, cells) = line.split_last().expect("rows have cells");
+        let note = if n == 0 {
+            note.clone()
+        } else {
+            ui.paint(note, "33")
+        };
+        let cells: Vec<String> = cells
             .iter()
             .zip(&widths)
             .map(|(cell, width)| format!("{cell:<width$}"))
             .collect();
-        out.push_str(cells.join("  ").trim_end());
+        let row = format!("{}  {note}", cells.join("  "));
+        out.push_str(row.trim_end());
         out.push('\n');
     }
     out

@@ -7,6 +7,7 @@ use privatelink::core::export_json;
 
 use crate::Failure;
 use crate::source::SourceArgs;
+use crate::ui::Ui;
 
 /// Write the VPC's endpoints as a versioned JSON document (the `describe-vpc-endpoints` shape
 /// plus a `PrivateLinkExport` header). Fleets that should not all call DescribeVpcEndpoints point
@@ -14,6 +15,11 @@ use crate::source::SourceArgs;
 /// `--from-file`) at it.
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
+Exit status:
+  0  the document was printed
+  2  invalid input (FILE, arguments)
+  3  the endpoints could not be discovered (credentials, region, VPC, EC2 access)
+
 Examples:
   privatelink export --vpc vpc-0abc --region us-east-1 > endpoints.json
   PRIVATELINK_ENDPOINTS_FILE=endpoints.json my-service")]
@@ -34,11 +40,11 @@ enum Format {
 
 pub(crate) async fn run(
     args: ExportArgs,
+    ui: Ui,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let loaded = args.source.load().await?;
-    loaded.warn(stderr);
+    let loaded = args.source.load(ui, stderr).await?;
     let Format::Json = args.format;
     let text = export_json(
         loaded.index.endpoints(),

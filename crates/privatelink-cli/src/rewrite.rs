@@ -6,6 +6,7 @@ use clap::Args;
 use privatelink::{Outcome, Policy, RewriteConfig, RewriteError};
 
 use crate::source::SourceArgs;
+use crate::ui::Ui;
 use crate::{EXIT_INVALID_INPUT, Failure, chain};
 
 /// Exit status when `--strict` refused at least one URL.
@@ -61,6 +62,7 @@ pub(crate) struct RewriteArgs {
 
 pub(crate) async fn run(
     args: RewriteArgs,
+    ui: Ui,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<(), Failure> {
@@ -80,8 +82,7 @@ pub(crate) async fn run(
         builder = builder.exclude_service(service);
     }
     let config = builder.build().map_err(|e| invalid(e.into()))?;
-    let loaded = args.source.load().await?;
-    loaded.warn(stderr);
+    let loaded = args.source.load(ui, stderr).await?;
     let index = loaded.index;
 
     let mut lines = Vec::with_capacity(args.urls.len());

@@ -1,14 +1,17 @@
 //! Where a subcommand's endpoint data comes from: a file, or live discovery.
 
 use std::fmt;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
 
+use aws_credential_types::provider::error::CredentialsError;
 use clap::Args;
+use privatelink::core::ServiceEndpoints;
 use privatelink::{
     BuildError, DiscoveryError, EndpointIndex, PrivateLink, index_from_describe_json,
 };
 
+use crate::ui::Ui;
 use crate::{Failure, chain};
 
 /// The endpoint data options every subcommand shares.
@@ -42,11 +45,50 @@ pub(crate) struct Loaded {
 }
 
 impl Loaded {
-    /// Reports what the index ignored (DNS names outside the endpoint domain, …) on `stderr`.
-    pub(crate) fn warn(&self, stderr: &mut dyn std::io::Write) {
-        for warning in self.index.warnings() {
-            let _ = writeln!(stderr, "warning: {warning}");
+    /// The region to work on: `--region`, the AWS configuration's, or the only region the
+    /// endpoints serve.
+    pub(crate) fn region(&self) -> Result<String, Failure> {
+        if let Some(region) = &self.region {
+            return Ok(region.clone());
         }
+        let mut regions: Vec<&str> = self.index.entries().iter().map(|(_, r, _, _)| *r).collect();
+        regions.dedup();
+        match regions.as_slice() {
+            [region] => Ok((*region).to_owned()),
+            [] => Err(Failure::Unhealthy("no interface endpoints".into())),
+            several => Err(Failure::InvalidInput(
+                format!(
+                    "the endpoints serve several regions ({}): pass --region",
+                    several.join(", ")
+                )
+                .into(),
+            )),
+        }
+    }
+
+    /// The `AWS_ENDPOINT_URL_<SERVICE>` settings for the region (`--region`, the AWS
+    /// configuration, or the only region the endpoints serve), with zonal names of `zone`.
+    /// Labels no SDK service uses are noted on `stderr`. No usable endpoint is an error: a tool
+    /// run with none of the settings would reach the public endpoints.
+    pub(crate) fn service_endpoints(
+        &self,
+        zone: Option<&str>,
+        stderr: &mut dyn Write,
+    ) -> Result<ServiceEndpoints, Failure> {
+        let region = self.region()?;
+        let endpoints = ServiceEndpoints::new(&self.index, &region, zone);
+        for (label, endpoint_id) in endpoints.unmapped() {
+            let _ = writeln!(
+                stderr,
+                "note: no AWS SDK service has `{label}` as its endpoint prefix; no variable for {endpoint_id}"
+            );
+        }
+        if endpoints.services().is_empty() {
+            return Err(Failure::Unhealthy(format!(
+                "no usable interface endpoint serves an AWS SDK service in {region}"
+            )));
+        }
+        Ok(endpoints)
     }
 }
 
@@ -66,12 +108,22 @@ impl fmt::Display for ReadFileError {
 impl std::error::Error for ReadFileError {}
 
 impl SourceArgs {
-    /// Reads the file, or discovers the endpoints with the standard AWS configuration.
-    pub(crate) async fn load(&self) -> Result<Loaded, Failure> {
-        match &self.from_file {
+    /// Reads the file, or discovers the endpoints with the standard AWS configuration; reports
+    /// what the index ignored on `stderr`.
+    pub(crate) async fn load(&self, ui: Ui, stderr: &mut dyn Write) -> Result<Loaded, Failure> {
+        let loaded = match &self.from_file {
             Some(path) => self.read_file(path),
-            None => self.discover().await,
+            None => {
+                ui.progress("discovering the VPC's interface endpoints");
+                let loaded = self.discover().await;
+                ui.done();
+                loaded
+            }
+        }?;
+        for warning in loaded.index.warnings() {
+            let _ = writeln!(stderr, "warning: {warning}");
         }
+        Ok(loaded)
     }
 
     fn read_file(&self, path: &PathBuf) -> Result<Loaded, Failure> {
@@ -149,16 +201,49 @@ fn explain(error: &BuildError) -> String {
     let BuildError::Discovery(discovery) = error else {
         return chain(error);
     };
-    let detail = chain(discovery);
     match discovery {
-        DiscoveryError::NoVpc(_) => format!("{detail} (or pass --vpc)"),
-        DiscoveryError::AccessDenied(_) => detail,
-        DiscoveryError::Ec2(_) if detail.to_ascii_lowercase().contains("credential") => {
-            format!("{detail}; configure credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID, …)")
-        }
-        DiscoveryError::Ec2(e) if e.code().is_none() => format!(
-            "cannot reach EC2 ({detail}); from a VPC without internet access EC2 needs an interface endpoint with private DNS, or set AWS_ENDPOINT_URL_EC2; or use --from-file"
-        ),
-        _ => detail,
+        DiscoveryError::NoVpc(_) => format!("{} (or pass --vpc)", chain(discovery)),
+        // What EC2 said, without the SDK's debug dump of the response.
+        DiscoveryError::AccessDenied(e)
+        | DiscoveryError::InvalidCredentials(e)
+        | DiscoveryError::Throttled(e) => match e.message() {
+            Some(message) => format!("{discovery} (EC2 said: {message})"),
+            None => discovery.to_string(),
+        },
+        DiscoveryError::Ec2(_) => match credentials_error(discovery) {
+            Some(CredentialsError::CredentialsNotLoaded(_)) => "no AWS credentials found \
+                (tried the environment, profiles, web identity, ECS and instance metadata): \
+                configure credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID, …)"
+                .into(),
+            Some(other) => format!("AWS credentials could not be loaded: {}", chain(other)),
+            None if ec2_code(discovery).is_none() => format!(
+                "cannot reach EC2 ({}); from a VPC without internet access EC2 needs an interface endpoint with private DNS, or set AWS_ENDPOINT_URL_EC2; or use --from-file",
+                chain(discovery)
+            ),
+            None => chain(discovery),
+        },
+        _ => chain(discovery),
     }
+}
+
+fn ec2_code(error: &DiscoveryError) -> Option<&str> {
+    match error {
+        DiscoveryError::Ec2(e) => e.code(),
+        _ => None,
+    }
+}
+
+/// The credentials error somewhere in `error`'s sources (the SDK reports one as a dispatch
+/// failure of the EC2 call).
+fn credentials_error<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a CredentialsError> {
+    let mut source = error.source();
+    while let Some(next) = source {
+        if let Some(found) = next.downcast_ref::<CredentialsError>() {
+            return Some(found);
+        }
+        source = next.source();
+    }
+    None
 }

@@ -1,17 +1,9 @@
 //! `privatelink endpoints` and `privatelink export`, run as processes.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{FIXTURE, assert_snapshot, keys, privatelink, stdout};
 use predicates::prelude::*;
-
-const FIXTURE: &str = "../../testdata/describe-vpc-endpoints.json";
-
-fn privatelink() -> Command {
-    Command::cargo_bin("privatelink").unwrap()
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
-}
 
 #[test]
 fn endpoints_table_marks_gateway_and_unusable_endpoints() {
@@ -46,6 +38,22 @@ fn endpoints_table_marks_gateway_and_unusable_endpoints() {
         row("com.amazonaws.us-east-1.s3").contains("Gateway")
             && row("com.amazonaws.us-east-1.s3").ends_with("gateway: routes, no DNS names")
     );
+    assert_snapshot("endpoints-us-east-1a.txt", &table);
+    // Colour only when asked for (stdout is not a terminal here): the notes, in yellow.
+    let coloured = stdout(privatelink().args([
+        "--color",
+        "always",
+        "endpoints",
+        "--from-file",
+        FIXTURE,
+        "--az",
+        "us-east-1a",
+    ]));
+    assert!(coloured.contains("  \x1b[33mnot used: not available\x1b[0m\n"));
+    assert_eq!(
+        coloured.replace("\x1b[33m", "").replace("\x1b[0m", ""),
+        table
+    );
     // Without --az the regional names are used.
     let regional = stdout(privatelink().args(["endpoints", "--from-file", FIXTURE]));
     assert!(regional.contains("vpce-0ec200000000000a1-4r5zme9n.ec2.us-east-1.vpce.amazonaws.com"));
@@ -63,14 +71,8 @@ fn endpoints_json_is_an_array_with_stable_keys() {
         (kinesis["state"].as_str(), kinesis["usable"].as_bool()),
         (Some("pending"), Some(false))
     );
-    let keys: Vec<&str> = items[0]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
     assert_eq!(
-        keys,
+        keys(&items[0]),
         [
             "endpointId",
             "note",
@@ -192,4 +194,51 @@ fn live_discovery_without_a_vpc_says_what_to_set() {
             predicate::str::contains("no VPC id: set it with")
                 .and(predicate::str::contains("(or pass --vpc)")),
         );
+}
+
+#[test]
+fn live_discovery_without_credentials_says_what_to_configure() {
+    let home = tempfile::tempdir().unwrap();
+    privatelink()
+        .args(["endpoints", "--region", "us-east-1", "--vpc", "vpc-0abc"])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL_EC2", "https://127.0.0.1:1")
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(
+            "error: no AWS credentials found (tried the environment, profiles, web identity, ECS \
+             and instance metadata): configure credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID, …)\n",
+        );
+}
+
+#[test]
+fn live_discovery_with_ec2_unreachable_says_how_to_reach_it() {
+    let home = tempfile::tempdir().unwrap();
+    // A port nothing listens on: connection refused (the SDK retries it, then gives up).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let assert = privatelink()
+        .args(["env", "--region", "us-east-1", "--vpc", "vpc-0abc"])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ACCESS_KEY_ID", "AKID")
+        .env("AWS_SECRET_ACCESS_KEY", "SECRET")
+        .env("AWS_ENDPOINT_URL_EC2", format!("https://{closed}"))
+        .assert()
+        .code(3)
+        .stdout("");
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot reach EC2 (")
+            && stderr.contains("Connection refused")
+            && stderr.ends_with("or set AWS_ENDPOINT_URL_EC2; or use --from-file\n"),
+        "{stderr}"
+    );
 }

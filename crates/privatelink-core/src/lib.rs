@@ -5,6 +5,8 @@
 //! - [`EndpointIndex`] classifies every `DnsEntries` name by shape (regional, zonal, S3 wildcard,
 //!   private name) and keys interface endpoint names by (service label, region, partition).
 //! - [`RewriteConfig::rewrite_url`] maps a request URL to its endpoint URL under a [`Policy`].
+//! - [`ServiceEndpoints`] gives the `AWS_ENDPOINT_URL_<SERVICE>` settings for tools that are
+//!   not Rust (the AWS CLI, other SDKs), from a table of the AWS service models' ids.
 //! - [`SnapshotCell`] publishes the current index lock-free to synchronous readers.
 //!
 //! No I/O happens in this crate.
@@ -17,6 +19,7 @@ mod index;
 mod model;
 mod names;
 mod rewrite;
+mod services;
 mod snapshot;
 mod url;
 
@@ -32,6 +35,9 @@ pub use names::{DnsSuffix, IgnoredNameReason, UnsupportedForm};
 pub use rewrite::{
     API_ID_HEADER, InvalidConfigError, Outcome, Policy, RefusalReason, RefusedError, RewriteConfig,
     RewriteConfigBuilder, RewriteError, Rewritten, Unchanged,
+};
+pub use services::{
+    ServiceEndpoint, ServiceEndpoints, endpoint_env_var, sdk_service_ids, sdk_services,
 };
 pub use snapshot::SnapshotCell;
 pub use url::InvalidUrlError;

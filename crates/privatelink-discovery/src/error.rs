@@ -14,8 +14,11 @@ pub(crate) type Source = Arc<dyn Error + Send + Sync + 'static>;
 pub enum DiscoveryError {
     /// No VPC id was configured and none could be detected.
     NoVpc(NoVpcError),
-    /// EC2 denied `ec2:DescribeVpcEndpoints`.
+    /// EC2 denied `ec2:DescribeVpcEndpoints` to valid credentials.
     AccessDenied(Ec2Error),
+    /// EC2 rejected the credentials themselves (`AuthFailure`, a bad signature, an expired or
+    /// unknown key).
+    InvalidCredentials(Ec2Error),
     /// EC2 throttled the call (`RequestLimitExceeded`), after the SDK's own retries.
     Throttled(Ec2Error),
     /// EC2 could not be reached or failed (network, timeouts, 5xx, other error codes).
@@ -37,6 +40,12 @@ impl fmt::Display for DiscoveryError {
                 "EC2 denied DescribeVpcEndpoints ({}): grant `ec2:DescribeVpcEndpoints` on `*` to these credentials, \
                  or use a static endpoint file",
                 e.code.as_deref().unwrap_or("access denied")
+            ),
+            DiscoveryError::InvalidCredentials(e) => write!(
+                f,
+                "EC2 rejected the credentials ({}): check the access key, secret key or session token \
+                 (AWS_PROFILE, AWS_ACCESS_KEY_ID, …) and the system clock",
+                e.code.as_deref().unwrap_or("invalid credentials")
             ),
             DiscoveryError::Throttled(e) => write!(
                 f,
@@ -61,6 +70,7 @@ impl Error for DiscoveryError {
         match self {
             DiscoveryError::NoVpc(_) => None,
             DiscoveryError::AccessDenied(e)
+            | DiscoveryError::InvalidCredentials(e)
             | DiscoveryError::Throttled(e)
             | DiscoveryError::Ec2(e) => Some(e.source.as_ref()),
             DiscoveryError::InvalidResponse(e) => {
@@ -104,6 +114,7 @@ impl Error for NoVpcError {}
 #[derive(Clone, Debug)]
 pub struct Ec2Error {
     pub(crate) code: Option<String>,
+    pub(crate) message: Option<String>,
     pub(crate) source: Source,
 }
 
@@ -112,13 +123,25 @@ impl Ec2Error {
     pub fn new(code: Option<String>, source: impl Error + Send + Sync + 'static) -> Self {
         Self {
             code,
+            message: None,
             source: Arc::new(source),
         }
+    }
+
+    /// The same context with EC2's error message (for example which principal was denied).
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
     }
 
     /// The EC2 error code (`UnauthorizedOperation`, `RequestLimitExceeded`, …), if any.
     pub fn code(&self) -> Option<&str> {
         self.code.as_deref()
+    }
+
+    /// EC2's error message, if it sent one.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
     }
 }
 

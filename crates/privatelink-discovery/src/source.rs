@@ -149,6 +149,7 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     let code = error.code().map(str::to_owned);
+    let message = error.message().map(str::to_owned);
     let invalid_response = match &error {
         SdkError::ResponseError(_) => true,
         SdkError::ServiceError(context) => context.raw().status().is_success(),
@@ -156,12 +157,21 @@ where
     };
     let context = |code| Ec2Error {
         code,
+        message,
         source: Arc::new(error),
     };
     match code.as_deref() {
+        Some("UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException") => {
+            DiscoveryError::AccessDenied(context(code))
+        }
         Some(
-            "UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException" | "AuthFailure",
-        ) => DiscoveryError::AccessDenied(context(code)),
+            "AuthFailure"
+            | "SignatureDoesNotMatch"
+            | "InvalidClientTokenId"
+            | "UnrecognizedClientException"
+            | "ExpiredToken"
+            | "RequestExpired",
+        ) => DiscoveryError::InvalidCredentials(context(code)),
         Some(
             "RequestLimitExceeded" | "Throttling" | "ThrottlingException" | "RequestThrottled",
         ) => DiscoveryError::Throttled(context(code)),

@@ -225,9 +225,9 @@ async fn failures_are_classified_with_the_ec2_code() {
         ),
         (
             vec![error(401, "AuthFailure")],
-            "AccessDenied",
+            "InvalidCredentials",
             "AuthFailure",
-            "grant `ec2:DescribeVpcEndpoints`",
+            "EC2 rejected the credentials (AuthFailure): check the access key",
         ),
         (
             (0..3).map(|_| error(503, "RequestLimitExceeded")).collect(),
@@ -257,11 +257,21 @@ async fn failures_are_classified_with_the_ec2_code() {
             .unwrap_err();
         let (got_variant, got_code) = match &err {
             DiscoveryError::AccessDenied(e) => ("AccessDenied", e.code()),
+            DiscoveryError::InvalidCredentials(e) => ("InvalidCredentials", e.code()),
             DiscoveryError::Throttled(e) => ("Throttled", e.code()),
             DiscoveryError::Ec2(e) => ("Ec2", e.code()),
             other => panic!("{other:?}"),
         };
         assert_eq!((got_variant, got_code), (variant, Some(code)), "{err}");
+        let context = match &err {
+            DiscoveryError::AccessDenied(e)
+            | DiscoveryError::InvalidCredentials(e)
+            | DiscoveryError::Throttled(e)
+            | DiscoveryError::Ec2(e) => e,
+            other => panic!("{other:?}"),
+        };
+        let expected_message = format!("message for {code}");
+        assert_eq!(context.message(), Some(expected_message.as_str()));
         assert!(err.to_string().contains(message), "{err}");
         assert!(err.source().is_some(), "the SDK error is the source");
         assert_eq!(

@@ -152,7 +152,7 @@ async fn moto_rejects_a_wrong_secret() {
         .await
         .unwrap_err();
     let code = match &err {
-        DiscoveryError::AccessDenied(e) | DiscoveryError::Ec2(e) => e.code().map(str::to_owned),
+        DiscoveryError::InvalidCredentials(e) => e.code().map(str::to_owned),
         other => panic!("{other:?}"),
     };
     assert!(

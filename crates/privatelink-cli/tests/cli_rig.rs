@@ -1,0 +1,150 @@
+//! Every subcommand with live discovery against the moto rig (`scripts/rig.sh`): moto checks
+//! SigV4 and IAM policies, so the failure paths are EC2's real answers.
+//!
+//! Ignored by a plain `cargo test`; `./scripts/test.sh` runs them with the rig up.
+
+mod common;
+
+use assert_cmd::Command;
+use common::{privatelink, stdout};
+use predicates::prelude::*;
+
+fn var(name: &str) -> String {
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set: run `scripts/rig.sh up && source .rig/env`"))
+}
+
+/// The S3 endpoint's regional name (the seed prints it first).
+fn s3_regional_name() -> String {
+    var("PRIVATELINK_RIG_S3_NAMES")
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// `privatelink` with only the standard AWS configuration, pointing EC2 at moto.
+fn live(access_key: &str, secret_key: &str) -> (Command, tempfile::TempDir) {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = privatelink();
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AWS_ACCESS_KEY_ID", access_key)
+        .env("AWS_SECRET_ACCESS_KEY", secret_key)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env(
+            "AWS_ENDPOINT_URL_EC2",
+            format!("https://{}", var("PRIVATELINK_RIG_EC2_ADDR")),
+        )
+        .env("SSL_CERT_FILE", var("PRIVATELINK_RIG_CA"))
+        .env("PRIVATELINK_VPC_ID", var("PRIVATELINK_RIG_VPC"));
+    (cmd, home)
+}
+
+fn rig() -> (Command, tempfile::TempDir) {
+    live(
+        &var("PRIVATELINK_RIG_ACCESS_KEY"),
+        &var("PRIVATELINK_RIG_SECRET_KEY"),
+    )
+}
+
+#[test]
+#[ignore = "needs the moto rig: ./scripts/test.sh runs it"]
+fn endpoints_lists_the_vpc_s_endpoints() {
+    let (mut cmd, _home) = rig();
+    let table = stdout(cmd.arg("endpoints"));
+    let s3_id = var("PRIVATELINK_RIG_S3_ENDPOINT");
+    let s3_row = table.lines().find(|l| l.contains(&s3_id)).unwrap();
+    assert!(
+        s3_row.starts_with("s3 ") && s3_row.contains(&s3_regional_name()),
+        "{table}"
+    );
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("kinesis") && l.ends_with("not used: not available")),
+        "{table}"
+    );
+    assert!(table.lines().any(|l| l.contains("Gateway")), "{table}");
+}
+
+#[test]
+#[ignore = "needs the moto rig: ./scripts/test.sh runs it"]
+fn env_rewrite_and_exec_use_the_discovered_names() {
+    let s3 = format!("https://bucket.{}", s3_regional_name());
+    let (mut cmd, _home) = rig();
+    let env = stdout(cmd.args(["env", "--shell", "dotenv"]));
+    assert!(
+        env.contains(&format!("AWS_ENDPOINT_URL_S3={s3}\n")),
+        "{env}"
+    );
+    assert!(env.contains("AWS_ENDPOINT_URL_EC2=https://vpce-"), "{env}");
+
+    let (mut cmd, _home) = rig();
+    let rewritten = stdout(cmd.args(["rewrite", "https://s3.us-east-1.amazonaws.com/b/k"]));
+    assert_eq!(rewritten, format!("{s3}/b/k\n"));
+
+    let (mut cmd, _home) = rig();
+    let child = stdout(cmd.args(["exec", "--", "sh", "-c", "echo \"$AWS_ENDPOINT_URL_S3\""]));
+    assert_eq!(child, format!("{s3}\n"));
+}
+
+#[test]
+#[ignore = "needs the moto rig: ./scripts/test.sh runs it"]
+fn an_export_gives_the_same_settings_without_calling_ec2() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("endpoints.json");
+    let (mut cmd, _home) = rig();
+    std::fs::write(&file, stdout(cmd.arg("export"))).unwrap();
+    let (mut cmd, _home) = rig();
+    let live_env = stdout(cmd.arg("env"));
+    // No credentials and an unreachable EC2: the file is all it uses.
+    let (mut cmd, _home) = live("nobody", "nothing");
+    cmd.env("AWS_ENDPOINT_URL_EC2", "https://127.0.0.1:1");
+    let file_env = stdout(cmd.args(["env", "--from-file"]).arg(&file));
+    assert_eq!(file_env, live_env);
+}
+
+#[test]
+#[ignore = "needs the moto rig: ./scripts/test.sh runs it"]
+fn a_vpc_without_endpoints_has_nothing_to_set() {
+    let (mut cmd, _home) = rig();
+    cmd.args(["env", "--vpc", "vpc-00000000000000000"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("error: no usable interface endpoint serves an AWS SDK service in us-east-1\n");
+}
+
+#[test]
+#[ignore = "needs the moto rig: ./scripts/test.sh runs it"]
+fn access_denied_names_the_permission_and_the_principal() {
+    let (mut cmd, _home) = live(
+        &var("PRIVATELINK_RIG_DENIED_ACCESS_KEY"),
+        &var("PRIVATELINK_RIG_DENIED_SECRET_KEY"),
+    );
+    cmd.arg("endpoints").assert().code(3).stdout("").stderr(
+        predicate::str::starts_with(
+            "error: EC2 denied DescribeVpcEndpoints (AccessDenied): grant `ec2:DescribeVpcEndpoints`",
+        )
+        .and(predicate::str::contains(
+            "(EC2 said: User: arn:aws:iam::123456789012:user/privatelink-rig-denied is not authorized",
+        ))
+        .and(predicate::function(|s: &str| s.lines().count() == 1)),
+    );
+}
+
+#[test]
+#[ignore = "needs the moto rig: ./scripts/test.sh runs it"]
+fn a_wrong_secret_is_reported_as_bad_credentials() {
+    let (mut cmd, _home) = live(&var("PRIVATELINK_RIG_ACCESS_KEY"), "not-the-secret");
+    cmd.arg("export").assert().code(3).stdout("").stderr(
+        predicate::str::starts_with("error: EC2 rejected the credentials (")
+            .and(predicate::str::contains(
+                "check the access key, secret key or session token",
+            ))
+            .and(predicate::function(|s: &str| s.lines().count() == 1)),
+    );
+}

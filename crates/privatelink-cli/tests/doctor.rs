@@ -1,0 +1,76 @@
+//! `privatelink doctor` from the fixture file, for what needs no network: requested services
+//! that no endpoint serves, unusable endpoints, gateway advice, the JSON shape, exit statuses.
+//! The network checks (DNS, TCP, TLS names) run against the rig in `cli_blackbox.rs`.
+
+mod common;
+
+use common::{FIXTURE, assert_snapshot, keys, privatelink};
+
+fn doctor(services: &str, json: bool) -> (Option<i32>, String) {
+    let mut cmd = privatelink();
+    cmd.args(["doctor", "--from-file", FIXTURE, "--services", services]);
+    if json {
+        cmd.arg("--json");
+    }
+    let output = cmd.output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn missing_and_unusable_services_fail_with_one_finding_each() {
+    let (code, text) = doctor("sqs,kinesis", false);
+    assert_eq!(code, Some(1), "{text}");
+    assert_snapshot("doctor-missing.txt", &text);
+}
+
+#[test]
+fn json_findings_have_stable_keys_and_a_verdict() {
+    let (code, text) = doctor("sqs,kinesis", true);
+    assert_eq!(code, Some(1));
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(keys(&report), ["findings", "healthy", "region"]);
+    assert_eq!(report["healthy"], false);
+    assert_eq!(report["region"], "us-east-1");
+    let findings = report["findings"].as_array().unwrap();
+    let summary: Vec<(&str, &str, &str)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["service"].as_str().unwrap(),
+                f["check"].as_str().unwrap(),
+                f["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [("kinesis", "state", "fail"), ("sqs", "endpoint", "fail")]
+    );
+    assert_eq!(
+        keys(&findings[0]),
+        ["check", "detail", "endpointId", "host", "service", "status"]
+    );
+}
+
+#[test]
+fn an_unresolvable_endpoint_name_is_a_failure() {
+    // Endpoint names under vpce.amazonaws.com do not resolve outside a VPC (nor here).
+    let (code, text) = doctor("sts", true);
+    assert_eq!(code, Some(1), "{text}");
+    let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let dns: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["check"] == "dns")
+        .collect();
+    assert_eq!(dns.len(), 1, "{text}");
+    assert_eq!(dns[0]["status"], "fail");
+    assert_eq!(
+        dns[0]["host"],
+        "vpce-0575000000000000c3-ks83awe7.sts.us-east-1.vpce.amazonaws.com"
+    );
+}

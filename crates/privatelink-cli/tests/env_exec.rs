@@ -1,0 +1,204 @@
+//! `privatelink env` and `privatelink exec`, run as processes, from the fixture file.
+
+mod common;
+
+use std::io::Write;
+
+use common::{FIXTURE, assert_snapshot, privatelink, stdout};
+use predicates::prelude::*;
+
+const S3_A: &str =
+    "https://bucket.vpce-053000000000000b2-9hnenorg-us-east-1a.s3.us-east-1.vpce.amazonaws.com";
+
+#[test]
+fn env_prints_one_export_per_sdk_service_and_notes_the_rest_on_stderr() {
+    let assert = privatelink()
+        .args(["env", "--from-file", FIXTURE, "--az", "us-east-1a"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "note: no AWS SDK service has `kms-fips` as its endpoint prefix; no variable for vpce-0f1b000000000001a0",
+        ));
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert_snapshot("env-sh-us-east-1a.txt", &out);
+}
+
+#[test]
+fn every_shell_syntax_sets_the_same_variables() {
+    let line = |shell: &str| {
+        let out = stdout(privatelink().args([
+            "env",
+            "--from-file",
+            FIXTURE,
+            "--az",
+            "us-east-1a",
+            "--shell",
+            shell,
+        ]));
+        assert_eq!(out.lines().count(), 10, "{shell}:\n{out}");
+        out.lines()
+            .find(|l| l.contains("AWS_ENDPOINT_URL_S3") && !l.contains("CONTROL"))
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(line("sh"), format!("export AWS_ENDPOINT_URL_S3='{S3_A}'"));
+    assert_eq!(
+        line("fish"),
+        format!("set -gx AWS_ENDPOINT_URL_S3 '{S3_A}'")
+    );
+    assert_eq!(
+        line("powershell"),
+        format!("$env:AWS_ENDPOINT_URL_S3 = '{S3_A}'")
+    );
+    assert_eq!(line("dotenv"), format!("AWS_ENDPOINT_URL_S3={S3_A}"));
+}
+
+#[test]
+fn a_posix_shell_evaluating_env_gets_the_variables() {
+    let bin = assert_cmd::cargo::cargo_bin("privatelink");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"eval "$("$0" env --from-file "$1" --az us-east-1a 2>/dev/null)" && printf '%s\n' "$AWS_ENDPOINT_URL_S3" "$AWS_ENDPOINT_URL_CLOUDWATCH_LOGS""#)
+        .arg(bin)
+        .arg(FIXTURE)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // Logs' endpoint is being deleted: no variable, so the SDK keeps its default.
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{S3_A}\n\n")
+    );
+}
+
+#[test]
+fn env_for_a_region_without_endpoints_fails_rather_than_print_nothing() {
+    privatelink()
+        .args(["env", "--from-file", FIXTURE, "--region", "eu-west-1"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::ends_with(
+            "error: no usable interface endpoint serves an AWS SDK service in eu-west-1\n",
+        ));
+}
+
+#[test]
+fn env_asks_for_a_region_when_the_endpoints_serve_several() {
+    let fixture = std::fs::read_to_string(FIXTURE).unwrap();
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    // One endpoint moved to another region.
+    file.write_all(
+        fixture
+            .replace("sts.us-east-1.vpce", "sts.eu-west-1.vpce")
+            .as_bytes(),
+    )
+    .unwrap();
+    privatelink()
+        .args(["env", "--from-file"])
+        .arg(file.path())
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "error: the endpoints serve several regions (eu-west-1, us-east-1): pass --region",
+        ));
+    let out = stdout(
+        privatelink()
+            .args(["env", "--region", "eu-west-1", "--from-file"])
+            .arg(file.path()),
+    );
+    assert!(
+        out.starts_with(
+            "export AWS_ENDPOINT_URL_STS='https://vpce-0575000000000000c3-ks83awe7.sts.eu-west-1"
+        ),
+        "{out}"
+    );
+}
+
+fn exec() -> assert_cmd::Command {
+    let mut cmd = privatelink();
+    cmd.args(["exec", "--from-file", FIXTURE, "--az", "us-east-1a", "--"]);
+    cmd
+}
+
+#[test]
+fn exec_sets_the_variables_replaces_stale_ones_and_keeps_the_rest() {
+    let out = stdout(
+        exec()
+            .args([
+                "sh",
+                "-c",
+                r#"printf '%s\n' "$AWS_ENDPOINT_URL_S3" "$AWS_ENDPOINT_URL_EC2" "$KEEP""#,
+            ])
+            .env("AWS_ENDPOINT_URL_S3", "https://s3.us-east-1.amazonaws.com")
+            .env("KEEP", "kept"),
+    );
+    assert_eq!(
+        out,
+        format!(
+            "{S3_A}\nhttps://vpce-0ec200000000000a1-4r5zme9n-us-east-1a.ec2.us-east-1.vpce.amazonaws.com\nkept\n"
+        )
+    );
+    // Exactly the variables env prints.
+    let printed = stdout(exec().args(["sh", "-c", "env | grep '^AWS_ENDPOINT_URL_' | sort"]));
+    let from_env = stdout(privatelink().args([
+        "env",
+        "--from-file",
+        FIXTURE,
+        "--az",
+        "us-east-1a",
+        "--shell",
+        "dotenv",
+    ]));
+    assert_eq!(printed, from_env);
+}
+
+#[test]
+fn exec_passes_the_exit_status_through() {
+    for code in [0, 1, 7, 255] {
+        exec()
+            .args(["sh", "-c", &format!("exit {code}")])
+            .assert()
+            .code(code);
+    }
+    // Arguments that look like options belong to the command.
+    let out = stdout(exec().args(["printf", "%s|", "--help", "-x"]));
+    assert_eq!(out, "--help|-x|");
+}
+
+#[cfg(unix)]
+#[test]
+fn exec_replaces_the_process_so_signals_reach_the_command() {
+    use std::os::unix::process::ExitStatusExt;
+    let status = exec()
+        .args(["sh", "-c", "kill -TERM $$"])
+        .output()
+        .unwrap()
+        .status;
+    assert_eq!(status.signal(), Some(15), "{status:?}");
+}
+
+#[test]
+fn exec_reports_a_command_that_cannot_run_as_shells_do() {
+    exec()
+        .arg("privatelink-no-such-command")
+        .assert()
+        .code(127)
+        .stderr(predicate::str::contains(
+            "error: cannot run privatelink-no-such-command:",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("not-executable.sh");
+    std::fs::write(&script, "#!/bin/sh\nexit 0\n").unwrap();
+    exec().arg(&script).assert().code(126);
+}
+
+#[test]
+fn exec_needs_a_command() {
+    privatelink()
+        .args(["exec", "--from-file", FIXTURE])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("<CMD>..."));
+}

@@ -1,0 +1,157 @@
+//! Which AWS SDK services send requests to an endpoint label, and the endpoint URL each of them
+//! is given through `AWS_ENDPOINT_URL_<SERVICE>` (the AWS SDKs' service-specific endpoint
+//! setting), for tools privatelink cannot hook into: the AWS CLI, other SDKs.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use crate::index::EndpointIndex;
+use crate::names::DnsSuffix;
+
+/// Endpoint label → SDK service id, one pair per line, from the AWS service models (see
+/// `scripts/gen-sdk-services.py`, which CI runs against the pinned botocore to check this file).
+const SDK_SERVICES: &str = include_str!("../data/sdk-services.tsv");
+
+/// The prefix of the AWS SDKs' service-specific endpoint variables.
+const ENV_PREFIX: &str = "AWS_ENDPOINT_URL_";
+
+/// Every (endpoint label, SDK service id) pair the table knows, sorted by label then service id.
+pub fn sdk_services() -> impl Iterator<Item = (&'static str, &'static str)> {
+    SDK_SERVICES
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+        .filter_map(|line| line.split_once('\t'))
+}
+
+/// The SDK service ids whose requests go to hosts with this endpoint label (`api.ecr` → `ECR`;
+/// `elasticloadbalancing` → `Elastic Load Balancing` and `Elastic Load Balancing v2`).
+pub fn sdk_service_ids(label: &str) -> impl Iterator<Item = &'static str> + '_ {
+    sdk_services()
+        .filter(move |(l, _)| *l == label)
+        .map(|(_, id)| id)
+}
+
+/// The environment variable the AWS SDKs read a service's endpoint URL from: the service id
+/// upper-cased with spaces turned into underscores (`CloudWatch Logs` →
+/// `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`).
+pub fn endpoint_env_var(service_id: &str) -> String {
+    format!(
+        "{ENV_PREFIX}{}",
+        service_id.to_uppercase().replace(' ', "_")
+    )
+}
+
+/// One SDK service and the endpoint URL that sends its requests through an interface endpoint.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ServiceEndpoint {
+    env_var: String,
+    service_id: &'static str,
+    url: String,
+    endpoint_id: String,
+    label: String,
+}
+
+impl ServiceEndpoint {
+    /// The SDK service id (`S3`, `CloudWatch Logs`, …).
+    pub fn service_id(&self) -> &str {
+        self.service_id
+    }
+
+    /// The variable to set: `AWS_ENDPOINT_URL_<SERVICE>`.
+    pub fn env_var(&self) -> &str {
+        &self.env_var
+    }
+
+    /// The endpoint URL (`https://<endpoint name>`; S3 `https://bucket.<name>`, S3 Control
+    /// `https://control.<name>`).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The endpoint id (`vpce-…`).
+    pub fn endpoint_id(&self) -> &str {
+        &self.endpoint_id
+    }
+
+    /// The endpoint label the URL's host carries.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+}
+
+impl fmt::Display for ServiceEndpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.env_var, self.url)
+    }
+}
+
+/// The endpoint URLs for one region's usable interface endpoints, per SDK service.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceEndpoints {
+    services: Vec<ServiceEndpoint>,
+    unmapped: Vec<(String, String)>,
+}
+
+impl ServiceEndpoints {
+    /// Builds the URLs for the usable endpoints of `region`, using the zonal names of `zone` when
+    /// there are some (default: regional names).
+    ///
+    /// S3 interface endpoints give two services: `S3` (`https://bucket.<name>`, to which the SDKs
+    /// prepend the bucket) and `S3 Control` (`https://control.<name>`, to which they prepend the
+    /// account id).
+    pub fn new(index: &EndpointIndex, region: &str, zone: Option<&str>) -> Self {
+        let mut out = ServiceEndpoints::default();
+        let labels: BTreeSet<(DnsSuffix, &str)> = index
+            .entries()
+            .into_iter()
+            .filter(|(_, r, _, _)| *r == region)
+            .map(|(label, _, suffix, _)| (suffix, label))
+            .collect();
+        for (suffix, label) in labels {
+            let Some(endpoint) = index
+                .lookup(label, region, suffix)
+                .filter(|e| e.is_usable())
+            else {
+                continue;
+            };
+            let Some(name) = endpoint.name_for(zone) else {
+                continue;
+            };
+            let mut push = |service_id: &'static str, url: String| {
+                out.services.push(ServiceEndpoint {
+                    env_var: endpoint_env_var(service_id),
+                    service_id,
+                    url,
+                    endpoint_id: endpoint.endpoint_id().to_owned(),
+                    label: label.to_owned(),
+                })
+            };
+            if label == "s3" && endpoint.is_wildcard() {
+                push("S3", format!("https://bucket.{name}"));
+                push("S3 Control", format!("https://control.{name}"));
+                continue;
+            }
+            let mut ids = sdk_service_ids(label).peekable();
+            if ids.peek().is_none() {
+                out.unmapped
+                    .push((label.to_owned(), endpoint.endpoint_id().to_owned()));
+            }
+            for id in ids {
+                push(id, format!("https://{name}"));
+            }
+        }
+        out.services.sort();
+        out
+    }
+
+    /// The services, sorted by variable name.
+    pub fn services(&self) -> &[ServiceEndpoint] {
+        &self.services
+    }
+
+    /// Usable endpoints whose label no SDK service uses (`dkr.ecr`, the Docker registry), as
+    /// (label, endpoint id): no variable reaches them.
+    pub fn unmapped(&self) -> &[(String, String)] {
+        &self.unmapped
+    }
+}
