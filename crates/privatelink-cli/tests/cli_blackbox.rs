@@ -40,6 +40,7 @@ fn in_namespace(script: &str) -> Output {
         .env("SSL_CERT_FILE", var("PRIVATELINK_RIG_CA"))
         .env("AWS_CA_BUNDLE", var("PRIVATELINK_RIG_CA"))
         .env("PRIVATELINK_VPC_ID", var("PRIVATELINK_RIG_VPC"))
+        .env("S3_ENDPOINT", var("PRIVATELINK_RIG_S3_ENDPOINT"))
         .output()
         .unwrap();
     drop(home);
@@ -119,13 +120,13 @@ fn the_aws_cli_works_through_the_endpoints_with_privatelink_env_and_exec() {
         "$AWS" s3api create-bucket --bucket $bucket >/dev/null
         echo "through the endpoint" | "$AWS" s3 cp - s3://$bucket/hello.txt >/dev/null
         "$AWS" s3 cp s3://$bucket/hello.txt -
-        "$PL" exec -- "$AWS" ec2 describe-vpc-endpoints --query 'length(VpcEndpoints)' --output text
+        "$PL" exec -- "$AWS" ec2 describe-vpc-endpoints --vpc-endpoint-ids "$S3_ENDPOINT" --query 'VpcEndpoints[0].ServiceName' --output text
         "$PL" exec -- "$AWS" s3api list-objects-v2 --bucket $bucket --query 'Contents[].Key' --output text
         "$PL" exec -- sh -c 'exit 42' || echo "exit $?""#,
     );
     assert_eq!(
         text(&out.stdout),
-        "through the endpoint\n4\nhello.txt\nexit 42\n",
+        "through the endpoint\ncom.amazonaws.us-east-1.s3\nhello.txt\nexit 42\n",
         "{}",
         text(&out.stderr)
     );
