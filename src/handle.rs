@@ -6,6 +6,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
+use aws_smithy_http_client::tls::{self, TrustStore};
+use aws_smithy_runtime_api::client::dns::{ResolveDns, SharedDnsResolver};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_types::SdkConfig;
 use privatelink_core::{EndpointIndex, InvalidConfigError, Policy, RewriteConfig, SnapshotCell};
 use privatelink_discovery::{
@@ -13,6 +17,8 @@ use privatelink_discovery::{
     EndpointCache, Environment, FileSource, Location, Locator, SharedSource,
 };
 use privatelink_interceptor::PrivateLinkInterceptor;
+
+use crate::dial::{DEFAULT_DIAL_DNS_TTL, DialResolver, SystemResolver};
 
 /// A VPC's endpoints, discovered and kept fresh, and the interceptor that uses them.
 ///
@@ -37,6 +43,8 @@ struct Inner {
     location: Option<Location>,
     cell: SnapshotCell,
     interceptor: PrivateLinkInterceptor,
+    resolver: DialResolver,
+    trust_store: TrustStore,
 }
 
 impl fmt::Debug for PrivateLink {
@@ -83,6 +91,46 @@ impl PrivateLink {
         self.inner.interceptor.config()
     }
 
+    /// Dial mode's DNS resolver, bound to the live snapshot (see [`DialResolver`]).
+    pub fn dns_resolver(&self) -> DialResolver {
+        self.inner.resolver.clone()
+    }
+
+    /// Dial mode: an HTTPS client (rustls with aws-lc, the trust store of
+    /// [`PrivateLinkBuilder::trust_store`]) whose connections to default AWS hosts that have an
+    /// endpoint go to the endpoint's addresses, with the default host kept for TLS, `Host` and
+    /// the signature. Give it to every client at once, credential providers included:
+    /// `aws_config::defaults(..).http_client(privatelink.http_client())`, or use
+    /// [`PrivateLink::dial_config`].
+    pub fn http_client(&self) -> SharedHttpClient {
+        let context = tls::TlsContext::builder()
+            .with_trust_store(self.inner.trust_store.clone())
+            .build()
+            .expect("a trust store without extra server names always builds");
+        aws_smithy_http_client::Builder::new()
+            .tls_provider(tls::Provider::Rustls(
+                tls::rustls_provider::CryptoMode::AwsLc,
+            ))
+            .tls_context(context)
+            .build_with_resolver(self.dns_resolver())
+    }
+
+    /// `sdk_config` with dial mode's HTTP client ([`PrivateLink::http_client`]) in place of its
+    /// own, every other setting kept (credentials, region, retries, timeouts, app name, …): every
+    /// client built from it the usual way (`aws_sdk_s3::Client::new(&config)`) connects through
+    /// the endpoints.
+    ///
+    /// A credentials provider that `sdk_config` already holds keeps the HTTP client it was built
+    /// with (aws-config builds AssumeRole, web identity and SSO providers with the loader's
+    /// client). For those to go through the endpoints as well, give the HTTP client to the loader
+    /// instead: `aws_config::defaults(..).http_client(privatelink.http_client()).load()`.
+    pub fn dial_config(&self, sdk_config: &SdkConfig) -> SdkConfig {
+        sdk_config
+            .to_builder()
+            .http_client(self.http_client())
+            .build()
+    }
+
     /// Loads the endpoints now if the snapshot is not fresh (sharing any call in flight), and
     /// returns the snapshot in use.
     pub async fn refresh(&self) -> Result<Arc<EndpointIndex>, DiscoveryError> {
@@ -103,6 +151,9 @@ pub struct PrivateLinkBuilder {
     endpoints_file: Option<PathBuf>,
     start_empty: bool,
     env: Option<Environment>,
+    dns_resolver: Option<SharedDnsResolver>,
+    dial_dns_ttl: Option<Duration>,
+    trust_store: Option<TrustStore>,
 }
 
 impl fmt::Debug for PrivateLinkBuilder {
@@ -227,6 +278,27 @@ impl PrivateLinkBuilder {
         self
     }
 
+    /// Dial mode: the resolver endpoint names are resolved with. Defaults to the system resolver.
+    pub fn dns_resolver(mut self, resolver: impl ResolveDns + 'static) -> Self {
+        self.dns_resolver = Some(SharedDnsResolver::new(resolver));
+        self
+    }
+
+    /// Dial mode: how long an endpoint name's addresses are reused. Defaults to 30 seconds
+    /// ([`DEFAULT_DIAL_DNS_TTL`](crate::dial::DEFAULT_DIAL_DNS_TTL)).
+    pub fn dial_dns_ttl(mut self, ttl: Duration) -> Self {
+        self.dial_dns_ttl = Some(ttl);
+        self
+    }
+
+    /// Dial mode: the certificates [`PrivateLink::http_client`] trusts. Defaults to the
+    /// platform's (`TrustStore::default()`: native roots, which honour `SSL_CERT_FILE` and
+    /// `SSL_CERT_DIR`), as the SDK's default client.
+    pub fn trust_store(mut self, trust_store: TrustStore) -> Self {
+        self.trust_store = Some(trust_store);
+        self
+    }
+
     /// Resolves the source and location, loads the endpoints once, and returns the handle.
     pub async fn build(mut self) -> Result<PrivateLink, BuildError> {
         if self.start_empty && self.policy != Policy::Prefer {
@@ -294,6 +366,20 @@ impl PrivateLinkBuilder {
             ),
             Err(error) => return Err(BuildError::Discovery(error)),
         }
+        let time = self
+            .sdk_config
+            .as_ref()
+            .and_then(SdkConfig::time_source)
+            .unwrap_or_else(|| SharedTimeSource::new(SystemTimeSource::new()));
+        let resolver = DialResolver::with_keep_alive(
+            cell.clone(),
+            rewrite.clone(),
+            self.dns_resolver
+                .unwrap_or_else(|| SharedDnsResolver::new(SystemResolver)),
+            self.dial_dns_ttl.unwrap_or(DEFAULT_DIAL_DNS_TTL),
+            time,
+            Some(cache.keep_alive()),
+        );
         let interceptor =
             PrivateLinkInterceptor::new(cell.clone(), rewrite).with_keep_alive(cache.keep_alive());
         Ok(PrivateLink {
@@ -303,6 +389,8 @@ impl PrivateLinkBuilder {
                 location,
                 cell,
                 interceptor,
+                resolver,
+                trust_store: self.trust_store.unwrap_or_default(),
             }),
         })
     }

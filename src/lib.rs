@@ -35,7 +35,9 @@ pub use privatelink_discovery::{
 };
 pub use privatelink_interceptor::{PrivateLinkInterceptor, find_rewrite_error};
 
+pub mod dial;
 mod handle;
+pub use dial::DialResolver;
 pub use handle::{BuildError, PrivateLink, PrivateLinkBuilder};
 
 /// Discovery: sources, location, the endpoint cache.

@@ -6,6 +6,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
 use aws_smithy_async::test_util::ManualTimeSource;
@@ -14,7 +15,7 @@ use privatelink::{
     BuildError, DiscoveryError, Policy, PrivateLink, RefusalReason, RewriteError,
     find_rewrite_error,
 };
-use privatelink_peers::{LoopbackVpc, VPC_ID, ZONE};
+use privatelink_peers::{LoopbackVpc, VPC_ID, ZONE, https_get};
 use privatelink_testkit::{ACCESS_KEY_ID, ResolvedHosts, SECRET_ACCESS_KEY};
 
 const TTL: Duration = Duration::from_secs(900);
@@ -302,4 +303,49 @@ async fn many_clients_and_requests_within_one_ttl_make_one_describe_call() {
     rig.time.advance(TTL.mul_f64(0.2));
     privatelink.refresh().await.unwrap();
     assert_eq!(rig.vpc.ec2.describe_calls(), 2);
+}
+
+#[tokio::test]
+async fn a_presigned_url_names_the_endpoint_and_a_plain_https_client_can_fetch_it() {
+    let rig = rig().await;
+    let privatelink = rig.privatelink(Policy::Strict, Some(ZONE)).await;
+    let (s3, _) = rig.s3(&privatelink, false, SECRET_ACCESS_KEY);
+    s3.create_bucket().bucket("shared").send().await.unwrap();
+    s3.put_object()
+        .bucket("shared")
+        .key("report.csv")
+        .body(ByteStream::from_static(b"a,b\n1,2\n"))
+        .send()
+        .await
+        .unwrap();
+    let presigned = s3
+        .get_object()
+        .bucket("shared")
+        .key("report.csv")
+        .presigned(PresigningConfig::expires_in(Duration::from_secs(300)).unwrap())
+        .await
+        .unwrap();
+    let host = format!("shared.bucket.{}", LoopbackVpc::s3_name(Some(ZONE)));
+    let path = presigned
+        .uri()
+        .strip_prefix(&format!("https://{host}"))
+        .unwrap_or_else(|| panic!("not for the endpoint name: {}", presigned.uri()));
+    assert!(
+        path.starts_with("/report.csv?") && path.contains("X-Amz-Signature="),
+        "{path}"
+    );
+    // No SDK, no credentials: a plain HTTPS GET of the URL, which the peer checks as SigV4.
+    let before = rig.vpc.s3.requests();
+    let body = https_get(rig.vpc.ca_pem(), rig.vpc.s3.address(), &host, path)
+        .await
+        .unwrap();
+    assert_eq!(body, "a,b\n1,2\n");
+    // The signature covers the path: the same query for another object is refused.
+    let tampered = path.replace("/report.csv?", "/other.csv?");
+    assert!(
+        https_get(rig.vpc.ca_pem(), rig.vpc.s3.address(), &host, &tampered)
+            .await
+            .is_err()
+    );
+    assert_eq!(rig.vpc.s3.requests(), before + 2);
 }

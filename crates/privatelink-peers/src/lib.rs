@@ -56,7 +56,26 @@ where
     B::Data: Send,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let listener = TcpListener::bind(listen).await?;
+    serve_tls_on(TcpListener::bind(listen).await?, tls, service)
+}
+
+/// Serves `service` over TLS on a bound `listener` until the returned sender is dropped.
+pub(crate) fn serve_tls_on<S, B>(
+    listener: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    service: S,
+) -> std::io::Result<(SocketAddr, oneshot::Sender<()>)>
+where
+    S: hyper::service::Service<http::Request<hyper::body::Incoming>, Response = http::Response<B>>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
     let address = listener.local_addr()?;
     let acceptor = TlsAcceptor::from(tls);
     let (stop, mut stopped) = oneshot::channel::<()>();

@@ -59,6 +59,33 @@ impl S3Peer {
         Ok(peer)
     }
 
+    /// Starts a server on `127.0.0.1:<ephemeral>` for S3's default names in `region` only: the
+    /// certificate names `s3.<region>.amazonaws.com` and `*.s3.<region>.amazonaws.com` and no
+    /// endpoint name (as some services' endpoints do), and it serves `Host`s
+    /// `s3.<region>.amazonaws.com:<port>` (path style) and `<bucket>.s3.<region>.amazonaws.com:<port>`
+    /// (clients reach it with `endpoint_url("https://s3.<region>.amazonaws.com:<port>")`).
+    pub async fn start_for_default_names(
+        ca: &TestCa,
+        region: &str,
+        access_key: &str,
+        secret_key: &str,
+    ) -> io::Result<Self> {
+        let root = tempfile::tempdir()?;
+        let listener = tokio::net::TcpListener::bind(crate::EPHEMERAL).await?;
+        let host = format!("s3.{region}.amazonaws.com");
+        let domain = format!("{host}:{}", listener.local_addr()?.port());
+        let tls = ca.server_config(&[host.clone(), format!("*.{host}")]);
+        let (service, requests) = Self::service(&[domain], access_key, secret_key, root.path())?;
+        let (address, stop) = crate::serve_tls_on(listener, tls, service)?;
+        Ok(Self {
+            address,
+            root: root.path().to_owned(),
+            _temporary: Some(root),
+            requests,
+            _stop: stop,
+        })
+    }
+
     /// The names a certificate for `endpoint_names` must cover: `bucket.E`, `*.bucket.E`,
     /// `*.accesspoint.E`, `*.control.E` for each `E`.
     pub fn certificate_names(endpoint_names: &[&str]) -> Vec<String> {
@@ -84,23 +111,12 @@ impl S3Peer {
         secret_key: &str,
         root: &Path,
     ) -> io::Result<Self> {
-        let fs = s3s_fs::FileSystem::new(root).map_err(|e| io::Error::other(format!("{e:?}")))?;
         let domains: Vec<String> = endpoint_names
             .iter()
             .map(|e| format!("bucket.{e}"))
             .collect();
-        let mut builder = S3ServiceBuilder::new(fs);
-        builder.set_auth(SimpleAuth::from_single(access_key, secret_key));
-        builder
-            .set_host(MultiDomain::new(&domains).map_err(|e| io::Error::other(format!("{e:?}")))?);
-        let service = builder.build();
-        let requests = Arc::new(AtomicUsize::new(0));
-        let counter = requests.clone();
-        let counted = hyper::service::service_fn(move |request| {
-            counter.fetch_add(1, Ordering::SeqCst);
-            hyper::service::Service::call(&service, request)
-        });
-        let (address, stop) = serve_tls(listen, tls, counted).await?;
+        let (service, requests) = Self::service(&domains, access_key, secret_key, root)?;
+        let (address, stop) = serve_tls(listen, tls, service).await?;
         Ok(Self {
             address,
             root: root.to_owned(),
@@ -108,6 +124,26 @@ impl S3Peer {
             requests,
             _stop: stop,
         })
+    }
+
+    /// The S3 service for `domains`, counting requests in the returned counter.
+    fn service(
+        domains: &[String],
+        access_key: &str,
+        secret_key: &str,
+        root: &Path,
+    ) -> io::Result<(CountedService, Arc<AtomicUsize>)> {
+        let fs = s3s_fs::FileSystem::new(root).map_err(|e| io::Error::other(format!("{e:?}")))?;
+        let mut builder = S3ServiceBuilder::new(fs);
+        builder.set_auth(SimpleAuth::from_single(access_key, secret_key));
+        builder
+            .set_host(MultiDomain::new(domains).map_err(|e| io::Error::other(format!("{e:?}")))?);
+        let requests = Arc::new(AtomicUsize::new(0));
+        let service = CountedService {
+            service: builder.build(),
+            requests: requests.clone(),
+        };
+        Ok((service, requests))
     }
 
     /// The local address.
@@ -123,5 +159,29 @@ impl S3Peer {
     /// The folder holding the buckets (one directory each).
     pub fn root(&self) -> &Path {
         &self.root
+    }
+}
+
+/// The S3 service, counting the requests it is given.
+#[derive(Clone)]
+struct CountedService {
+    service: s3s::service::S3Service,
+    requests: Arc<AtomicUsize>,
+}
+
+impl hyper::service::Service<http::Request<hyper::body::Incoming>> for CountedService {
+    type Response = <s3s::service::S3Service as hyper::service::Service<
+        http::Request<hyper::body::Incoming>,
+    >>::Response;
+    type Error = <s3s::service::S3Service as hyper::service::Service<
+        http::Request<hyper::body::Incoming>,
+    >>::Error;
+    type Future = <s3s::service::S3Service as hyper::service::Service<
+        http::Request<hyper::body::Incoming>,
+    >>::Future;
+
+    fn call(&self, request: http::Request<hyper::body::Incoming>) -> Self::Future {
+        self.requests.fetch_add(1, Ordering::SeqCst);
+        hyper::service::Service::call(&self.service, request)
     }
 }

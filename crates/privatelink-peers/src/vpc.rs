@@ -53,6 +53,11 @@ impl LoopbackVpc {
         Ok(Self { ca, s3, ec2 })
     }
 
+    /// The PEM certificate of the CA both peers' certificates come from.
+    pub fn ca_pem(&self) -> &str {
+        self.ca.ca_pem()
+    }
+
     /// The S3 interface endpoint's regional name, or its zonal name for `zone`.
     pub fn s3_name(zone: Option<&str>) -> String {
         let zone = zone.map(|z| format!("-{z}")).unwrap_or_default();

@@ -1,0 +1,305 @@
+//! Dial mode in process: S3 and EC2 peers over loopback TLS whose certificates name only the
+//! default hosts (as some services' endpoints do), reached through `PrivateLink::dial_config`.
+//!
+//! The peers listen on ephemeral ports, so clients carry `endpoint_url("https://<default
+//! host>:<port>")`: the host stays the default one, and only the resolver decides where the
+//! connection goes. The stand-in for the VPC's DNS answers endpoint names with 127.0.0.1 and
+//! refuses every other name, so a test that passes never resolved a default AWS name.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, UNIX_EPOCH};
+
+use aws_sdk_s3::primitives::ByteStream;
+use aws_smithy_async::test_util::ManualTimeSource;
+use aws_smithy_async::time::SharedTimeSource;
+use aws_smithy_http_client::tls::TrustStore;
+use aws_smithy_runtime_api::client::dns::{
+    DnsFuture, ResolveDns, ResolveDnsError, SharedDnsResolver,
+};
+use aws_types::SdkConfig;
+use privatelink::core::export_json;
+use privatelink::{
+    DescribeEndpoints, DialResolver, Policy, PrivateLink, RefusalReason, RewriteConfig,
+    RewriteError, SnapshotCell, find_rewrite_error,
+};
+use privatelink_peers::{Ec2Peer, LoopbackVpc, S3Peer, TestCa, VPC_ID, ZONE};
+use privatelink_testkit::{ACCESS_KEY_ID, SECRET_ACCESS_KEY};
+
+/// The VPC's resolver: `*.vpce.amazonaws.com` → 127.0.0.1, anything else fails. Records names.
+#[derive(Clone, Debug, Default)]
+struct VpcDns {
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+impl VpcDns {
+    fn asked(&self) -> Vec<String> {
+        self.asked.lock().unwrap().clone()
+    }
+}
+
+impl ResolveDns for VpcDns {
+    fn resolve_dns<'a>(&'a self, name: &'a str) -> DnsFuture<'a> {
+        self.asked.lock().unwrap().push(name.to_owned());
+        DnsFuture::ready(if name.ends_with(".vpce.amazonaws.com") {
+            Ok(vec![IpAddr::V4(Ipv4Addr::LOCALHOST)])
+        } else {
+            Err(ResolveDnsError::new(format!(
+                "{name} does not resolve in this VPC"
+            )))
+        })
+    }
+}
+
+struct Rig {
+    ca: TestCa,
+    dns: VpcDns,
+    _dir: tempfile::TempDir,
+    file: std::path::PathBuf,
+}
+
+fn rig() -> Rig {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("endpoints.json");
+    let json = export_json(
+        &LoopbackVpc::endpoints("available"),
+        Some(VPC_ID),
+        Some("us-east-1"),
+    );
+    std::fs::write(&file, json).unwrap();
+    Rig {
+        ca: TestCa::new(),
+        dns: VpcDns::default(),
+        _dir: dir,
+        file,
+    }
+}
+
+impl Rig {
+    async fn privatelink(&self, policy: Policy) -> PrivateLink {
+        PrivateLink::builder()
+            .endpoints_file(&self.file)
+            .vpc_id(VPC_ID)
+            .zone(ZONE)
+            .policy(policy)
+            .dns_resolver(self.dns.clone())
+            .trust_store(TrustStore::empty().with_pem_certificate(self.ca.ca_pem()))
+            .build()
+            .await
+            .unwrap()
+    }
+
+    /// A peer for S3's default names only.
+    async fn s3_peer(&self) -> S3Peer {
+        S3Peer::start_for_default_names(&self.ca, "us-east-1", ACCESS_KEY_ID, SECRET_ACCESS_KEY)
+            .await
+            .unwrap()
+    }
+}
+
+fn caller_config() -> SdkConfig {
+    privatelink_testkit::sdk_config(ACCESS_KEY_ID, SECRET_ACCESS_KEY)
+        .app_name(aws_types::app_name::AppName::new("dial-test").unwrap())
+        .retry_config(aws_smithy_types::retry::RetryConfig::standard().with_max_attempts(1))
+        .timeout_config(
+            aws_smithy_types::timeout::TimeoutConfig::builder()
+                .operation_timeout(Duration::from_secs(20))
+                .build(),
+        )
+        .build()
+}
+
+fn s3_client(config: &SdkConfig, peer: &S3Peer) -> aws_sdk_s3::Client {
+    let port = peer.address().port();
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(config)
+            .endpoint_url(format!("https://s3.us-east-1.amazonaws.com:{port}"))
+            .build(),
+    )
+}
+
+#[tokio::test]
+async fn dial_mode_reaches_an_endpoint_whose_certificate_names_only_the_default_host() {
+    let rig = rig();
+    let peer = rig.s3_peer().await;
+    let privatelink = rig.privatelink(Policy::Strict).await;
+    let s3 = s3_client(&privatelink.dial_config(&caller_config()), &peer);
+
+    s3.create_bucket().bucket("dialed").send().await.unwrap();
+    s3.put_object()
+        .bucket("dialed")
+        .key("k.txt")
+        .body(ByteStream::from_static(b"through the endpoint"))
+        .send()
+        .await
+        .unwrap();
+    let object = s3
+        .get_object()
+        .bucket("dialed")
+        .key("k.txt")
+        .send()
+        .await
+        .unwrap();
+    let body = object.body.collect().await.unwrap().into_bytes();
+    assert_eq!(&body[..], b"through the endpoint");
+    // Host, TLS name and signature stayed on the default name (the peer checked all three);
+    // the connection went to the addresses of the zonal S3 endpoint name, with the bucket in
+    // front (the wildcard record), and no default name was ever resolved.
+    let endpoint = format!("dialed.bucket.{}", LoopbackVpc::s3_name(Some(ZONE)));
+    let asked = rig.dns.asked();
+    assert!(
+        !asked.is_empty() && asked.iter().all(|n| *n == endpoint),
+        "{asked:?}"
+    );
+    assert!(peer.requests() >= 3);
+}
+
+#[tokio::test]
+async fn rewrite_mode_fails_there_with_a_tls_name_error() {
+    let rig = rig();
+    let peer = rig.s3_peer().await;
+    let privatelink = rig.privatelink(Policy::Strict).await;
+    // Rewrite mode, connecting with the same client: the host becomes the endpoint name, which
+    // the certificate does not name.
+    let config = aws_sdk_s3::config::Builder::from(&privatelink.dial_config(&caller_config()))
+        .endpoint_url(format!(
+            "https://s3.us-east-1.amazonaws.com:{}",
+            peer.address().port()
+        ))
+        .interceptor(privatelink.interceptor())
+        .build();
+    let error = aws_sdk_s3::Client::from_conf(config)
+        .list_objects_v2()
+        .bucket("dialed")
+        .send()
+        .await
+        .unwrap_err();
+    let text = aws_smithy_types::error::display::DisplayErrorContext(&error).to_string();
+    assert!(
+        text.contains("certificate not valid for name"),
+        "the TLS error names the cause: {text}"
+    );
+    assert_eq!(peer.requests(), 0, "no request got through");
+}
+
+#[tokio::test]
+async fn one_dial_config_serves_two_service_clients_and_keeps_every_other_setting() {
+    let rig = rig();
+    let s3_peer = rig.s3_peer().await;
+    let ec2_peer = Ec2Peer::start(
+        &rig.ca,
+        &["ec2.us-east-1.amazonaws.com".to_owned()],
+        ACCESS_KEY_ID,
+        SECRET_ACCESS_KEY,
+        LoopbackVpc::endpoints("available"),
+    )
+    .await
+    .unwrap();
+    let privatelink = rig.privatelink(Policy::Strict).await;
+    let caller = caller_config();
+    let dialed = privatelink.dial_config(&caller);
+
+    // Everything but the HTTP client is the caller's.
+    assert_eq!(dialed.region(), caller.region());
+    assert_eq!(dialed.app_name(), caller.app_name());
+    assert_eq!(dialed.retry_config(), caller.retry_config());
+    assert_eq!(dialed.timeout_config(), caller.timeout_config());
+    assert_eq!(dialed.behavior_version(), caller.behavior_version());
+    assert!(dialed.credentials_provider().is_some());
+    assert!(caller.http_client().is_none() && dialed.http_client().is_some());
+
+    // S3, and EC2 (the discovery crate's client, built from the config the usual way).
+    let s3 = s3_client(&dialed, &s3_peer);
+    s3.create_bucket().bucket("two").send().await.unwrap();
+    let ec2_config = SdkConfig::to_builder(&dialed)
+        .endpoint_url(format!(
+            "https://ec2.us-east-1.amazonaws.com:{}",
+            ec2_peer.address().port()
+        ))
+        .build();
+    let endpoints = privatelink::Ec2Source::new(&ec2_config)
+        .describe(VPC_ID)
+        .await
+        .unwrap();
+    assert_eq!(endpoints.len(), LoopbackVpc::endpoints("available").len());
+    assert_eq!((ec2_peer.describe_calls(), ec2_peer.rejected()), (1, 0));
+    let asked = rig.dns.asked();
+    assert!(
+        asked.contains(&LoopbackVpc::ec2_name(Some(ZONE)))
+            && asked.contains(&format!("two.bucket.{}", LoopbackVpc::s3_name(Some(ZONE)))),
+        "{asked:?}"
+    );
+}
+
+#[tokio::test]
+async fn strict_dial_mode_refuses_to_resolve_a_public_host_without_an_endpoint() {
+    let rig = rig();
+    let privatelink = rig.privatelink(Policy::Strict).await;
+    let sts = aws_sdk_sts::Client::new(&privatelink.dial_config(&caller_config()));
+    let error = sts.get_caller_identity().send().await.unwrap_err();
+    let refused = match find_rewrite_error(&error) {
+        Some(RewriteError::Refused(refused)) => refused,
+        other => panic!("{other:?}: {error:?}"),
+    };
+    assert_eq!(refused.host(), "sts.us-east-1.amazonaws.com");
+    assert!(matches!(refused.reason(), RefusalReason::NoEndpoint { .. }));
+    assert!(rig.dns.asked().is_empty(), "nothing was resolved");
+
+    // Prefer resolves it as itself (here: the VPC's resolver does not know it).
+    let prefer = rig.privatelink(Policy::Prefer).await;
+    let resolver = prefer.dns_resolver();
+    assert_eq!(
+        resolver
+            .endpoint_name("sts.us-east-1.amazonaws.com")
+            .unwrap(),
+        None
+    );
+    assert!(
+        resolver
+            .resolve_dns("sts.us-east-1.amazonaws.com")
+            .await
+            .is_err()
+    );
+    assert_eq!(rig.dns.asked(), ["sts.us-east-1.amazonaws.com"]);
+}
+
+#[tokio::test]
+async fn endpoint_addresses_are_reused_for_the_ttl_then_resolved_again() {
+    let dns = VpcDns::default();
+    let time = ManualTimeSource::new(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let cell = SnapshotCell::new();
+    cell.publish(privatelink::EndpointIndex::new(LoopbackVpc::endpoints(
+        "available",
+    )));
+    let resolver = DialResolver::new(
+        cell,
+        RewriteConfig::default(),
+        SharedDnsResolver::new(dns.clone()),
+        Duration::from_secs(30),
+        SharedTimeSource::new(time.clone()),
+    );
+    let ec2 = LoopbackVpc::ec2_name(None);
+    for _ in 0..3 {
+        resolver
+            .resolve_dns("ec2.us-east-1.amazonaws.com")
+            .await
+            .unwrap();
+    }
+    assert_eq!(dns.asked().as_slice(), std::slice::from_ref(&ec2));
+    time.advance(Duration::from_secs(29));
+    resolver
+        .resolve_dns("ec2.us-east-1.amazonaws.com")
+        .await
+        .unwrap();
+    assert_eq!(dns.asked().len(), 1, "still fresh at 29 s");
+    time.advance(Duration::from_secs(1));
+    resolver
+        .resolve_dns("ec2.us-east-1.amazonaws.com")
+        .await
+        .unwrap();
+    assert_eq!(dns.asked(), [ec2.clone(), ec2]);
+    // A name that is not AWS's resolves as itself, never cached.
+    let _ = resolver.resolve_dns("example.com").await;
+    let _ = resolver.resolve_dns("example.com").await;
+    assert_eq!(dns.asked()[2..], ["example.com", "example.com"]);
+}
