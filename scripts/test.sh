@@ -55,8 +55,8 @@ cargo test --workspace --locked --test moto --test cli_rig -- --ignored --test-t
 step "the service id table matches the AWS service models (botocore, pinned in scripts/rig.sh)"
 .rig/venv/bin/python scripts/gen-sdk-services.py --check crates/privatelink-core/data/sdk-services.tsv
 if [ "$(id -u)" = 0 ]; then
-    step "black box: the discover example, privatelink doctor and the AWS CLI, in a mount namespace using the rig's DNS"
-    cargo test --workspace --locked --test blackbox --test cli_blackbox -- --ignored --test-threads=1 2>&1 | tee -a "$log"
+    step "black box (the discover example, privatelink doctor, the AWS CLI in a DNS namespace); dial mode, AssumeRole and presigned URLs against the rig on port 443"
+    cargo test --workspace --locked --test blackbox --test cli_blackbox --test rig_dial -- --ignored --test-threads=1 2>&1 | tee -a "$log"
 else
     step "skipping the black-box DNS tests: they need root (for port 443 and unshare), as CI has"
 fi

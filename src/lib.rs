@@ -2,7 +2,10 @@
 //! with no per-service URL configuration.
 //!
 //! This crate is the facade: it re-exports the model and rules ([`privatelink_core`]) and the
-//! SDK interceptor ([`privatelink_interceptor`]), and loads endpoint data from files.
+//! SDK interceptor ([`privatelink_interceptor`]), loads endpoint data from files, and wires
+//! discovery, cache and both modes together in [`PrivateLink`]: rewrite mode
+//! ([`PrivateLink::interceptor`], per client) and dial mode ([`PrivateLink::http_client`] /
+//! [`PrivateLink::dial_config`], per `SdkConfig`, credential providers included; see [`dial`]).
 //!
 //! ```no_run
 //! # async fn f() -> Result<(), Box<dyn std::error::Error>> {

@@ -32,6 +32,16 @@ for service, private_dns in [("s3", False), ("ec2", True), ("kinesis-streams", F
     ids[service] = created["VpcEndpoint"]["VpcEndpointId"]
 ec2.create_vpc_endpoint(VpcId=vpc, ServiceName="com.amazonaws.us-east-1.s3", VpcEndpointType="Gateway")
 ec2.create_tags(Resources=[ids["kinesis-streams"]], Tags=[{"Key": "privatelink:state", "Value": "pending"}])
+# A second VPC for dial mode: STS and S3 interface endpoints, private DNS off, and a role to assume.
+dial_vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+dial_subnet = ec2.create_subnet(VpcId=dial_vpc, CidrBlock="10.1.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+for service in ["sts", "s3"]:
+    ec2.create_vpc_endpoint(VpcId=dial_vpc, ServiceName=f"com.amazonaws.us-east-1.{service}",
+                            VpcEndpointType="Interface", SubnetIds=[dial_subnet], PrivateDnsEnabled=False)
+role = iam.create_role(RoleName="privatelink-rig-role", AssumeRolePolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
+iam.put_role_policy(RoleName="privatelink-rig-role", PolicyName="all", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
 s3 = ec2.describe_vpc_endpoints(VpcEndpointIds=[ids["s3"]])["VpcEndpoints"][0]
 s3_names = [entry["DnsName"].removeprefix("*.") for entry in s3["DnsEntries"]]
 requests.post(endpoint + "/moto-api/reset-auth", data=b"0", verify=ca)  # every later request must be signed
@@ -40,5 +50,7 @@ print(f"export PRIVATELINK_RIG_SECRET_KEY={key['SecretAccessKey']}")
 print(f"export PRIVATELINK_RIG_DENIED_ACCESS_KEY={denied['AccessKeyId']}")
 print(f"export PRIVATELINK_RIG_DENIED_SECRET_KEY={denied['SecretAccessKey']}")
 print(f"export PRIVATELINK_RIG_VPC={vpc}")
+print(f"export PRIVATELINK_RIG_DIAL_VPC={dial_vpc}")
+print(f"export PRIVATELINK_RIG_ROLE_ARN={role['Role']['Arn']}")
 print(f"export PRIVATELINK_RIG_S3_ENDPOINT={ids['s3']}")
 print(f"export PRIVATELINK_RIG_S3_NAMES='{' '.join(s3_names)}'")
