@@ -23,18 +23,23 @@ fn env_prints_one_export_per_sdk_service_and_notes_the_rest_on_stderr() {
     assert_snapshot("env-sh-us-east-1a.txt", &out);
 }
 
+/// `privatelink env` for the fixture and us-east-1a in `shell` syntax.
+fn env_us_east_1a(shell: &str) -> String {
+    stdout(privatelink().args([
+        "env",
+        "--from-file",
+        FIXTURE,
+        "--az",
+        "us-east-1a",
+        "--shell",
+        shell,
+    ]))
+}
+
 #[test]
 fn every_shell_syntax_sets_the_same_variables() {
     let line = |shell: &str| {
-        let out = stdout(privatelink().args([
-            "env",
-            "--from-file",
-            FIXTURE,
-            "--az",
-            "us-east-1a",
-            "--shell",
-            shell,
-        ]));
+        let out = env_us_east_1a(shell);
         assert_eq!(out.lines().count(), 10, "{shell}:\n{out}");
         out.lines()
             .find(|l| l.contains("AWS_ENDPOINT_URL_S3") && !l.contains("CONTROL"))
@@ -142,15 +147,7 @@ fn exec_sets_the_variables_replaces_stale_ones_and_keeps_the_rest() {
     );
     // Exactly the variables env prints.
     let printed = stdout(exec().args(["sh", "-c", "env | grep '^AWS_ENDPOINT_URL_' | sort"]));
-    let from_env = stdout(privatelink().args([
-        "env",
-        "--from-file",
-        FIXTURE,
-        "--az",
-        "us-east-1a",
-        "--shell",
-        "dotenv",
-    ]));
+    let from_env = env_us_east_1a("dotenv");
     assert_eq!(printed, from_env);
 }
 

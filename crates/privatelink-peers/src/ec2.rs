@@ -62,7 +62,8 @@ impl Ec2Peer {
             let state = shared.clone();
             async move { Ok::<_, Infallible>(state.handle(request).await) }
         });
-        let (address, stop) = serve_tls(crate::EPHEMERAL, ca.server_config(names), service).await?;
+        let listener = tokio::net::TcpListener::bind(crate::EPHEMERAL).await?;
+        let (address, stop) = serve_tls(listener, ca.server_config(names), service)?;
         Ok(Self {
             address,
             state,

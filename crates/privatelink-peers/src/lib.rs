@@ -39,28 +39,8 @@ use tokio_rustls::TlsAcceptor;
 pub(crate) const EPHEMERAL: SocketAddr =
     SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0);
 
-/// Serves `service` over TLS on `listen` until the returned sender is dropped.
-pub(crate) async fn serve_tls<S, B>(
-    listen: SocketAddr,
-    tls: Arc<rustls::ServerConfig>,
-    service: S,
-) -> std::io::Result<(SocketAddr, oneshot::Sender<()>)>
-where
-    S: hyper::service::Service<http::Request<hyper::body::Incoming>, Response = http::Response<B>>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    B: hyper::body::Body + Send + 'static,
-    B::Data: Send,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    serve_tls_on(TcpListener::bind(listen).await?, tls, service)
-}
-
 /// Serves `service` over TLS on a bound `listener` until the returned sender is dropped.
-pub(crate) fn serve_tls_on<S, B>(
+pub(crate) fn serve_tls<S, B>(
     listener: TcpListener,
     tls: Arc<rustls::ServerConfig>,
     service: S,

@@ -76,7 +76,7 @@ impl S3Peer {
         let domain = format!("{host}:{}", listener.local_addr()?.port());
         let tls = ca.server_config(&[host.clone(), format!("*.{host}")]);
         let (service, requests) = Self::service(&[domain], access_key, secret_key, root.path())?;
-        let (address, stop) = crate::serve_tls_on(listener, tls, service)?;
+        let (address, stop) = serve_tls(listener, tls, service)?;
         Ok(Self {
             address,
             root: root.path().to_owned(),
@@ -116,7 +116,8 @@ impl S3Peer {
             .map(|e| format!("bucket.{e}"))
             .collect();
         let (service, requests) = Self::service(&domains, access_key, secret_key, root)?;
-        let (address, stop) = serve_tls(listen, tls, service).await?;
+        let listener = tokio::net::TcpListener::bind(listen).await?;
+        let (address, stop) = serve_tls(listener, tls, service)?;
         Ok(Self {
             address,
             root: root.to_owned(),
