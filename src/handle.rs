@@ -219,14 +219,14 @@ impl PrivateLinkBuilder {
         self
     }
 
-    /// Sets the snapshot lifetime. Defaults to 15 minutes (see
+    /// Sets the snapshot lifetime. Defaults to 45 minutes (see
     /// [`privatelink_discovery::DEFAULT_TTL`]).
     pub fn ttl(mut self, ttl: Duration) -> Self {
         self.cache = Some(self.cache().ttl(ttl));
         self
     }
 
-    /// Sets the lifetime jitter fraction. Defaults to 0.1.
+    /// Sets the lifetime jitter fraction. Defaults to 0.2.
     pub fn jitter(mut self, jitter: f64) -> Self {
         self.cache = Some(self.cache().jitter(jitter));
         self

@@ -22,7 +22,7 @@ pub(crate) fn host_span(url: &str) -> Result<HostSpan, InvalidUrlError> {
     }
     let (scheme, after) = url
         .split_once("://")
-        .ok_or(invalid(UrlProblem::NotAbsolute))?;
+        .ok_or_else(|| invalid(UrlProblem::NotAbsolute))?;
     if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
         return Err(invalid(UrlProblem::UnsupportedScheme));
     }
@@ -35,7 +35,7 @@ pub(crate) fn host_span(url: &str) -> Result<HostSpan, InvalidUrlError> {
     let (host, port) = if authority.starts_with('[') {
         let close = authority
             .find(']')
-            .ok_or(invalid(UrlProblem::InvalidHost))?;
+            .ok_or_else(|| invalid(UrlProblem::InvalidHost))?;
         let rest = &authority[close + 1..];
         let port = match rest.strip_prefix(':') {
             Some(port) => Some(port),

@@ -20,10 +20,14 @@ use tracing::Instrument;
 use crate::error::DiscoveryError;
 use crate::source::{DescribeEndpoints, SharedSource};
 
-/// Default time a snapshot is fresh: 15 minutes.
-pub const DEFAULT_TTL: Duration = Duration::from_secs(15 * 60);
-/// Default jitter: each snapshot's lifetime is drawn uniformly from `[ttl × (1 − 0.1), ttl]`.
-pub const DEFAULT_JITTER: f64 = 0.1;
+/// Default time a snapshot is fresh: 45 minutes. Chosen with the fleet simulation
+/// (`benches/fleet.rs`, BENCHMARKS.md): 10,000 processes of one account then make about 4
+/// DescribeVpcEndpoints calls a second, a fifth of EC2's refill rate for the action (20/s);
+/// with 15 minutes they made 12.5/s.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(45 * 60);
+/// Default jitter: each snapshot's lifetime is drawn uniformly from `[ttl × (1 − 0.2), ttl]`,
+/// so processes started together spread their refreshes over 9 minutes.
+pub const DEFAULT_JITTER: f64 = 0.2;
 /// Default refresh-ahead window: the background refresh starts 60 s before expiry.
 pub const DEFAULT_REFRESH_AHEAD: Duration = Duration::from_secs(60);
 /// Default limit on serving a snapshot after it expired while refreshes fail: 1 hour.
@@ -416,14 +420,14 @@ impl EndpointCacheBuilder {
         self
     }
 
-    /// Sets the time a snapshot is fresh. Defaults to [`DEFAULT_TTL`] (15 minutes).
+    /// Sets the time a snapshot is fresh. Defaults to [`DEFAULT_TTL`] (45 minutes).
     pub fn ttl(mut self, ttl: Duration) -> Self {
         self.config.ttl = ttl;
         self
     }
 
     /// Sets the jitter fraction in `[0, 1)`: each lifetime is drawn from `[ttl × (1 − jitter), ttl]`
-    /// so a fleet does not refresh in step. Defaults to [`DEFAULT_JITTER`] (0.1).
+    /// so a fleet does not refresh in step. Defaults to [`DEFAULT_JITTER`] (0.2).
     pub fn jitter(mut self, jitter: f64) -> Self {
         self.config.jitter = jitter;
         self

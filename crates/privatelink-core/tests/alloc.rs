@@ -1,0 +1,51 @@
+//! Allocations on the request path: a rewrite allocates exactly one block (the new URL string);
+//! a host that is not AWS's allocates nothing; an AWS host with no endpoint allocates the two
+//! short strings that explain the outcome (the service label and the region in
+//! `Unchanged::NotMapped`). Counted by dhat's heap profiler in testing mode (its own test
+//! binary: the allocator is process-wide).
+
+use privatelink_core::{Outcome, Policy, RewriteConfig, index_from_describe_json};
+
+#[global_allocator]
+static ALLOCATOR: dhat::Alloc = dhat::Alloc;
+
+const FIXTURE: &str = include_str!("../../../testdata/describe-vpc-endpoints.json");
+
+#[test]
+fn a_rewrite_allocates_only_the_new_url() {
+    let index = index_from_describe_json(FIXTURE).unwrap();
+    let zonal = RewriteConfig::builder().zone("us-east-1a").build().unwrap();
+    let regional = RewriteConfig::default();
+    #[rustfmt::skip]
+    let rows: [(&RewriteConfig, &str, u64); 8] = [
+        (&regional, "https://ec2.us-east-1.amazonaws.com/", 1),
+        (&zonal,    "https://ec2.us-east-1.amazonaws.com/", 1),
+        (&regional, "https://mybucket.s3.us-east-1.amazonaws.com/key.txt", 1),
+        (&regional, "https://s3.us-east-1.amazonaws.com/mybucket/key.txt", 1),
+        (&regional, "https://myap-123456789012.s3-accesspoint.us-east-1.amazonaws.com/k", 1),
+        (&regional, "https://123456789012.s3-control.us-east-1.amazonaws.com/v20180820/jobs", 1),
+        (&regional, "https://sqs.us-east-1.amazonaws.com/", 2),
+        (&regional, "https://example.com/", 0),
+    ];
+    let _profiler = dhat::Profiler::builder().testing().build();
+    for (config, url, expected) in rows {
+        let before = dhat::HeapStats::get().total_blocks;
+        let outcome = config.rewrite_url(Some(&index), url).unwrap();
+        let allocated = dhat::HeapStats::get().total_blocks - before;
+        assert_eq!(allocated, expected, "{url}: {outcome:?}");
+        assert_eq!(
+            matches!(outcome, Outcome::Rewritten(_)),
+            expected == 1,
+            "{url}"
+        );
+        drop(outcome);
+    }
+    // Strict mode's checks allocate nothing for hosts it lets through.
+    let strict = RewriteConfig::builder()
+        .policy(Policy::Strict)
+        .build()
+        .unwrap();
+    let before = dhat::HeapStats::get().total_blocks;
+    let _ = strict.rewrite_url(Some(&index), "https://example.com/x");
+    assert_eq!(dhat::HeapStats::get().total_blocks - before, 0);
+}
