@@ -56,7 +56,6 @@ fn rewrite(c: &mut Criterion) {
     group.finish();
 }
 
-
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
     rewrite(&mut criterion);

@@ -90,7 +90,6 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
     bench(&mut criterion);

@@ -2,10 +2,14 @@
 //! over an in-memory HTTP client (so the request path is all that is measured: serialization,
 //! endpoint resolution, signing, the interceptor, parsing), with and without the interceptor.
 //!
-//! criterion measures each of the four; the ratio comes from an interleaved run in the same
-//! process (batches of both variants alternate, so drift and frequency changes hit both):
-//! median time with the interceptor / median time without. Ends with `ratio: X`, the larger of
-//! the two operations' ratios (target ≤ 1.02).
+//! A third variant carries an interceptor that does nothing: the SDK's own cost of having an
+//! interceptor at all (it consults every interceptor at each of ~20 hooks), which no interceptor
+//! can avoid.
+//!
+//! criterion measures each variant; the ratios come from an interleaved run in the same process
+//! (batches of the variants alternate, so drift and frequency changes hit all): median time with
+//! privatelink / median time without, and the same for the do-nothing interceptor. Ends with
+//! `ratio: X`, the larger of the two operations' privatelink ratios (target ≤ 1.02).
 //!
 //! `cargo bench --workspace --bench overhead`
 
@@ -42,26 +46,53 @@ fn answer(body: &'static str) -> impl Fn(http::Request<SdkBody>) -> http::Respon
     }
 }
 
-fn sts(with: bool) -> aws_sdk_sts::Client {
+/// An interceptor with no hooks.
+#[derive(Debug)]
+struct DoesNothing;
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for DoesNothing {
+    fn name(&self) -> &'static str {
+        "DoesNothing"
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Variant {
+    Plain,
+    DoesNothing,
+    PrivateLink,
+}
+
+const VARIANTS: [(Variant, &str); 3] = [
+    (Variant::Plain, "plain"),
+    (Variant::DoesNothing, "does_nothing"),
+    (Variant::PrivateLink, "privatelink"),
+];
+
+fn sts(variant: Variant) -> aws_sdk_sts::Client {
     let mut config = aws_sdk_sts::Config::builder()
         .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .credentials_provider(test_credentials())
         .http_client(infallible_client_fn(answer(CALLER_IDENTITY)));
-    if with {
-        config = config.interceptor(interceptor());
+    match variant {
+        Variant::Plain => {}
+        Variant::DoesNothing => config = config.interceptor(DoesNothing),
+        Variant::PrivateLink => config = config.interceptor(interceptor()),
     }
     aws_sdk_sts::Client::from_conf(config.build())
 }
 
-fn s3(with: bool) -> aws_sdk_s3::Client {
+fn s3(variant: Variant) -> aws_sdk_s3::Client {
     let mut config = aws_sdk_s3::Config::builder()
         .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .credentials_provider(test_credentials())
         .http_client(infallible_client_fn(answer("object body")));
-    if with {
-        config = config.interceptor(interceptor());
+    match variant {
+        Variant::Plain => {}
+        Variant::DoesNothing => config = config.interceptor(DoesNothing),
+        Variant::PrivateLink => config = config.interceptor(interceptor()),
     }
     aws_sdk_s3::Client::from_conf(config.build())
 }
@@ -91,13 +122,12 @@ fn runtime() -> Runtime {
 fn operations(c: &mut Criterion) {
     let rt = runtime();
     let mut group = c.benchmark_group("sdk");
-    for with in [false, true] {
-        let name = if with { "privatelink" } else { "plain" };
-        let client = sts(with);
+    for (variant, name) in VARIANTS {
+        let client = sts(variant);
         group.bench_function(format!("sts_get_caller_identity/{name}"), |b| {
             b.iter(|| rt.block_on(get_caller_identity(&client)))
         });
-        let client = s3(with);
+        let client = s3(variant);
         group.bench_function(format!("s3_get_object/{name}"), |b| {
             b.iter(|| rt.block_on(get_object(&client)))
         });
@@ -105,35 +135,42 @@ fn operations(c: &mut Criterion) {
     group.finish();
 }
 
-
-/// Median per-operation time of `plain` and `with`, from batches that alternate.
+/// Median per-operation time of each of `runs`, from batches that take turns (the order
+/// rotates each round).
 // A benchmark measures wall time: the clock is read directly here.
 #[allow(clippy::disallowed_methods)]
-fn interleaved(mut plain: impl FnMut(), mut with: impl FnMut()) -> (f64, f64) {
+fn interleaved(runs: &mut [&mut dyn FnMut(); 3]) -> [f64; 3] {
     const ROUNDS: usize = 60;
     const BATCH: u32 = 200;
-    let time = |f: &mut dyn FnMut()| {
-        let start = std::time::Instant::now();
-        for _ in 0..BATCH {
-            f();
-        }
-        start.elapsed() / BATCH
-    };
-    let (mut a, mut b): (Vec<Duration>, Vec<Duration>) = (Vec::new(), Vec::new());
+    let mut samples: [Vec<Duration>; 3] = Default::default();
     for round in 0..ROUNDS {
-        if round % 2 == 0 {
-            a.push(time(&mut plain));
-            b.push(time(&mut with));
-        } else {
-            b.push(time(&mut with));
-            a.push(time(&mut plain));
+        for turn in 0..3 {
+            let which = (round + turn) % 3;
+            let start = std::time::Instant::now();
+            for _ in 0..BATCH {
+                (runs[which])();
+            }
+            samples[which].push(start.elapsed() / BATCH);
         }
     }
-    let median = |v: &mut Vec<Duration>| {
+    samples.map(|mut v| {
         v.sort();
         v[v.len() / 2].as_nanos() as f64
-    };
-    (median(&mut a), median(&mut b))
+    })
+}
+
+fn report(operation: &str, [plain, nothing, privatelink]: [f64; 3]) -> f64 {
+    println!(
+        "{operation}: {:.1} µs plain, {:.1} µs with a do-nothing interceptor (ratio {:.4}), \
+         {:.1} µs with privatelink (ratio {:.4}; {:.4} against the do-nothing interceptor)",
+        plain / 1e3,
+        nothing / 1e3,
+        nothing / plain,
+        privatelink / 1e3,
+        privatelink / plain,
+        privatelink / nothing
+    );
+    privatelink / plain
 }
 
 fn main() {
@@ -141,27 +178,23 @@ fn main() {
     operations(&mut criterion);
     criterion.final_summary();
     let rt = runtime();
-    let (sts_plain, sts_with) = (sts(false), sts(true));
-    let (plain, with) = interleaved(
-        || rt.block_on(get_caller_identity(&sts_plain)),
-        || rt.block_on(get_caller_identity(&sts_with)),
+    let [a, b, c] = VARIANTS.map(|(variant, _)| sts(variant));
+    let sts_ratio = report(
+        "sts GetCallerIdentity",
+        interleaved(&mut [
+            &mut || rt.block_on(get_caller_identity(&a)),
+            &mut || rt.block_on(get_caller_identity(&b)),
+            &mut || rt.block_on(get_caller_identity(&c)),
+        ]),
     );
-    let sts_ratio = with / plain;
-    println!(
-        "sts GetCallerIdentity: {:.1} µs without, {:.1} µs with the interceptor: ratio {sts_ratio:.4}",
-        plain / 1e3,
-        with / 1e3
-    );
-    let (s3_plain, s3_with) = (s3(false), s3(true));
-    let (plain, with) = interleaved(
-        || rt.block_on(get_object(&s3_plain)),
-        || rt.block_on(get_object(&s3_with)),
-    );
-    let s3_ratio = with / plain;
-    println!(
-        "s3 GetObject: {:.1} µs without, {:.1} µs with the interceptor: ratio {s3_ratio:.4}",
-        plain / 1e3,
-        with / 1e3
+    let [a, b, c] = VARIANTS.map(|(variant, _)| s3(variant));
+    let s3_ratio = report(
+        "s3 GetObject",
+        interleaved(&mut [
+            &mut || rt.block_on(get_object(&a)),
+            &mut || rt.block_on(get_object(&b)),
+            &mut || rt.block_on(get_object(&c)),
+        ]),
     );
     println!("ratio: {:.4}", sts_ratio.max(s3_ratio));
 }

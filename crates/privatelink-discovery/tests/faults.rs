@@ -1,0 +1,488 @@
+//! The fault matrix: one row per fault, each stating the expected behaviour, which the row's
+//! check observes and the suite compares. EC2 answers come from replayed HTTP responses through
+//! the real SDK client (retries included; sleeps are instant), instance metadata from replays
+//! through aws-config's IMDS client, ECS metadata from a loopback server, endpoint lifecycles
+//! through the real cache under a controlled clock, and requests through the rewrite rules.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, UNIX_EPOCH};
+
+use aws_config::SdkConfig;
+use aws_smithy_async::rt::sleep::SharedAsyncSleep;
+use aws_smithy_async::test_util::{
+    ControlledSleep, InstantSleep, ManualTimeSource, SleepGate, controlled_time_and_sleep,
+};
+use aws_smithy_async::time::SharedTimeSource;
+use aws_smithy_http_client::test_util::{NeverClient, ReplayEvent, StaticReplayClient};
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::timeout::TimeoutConfig;
+use privatelink_core::{
+    DnsEntry, EndpointIndex, EndpointState, EndpointType, Outcome, Policy, RewriteConfig,
+    RewriteError, VpcEndpoint, WarningKind,
+};
+use privatelink_discovery::{
+    DescribeEndpoints, DiscoveryError, Ec2Source, EndpointCache, EndpointsFuture, Environment,
+    Locator,
+};
+
+type Check = fn() -> Pin<Box<dyn Future<Output = String>>>;
+
+/// (fault, expected behaviour, check producing the observed behaviour)
+#[rustfmt::skip]
+const MATRIX: &[(&str, &str, Check)] = &[
+    ("EC2 throttles every attempt (RequestLimitExceeded)",
+     "Throttled(RequestLimitExceeded) after 3 attempts", || Box::pin(ec2_first_load(vec![503, 503, 503], "RequestLimitExceeded"))),
+    ("EC2 throttles, then answers",
+     "loaded 1 endpoints after 2 attempts", || Box::pin(ec2_throttled_then_ok())),
+    ("EC2 500 InternalError on every attempt",
+     "Ec2(InternalError) after 3 attempts", || Box::pin(ec2_first_load(vec![500, 500, 500], "InternalError"))),
+    ("EC2 503 Unavailable on every attempt",
+     "Ec2(Unavailable) after 3 attempts", || Box::pin(ec2_first_load(vec![503, 503, 503], "Unavailable"))),
+    ("EC2 never answers",
+     "Ec2(no code) after a timeout", || Box::pin(ec2_never_answers())),
+    ("EC2 AccessDenied",
+     "AccessDenied(AccessDenied) after 1 attempts", || Box::pin(ec2_first_load(vec![403], "AccessDenied"))),
+    ("EC2 UnauthorizedOperation",
+     "AccessDenied(UnauthorizedOperation) after 1 attempts", || Box::pin(ec2_first_load(vec![403], "UnauthorizedOperation"))),
+    ("EC2 rejects the credentials (AuthFailure)",
+     "InvalidCredentials(AuthFailure) after 1 attempts", || Box::pin(ec2_first_load(vec![401], "AuthFailure"))),
+    ("EC2 throttles a refresh while a snapshot is served",
+     "stale snapshot served; no second call within the failure backoff", || Box::pin(refresh_throttled())),
+    ("IMDS down (connection refused)",
+     "NoVpc: EC2 instance metadata failed", || Box::pin(imds(ImdsFault::Down))),
+    ("IMDS never answers",
+     "NoVpc: EC2 instance metadata failed", || Box::pin(imds(ImdsFault::Slow))),
+    ("IMDS token answer without the TTL header",
+     "NoVpc: EC2 instance metadata failed", || Box::pin(imds(ImdsFault::NoTtlHeader))),
+    ("ECS task metadata is not JSON",
+     "MetadataUnavailable: malformed JSON", || Box::pin(ecs_malformed())),
+    ("endpoint pending → available → deleting → deleted",
+     "not used (pending); rewritten; not used (deleting); no endpoint", || Box::pin(lifecycle())),
+    ("endpoint rejected",
+     "not used (rejected)", || Box::pin(one_state("rejected"))),
+    ("DnsEntries empty",
+     "warning NoEndpointNames; no endpoint", || Box::pin(entries(&[]))),
+    ("DnsEntries malformed",
+     "warning IgnoredDnsName, NoEndpointNames; no endpoint", || Box::pin(entries(&["vpce-.ec2..vpce.amazonaws.com", "*"]))),
+    ("a DNS name outside the vpce domain",
+     "warning IgnoredDnsName, NoEndpointNames; no endpoint", || Box::pin(entries(&["vpce-0abc-x.ec2.us-east-1.vpce.amazonaws.com.evil.example"]))),
+    ("the client's region differs from the endpoint's",
+     "prefer: unchanged (no endpoint in eu-west-1); strict: refused", || Box::pin(region_mismatch())),
+    ("the snapshot is older than max_stale",
+     "prefer: unchanged (no snapshot); strict: refused (no snapshot)", || Box::pin(past_max_stale())),
+];
+
+#[tokio::test]
+async fn every_fault_behaves_as_its_row_says() {
+    let mut failures = Vec::new();
+    for (fault, expected, check) in MATRIX {
+        let observed = check().await;
+        if observed != *expected {
+            failures.push(format!(
+                "{fault}\n  expected: {expected}\n  observed: {observed}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+// ----- EC2 -----
+
+const EC2_NAME: &str = "vpce-0ec2-4r5zme9n.ec2.us-east-1.vpce.amazonaws.com";
+
+fn error(status: u16, code: &str) -> http::Response<SdkBody> {
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code>\
+         <Message>message for {code}</Message></Error></Errors><RequestID>r-1</RequestID></Response>"
+    );
+    http::Response::builder()
+        .status(status)
+        .body(SdkBody::from(body))
+        .unwrap()
+}
+
+fn one_endpoint_page() -> http::Response<SdkBody> {
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DescribeVpcEndpointsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+         <requestId>r-2</requestId><vpcEndpointSet><item><vpcEndpointId>vpce-0ec2</vpcEndpointId>\
+         <vpcEndpointType>Interface</vpcEndpointType><vpcId>vpc-0test</vpcId><serviceName>com.amazonaws.us-east-1.ec2</serviceName>\
+         <state>available</state><privateDnsEnabled>false</privateDnsEnabled><dnsEntrySet><item><dnsName>{EC2_NAME}</dnsName>\
+         <hostedZoneId>Z7HUB22UULQXV</hostedZoneId></item></dnsEntrySet></item></vpcEndpointSet></DescribeVpcEndpointsResponse>"
+    );
+    http::Response::builder()
+        .status(200)
+        .body(SdkBody::from(body))
+        .unwrap()
+}
+
+fn replay(responses: Vec<http::Response<SdkBody>>) -> StaticReplayClient {
+    StaticReplayClient::new(
+        responses
+            .into_iter()
+            .map(|response| {
+                let request = http::Request::builder()
+                    .uri("https://ec2.us-east-1.amazonaws.com/")
+                    .body(SdkBody::empty())
+                    .unwrap();
+                ReplayEvent::new(request, response)
+            })
+            .collect(),
+    )
+}
+
+fn ec2_config(http: impl aws_smithy_runtime_api::client::http::HttpClient + 'static) -> SdkConfig {
+    privatelink_testkit::sdk_config("AKID", "SECRET")
+        .sleep_impl(SharedAsyncSleep::new(InstantSleep::unlogged()))
+        .http_client(http)
+        .timeout_config(
+            TimeoutConfig::builder()
+                .operation_attempt_timeout(Duration::from_secs(2))
+                .build(),
+        )
+        .build()
+}
+
+fn describe_error(error: &DiscoveryError) -> String {
+    let (variant, context) = match error {
+        DiscoveryError::Throttled(e) => ("Throttled", e),
+        DiscoveryError::AccessDenied(e) => ("AccessDenied", e),
+        DiscoveryError::InvalidCredentials(e) => ("InvalidCredentials", e),
+        DiscoveryError::Ec2(e) => ("Ec2", e),
+        other => return format!("{other:?}"),
+    };
+    format!("{variant}({})", context.code().unwrap_or("no code"))
+}
+
+async fn ec2_first_load(statuses: Vec<u16>, code: &str) -> String {
+    let http = replay(statuses.iter().map(|s| error(*s, code)).collect());
+    let error = Ec2Source::new(&ec2_config(http.clone()))
+        .describe("vpc-0test")
+        .await
+        .unwrap_err();
+    format!(
+        "{} after {} attempts",
+        describe_error(&error),
+        http.actual_requests().count()
+    )
+}
+
+async fn ec2_throttled_then_ok() -> String {
+    let http = replay(vec![
+        error(503, "RequestLimitExceeded"),
+        one_endpoint_page(),
+    ]);
+    match Ec2Source::new(&ec2_config(http.clone()))
+        .describe("vpc-0test")
+        .await
+    {
+        Ok(endpoints) => format!(
+            "loaded {} endpoints after {} attempts",
+            endpoints.len(),
+            http.actual_requests().count()
+        ),
+        Err(error) => describe_error(&error),
+    }
+}
+
+async fn ec2_never_answers() -> String {
+    let error = Ec2Source::new(&ec2_config(NeverClient::new()))
+        .describe("vpc-0test")
+        .await
+        .unwrap_err();
+    let text = aws_smithy_types::error::display::DisplayErrorContext(&error).to_string();
+    let timeout = if text.to_ascii_lowercase().contains("timeout") {
+        "after a timeout"
+    } else {
+        "without a timeout"
+    };
+    format!("{} {timeout}", describe_error(&error))
+}
+
+/// One scripted DescribeVpcEndpoints answer.
+type Answer = Result<Vec<VpcEndpoint>, DiscoveryError>;
+
+/// A source answering from a script, one entry per call; counts calls.
+#[derive(Debug, Clone, Default)]
+struct Script {
+    answers: Arc<Mutex<Vec<Answer>>>,
+    calls: Arc<Mutex<usize>>,
+}
+
+impl Script {
+    fn then(&self, answer: Answer) -> &Self {
+        self.answers.lock().unwrap().push(answer);
+        self
+    }
+
+    fn calls(&self) -> usize {
+        *self.calls.lock().unwrap()
+    }
+}
+
+impl DescribeEndpoints for Script {
+    fn describe<'a>(&'a self, _vpc_id: &'a str) -> EndpointsFuture<'a> {
+        *self.calls.lock().unwrap() += 1;
+        let answer = self.answers.lock().unwrap().remove(0);
+        Box::pin(async move { answer })
+    }
+}
+
+fn throttled() -> DiscoveryError {
+    DiscoveryError::Throttled(privatelink_discovery::Ec2Error::new(
+        Some("RequestLimitExceeded".into()),
+        std::io::Error::other("Rate exceeded"),
+    ))
+}
+
+const TTL: Duration = Duration::from_secs(600);
+
+/// The cache under test. Its background refresher sleeps on a gate the test never opens, so
+/// every load happens where the test calls it.
+fn cache(
+    script: &Script,
+    (time, sleep, _): &(ManualTimeSource, ControlledSleep, SleepGate),
+) -> EndpointCache {
+    EndpointCache::builder()
+        .source(script.clone())
+        .ttl(TTL)
+        .jitter(0.0)
+        .max_stale(Duration::from_secs(3600))
+        .time_source(SharedTimeSource::new(time.clone()))
+        .sleep_impl(SharedAsyncSleep::new(sleep.clone()))
+        .build()
+        .unwrap()
+}
+
+fn clock() -> (ManualTimeSource, ControlledSleep, SleepGate) {
+    controlled_time_and_sleep(UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+}
+
+async fn refresh_throttled() -> String {
+    let script = Script::default();
+    script
+        .then(Ok(vec![endpoint("available", &[EC2_NAME])]))
+        .then(Err(throttled()))
+        .then(Ok(vec![]));
+    let controlled = clock();
+    let cache = cache(&script, &controlled);
+    let time = &controlled.0;
+    let first = cache.load("vpc-0test").await.unwrap();
+    time.advance(TTL + Duration::from_secs(1));
+    let stale = cache.load("vpc-0test").await;
+    time.advance(Duration::from_secs(10));
+    let again = cache.load("vpc-0test").await;
+    let served = matches!((&stale, &again), (Ok(a), Ok(b)) if Arc::ptr_eq(a, &first) && Arc::ptr_eq(b, &first));
+    match (served, script.calls()) {
+        (true, 2) => "stale snapshot served; no second call within the failure backoff".into(),
+        (served, calls) => format!("stale served: {served}; {calls} calls"),
+    }
+}
+
+// ----- metadata -----
+
+enum ImdsFault {
+    Down,
+    Slow,
+    NoTtlHeader,
+}
+
+async fn imds(fault: ImdsFault) -> String {
+    let base = privatelink_testkit::sdk_config("AKID", "SECRET")
+        .sleep_impl(SharedAsyncSleep::new(InstantSleep::unlogged()));
+    let (config, endpoint) = match fault {
+        // Nothing listens on port 1.
+        ImdsFault::Down => (base.build(), "http://127.0.0.1:1"),
+        ImdsFault::Slow => (
+            base.http_client(NeverClient::new()).build(),
+            "http://169.254.169.254",
+        ),
+        ImdsFault::NoTtlHeader => {
+            let token = ReplayEvent::new(
+                http::Request::builder()
+                    .method("PUT")
+                    .uri("http://169.254.169.254/latest/api/token")
+                    .body(SdkBody::empty())
+                    .unwrap(),
+                http::Response::builder()
+                    .status(200)
+                    .body(SdkBody::from("AQAEAToken=="))
+                    .unwrap(),
+            );
+            let http = StaticReplayClient::new(vec![token]);
+            (base.http_client(http).build(), "http://169.254.169.254")
+        }
+    };
+    let result = Locator::new()
+        .configure(&config)
+        .environment(Environment::from_map(Default::default()))
+        .imds_endpoint(endpoint)
+        .locate()
+        .await;
+    match result {
+        Err(DiscoveryError::NoVpc(e))
+            if e.tried()
+                .last()
+                .is_some_and(|t| t.starts_with("EC2 instance metadata: ")) =>
+        {
+            "NoVpc: EC2 instance metadata failed".into()
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+async fn ecs_malformed() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/v4/task-id", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = [0u8; 1024];
+        let _ = socket.read(&mut request).await;
+        let body = "{\"VPCID\": ";
+        let response = format!(
+            "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        let _ = socket.write_all(response.as_bytes()).await;
+    });
+    let vars = [("ECS_CONTAINER_METADATA_URI_V4".to_owned(), base)];
+    let result = Locator::new()
+        .environment(Environment::from_map(vars.into_iter().collect()))
+        .locate()
+        .await;
+    match result {
+        Err(DiscoveryError::MetadataUnavailable(e)) if e.what().contains("malformed JSON") => {
+            "MetadataUnavailable: malformed JSON".into()
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+// ----- endpoints and requests -----
+
+fn endpoint(state: &str, names: &[&str]) -> VpcEndpoint {
+    let mut builder = VpcEndpoint::builder()
+        .id("vpce-0ec2")
+        .endpoint_type(EndpointType::Interface)
+        .service_name("com.amazonaws.us-east-1.ec2")
+        .state(EndpointState::parse(state));
+    for name in names {
+        builder = builder.dns_entry(DnsEntry::new(*name, None));
+    }
+    builder.build().unwrap()
+}
+
+/// What happens to an EC2 request under `policy` with `index`.
+fn request(index: Option<&EndpointIndex>, policy: Policy, url: &str) -> String {
+    let config = RewriteConfig::builder().policy(policy).build().unwrap();
+    match config.rewrite_url(index, url) {
+        Ok(Outcome::Rewritten(r)) => {
+            assert!(r.host().starts_with("vpce-") && r.host().ends_with(".vpce.amazonaws.com"));
+            "rewritten".into()
+        }
+        Ok(Outcome::Unchanged(unchanged)) => match unchanged {
+            privatelink_core::Unchanged::NotMapped { reason, .. } => match reason {
+                privatelink_core::RefusalReason::EndpointNotAvailable { state, .. } => {
+                    format!("not used ({})", state.as_str())
+                }
+                privatelink_core::RefusalReason::NoEndpoint { region } => {
+                    format!("unchanged (no endpoint in {region})")
+                }
+                privatelink_core::RefusalReason::NoSnapshot => "unchanged (no snapshot)".into(),
+                other => format!("unchanged ({other:?})"),
+            },
+            other => format!("{other:?}"),
+        },
+        Err(RewriteError::Refused(refused)) => match refused.reason() {
+            privatelink_core::RefusalReason::NoSnapshot => "refused (no snapshot)".into(),
+            _ => "refused".into(),
+        },
+        Err(other) => format!("{other}"),
+    }
+}
+
+const EC2_URL: &str = "https://ec2.us-east-1.amazonaws.com/";
+
+async fn lifecycle() -> String {
+    let script = Script::default();
+    for state in ["pending", "available", "deleting"] {
+        script.then(Ok(vec![endpoint(state, &[EC2_NAME])]));
+    }
+    script.then(Ok(vec![]));
+    let controlled = clock();
+    let cache = cache(&script, &controlled);
+    let time = &controlled.0;
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        let index = cache.load("vpc-0test").await.unwrap();
+        let outcome = request(Some(&index), Policy::Prefer, EC2_URL);
+        seen.push(if outcome.starts_with("unchanged (no endpoint") {
+            "no endpoint".to_owned()
+        } else {
+            outcome
+        });
+        time.advance(TTL + Duration::from_secs(1));
+    }
+    seen.join("; ")
+}
+
+async fn one_state(state: &str) -> String {
+    let index = EndpointIndex::new([endpoint(state, &[EC2_NAME])]);
+    request(Some(&index), Policy::Prefer, EC2_URL)
+}
+
+async fn entries(names: &[&str]) -> String {
+    let index = EndpointIndex::new([endpoint("available", names)]);
+    let warnings: Vec<&str> = index
+        .warnings()
+        .iter()
+        .map(|w| match w.kind() {
+            WarningKind::NoEndpointNames => "NoEndpointNames",
+            WarningKind::IgnoredDnsName { .. } => "IgnoredDnsName",
+            _ => "other",
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let outcome = request(Some(&index), Policy::Prefer, EC2_URL);
+    let outcome = if outcome.starts_with("unchanged (no endpoint") {
+        "no endpoint".to_owned()
+    } else {
+        outcome
+    };
+    format!("warning {}; {outcome}", warnings.join(", "))
+}
+
+async fn region_mismatch() -> String {
+    let index = EndpointIndex::new([endpoint("available", &[EC2_NAME])]);
+    let url = "https://ec2.eu-west-1.amazonaws.com/";
+    format!(
+        "prefer: {}; strict: {}",
+        request(Some(&index), Policy::Prefer, url),
+        request(Some(&index), Policy::Strict, url)
+    )
+}
+
+async fn past_max_stale() -> String {
+    let script = Script::default();
+    script.then(Ok(vec![endpoint("available", &[EC2_NAME])]));
+    for _ in 0..10 {
+        script.then(Err(throttled()));
+    }
+    let controlled = clock();
+    let cache = cache(&script, &controlled);
+    let time = &controlled.0;
+    let cell = cache.snapshot("vpc-0test");
+    cache.load("vpc-0test").await.unwrap();
+    // Past expiry and max_stale (1 h), with every refresh failing.
+    time.advance(TTL + Duration::from_secs(3601));
+    assert!(cache.load("vpc-0test").await.is_err());
+    let index = cell.current();
+    format!(
+        "prefer: {}; strict: {}",
+        request(index.as_deref(), Policy::Prefer, EC2_URL),
+        request(index.as_deref(), Policy::Strict, EC2_URL)
+    )
+}
