@@ -16,7 +16,8 @@ pub fn check_describe_json(text: &str) {
             .chain(endpoint.zonal_names().map(|(_, name)| name));
         for name in names {
             assert!(
-                name.starts_with("vpce-") && name.ends_with(&format!(".{}", suffix.endpoint_domain())),
+                name.starts_with("vpce-")
+                    && name.ends_with(&format!(".{}", suffix.endpoint_domain())),
                 "indexed a name outside the endpoint domain: {name}"
             );
         }
@@ -54,13 +55,18 @@ pub fn check_host_mapper(index: &privatelink_core::EndpointIndex, data: &[u8]) {
             let host = rewritten.host();
             assert!(
                 host.contains("vpce-")
-                    && (host.ends_with(".vpce.amazonaws.com") || host.ends_with(".vpce.amazonaws.com.cn")),
+                    && (host.ends_with(".vpce.amazonaws.com")
+                        || host.ends_with(".vpce.amazonaws.com.cn")),
                 "rewrote {url} to {host}"
             );
             let original = rewritten.original_host();
             let start = url.find(original).expect("the original host is in the URL");
             let new = rewritten.url();
-            assert_eq!(&new[..start], &url[..start], "the part before the host changed");
+            assert_eq!(
+                &new[..start],
+                &url[..start],
+                "the part before the host changed"
+            );
             assert_eq!(
                 &new[new.len() - (url.len() - start - original.len())..],
                 &url[start + original.len()..],
@@ -68,22 +74,52 @@ pub fn check_host_mapper(index: &privatelink_core::EndpointIndex, data: &[u8]) {
             );
         }
         Ok(Outcome::Unchanged(why)) if policy == Policy::Strict => {
-            let host = url
-                .split_once("://")
-                .map_or("", |(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""));
-            let host = host.rsplit_once(':').map_or(host, |(h, p)| {
-                if p.bytes().all(|b| b.is_ascii_digit()) { h } else { host }
-            });
-            let host = host.to_ascii_lowercase();
-            let host = host.strip_suffix('.').unwrap_or(&host);
-            let under = |d: &str| host == d || host.ends_with(&format!(".{d}"));
-            let public = ["amazonaws.com", "amazonaws.com.cn", "api.aws", "api.amazonwebservices.com.cn"]
-                .iter()
-                .any(|d| under(d))
-                && !under("vpce.amazonaws.com")
-                && !under("vpce.amazonaws.com.cn");
-            assert!(!public, "strict mode left {url} unchanged: {why:?}");
+            assert!(
+                !is_public_aws_host(url_host(url)),
+                "strict mode left {url} unchanged: {why:?}"
+            );
         }
         _ => {}
     }
+}
+
+/// The host of an absolute URL, without its port.
+pub fn url_host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    match authority.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => authority,
+    }
+}
+
+/// The strict-mode oracle, written apart from the rules: a public AWS host is one under an AWS
+/// service domain (the partitions' and the dual-stack ones), compared case-insensitively without
+/// a trailing dot, except endpoint names (`*.vpce.amazonaws.com[.cn]`) and API Gateway private-API
+/// aliases (`<10-char api id>-vpce-<8 or 17 hex>.execute-api.…`), whose public DNS answers with
+/// the endpoint's own addresses.
+pub fn is_public_aws_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_suffix('.').unwrap_or(&host);
+    let under = |domain: &str| host == domain || host.ends_with(&format!(".{domain}"));
+    let aws = [
+        "amazonaws.com",
+        "amazonaws.com.cn",
+        "api.aws",
+        "api.amazonwebservices.com.cn",
+    ]
+    .iter()
+    .any(|d| under(d));
+    let endpoint = under("vpce.amazonaws.com") || under("vpce.amazonaws.com.cn");
+    let mut labels = host.split('.');
+    let alias = match (labels.next(), labels.next()) {
+        (Some(first), Some("execute-api")) => first.split_once("-vpce-").is_some_and(|(id, e)| {
+            id.len() == 10
+                && id.bytes().all(|b| b.is_ascii_alphanumeric())
+                && (e.len() == 8 || e.len() == 17)
+                && e.bytes().all(|b| b.is_ascii_hexdigit())
+        }),
+        _ => false,
+    };
+    aws && !endpoint && !alias
 }

@@ -4,7 +4,8 @@
 #   unit + integration + SDK + CLI tests + doc tests, end-to-end tests against in-process peers and
 #   against moto (scripts/rig.sh: installs moto from PyPI into .rig/, stopped by PID on exit),
 #   the CLI against moto and (root) doctor and the AWS CLI in a DNS namespace, the service id
-#   table against the AWS service models, and the `rewrite` and `demo` examples.
+#   table against the AWS service models, a 30 s cargo-fuzz smoke run per target (nightly), and the
+#   `rewrite` and `demo` examples.
 # Installs what it needs (the rustfmt and clippy components) when they are missing.
 # Build artifacts go to $CARGO_TARGET_DIR (default: ~/.cache/privatelink-target) so runs reuse them.
 set -euo pipefail
@@ -61,6 +62,24 @@ else
     step "skipping the black-box DNS tests: they need root (for port 443 and unshare), as CI has"
 fi
 ./scripts/rig.sh down
+
+step "fuzz smoke: each cargo-fuzz target for 30 s from the committed corpus (nightly)"
+if cargo +nightly --version >/dev/null 2>&1 || rustup toolchain install nightly --profile minimal >/dev/null 2>&1; then
+    if ! cargo fuzz --version >/dev/null 2>&1; then
+        cargo install cargo-fuzz --locked --quiet
+    fi
+    fuzz_out="$(mktemp -d)"
+    for target in describe_json host_mapper; do
+        mkdir -p "$fuzz_out/$target"
+        # New inputs go to a scratch folder; the committed corpus is only read.
+        (cd fuzz && CARGO_TARGET_DIR="${CARGO_TARGET_DIR%/}-fuzz" cargo +nightly fuzz run "$target" \
+            "$fuzz_out/$target" "corpus/$target" -- -max_total_time=30 -timeout=10 -rss_limit_mb=4096 2>&1 | tail -n 3)
+    done
+    rm -rf "$fuzz_out"
+else
+    echo "error: no nightly toolchain for cargo-fuzz, and it could not be installed" >&2
+    exit 1
+fi
 
 step "example: rewrite (real SDK requests, signatures checked)"
 cargo run --locked --quiet --example rewrite >/dev/null

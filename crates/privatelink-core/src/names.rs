@@ -193,6 +193,23 @@ pub(crate) fn classify_entry(name: &str) -> Result<EntryShape, IgnoredNameReason
     }
 }
 
+/// Whether `label` is an API Gateway private-API alias label, `<api-id>-vpce-<id>`: a 10-character
+/// API id and an endpoint id of 8 or 17 hex digits. Anything looser is an ordinary API id (a
+/// public host), so that strict mode does not take a look-alike for an endpoint.
+fn is_api_gateway_alias(label: &str) -> bool {
+    let Some((api_id, endpoint)) = label.split_once("-vpce-") else {
+        return false;
+    };
+    api_id.len() == 10
+        && api_id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && matches!(endpoint.len(), 8 | 17)
+        && endpoint
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// Parses `rest` = `vpce-<id>-<sfx>[-<az>].<label>.<region>` (the part before `.vpce.<suffix>`).
 fn parse_endpoint_name(
     host: &str,
@@ -410,7 +427,7 @@ pub(crate) fn classify_host(host: &str) -> HostClass<'_> {
         ("s3-control", None) => HostClass::Unsupported(UnsupportedForm::S3ControlWithoutAccount),
         ("ddb", Some(account)) if is_account_id(account) => aws("dynamodb", Shape::Whole),
         ("execute-api", Some(api)) if !api.contains('.') => {
-            if api.contains("-vpce-") {
+            if is_api_gateway_alias(api) {
                 HostClass::ApiGatewayEndpointAlias
             } else {
                 aws("execute-api", Shape::ExecuteApi { api_id: api })

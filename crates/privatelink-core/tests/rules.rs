@@ -127,6 +127,9 @@ const TABLE: &[(Policy, Option<&str>, &str, Expect)] = &[
     (Policy::Prefer, None, "https://abc123defg.execute-api.us-east-1.amazonaws.com/prod/items?x=1", To("https://vpce-0a9100000000000e5-lk4qp2nd.execute-api.us-east-1.vpce.amazonaws.com/prod/items?x=1")),
     (Policy::Prefer, None, "https://execute-api.us-east-1.amazonaws.com/", To("https://vpce-0a9100000000000e5-lk4qp2nd.execute-api.us-east-1.vpce.amazonaws.com/")),
     (Policy::Prefer, None, "https://abc123defg-vpce-0a9100000000000e5.execute-api.us-east-1.amazonaws.com/prod", Keep(Why::Endpoint)),
+    // Look-alikes of the alias form are ordinary (public) API ids: strict mode refuses them where no endpoint serves the region (found by fuzzing).
+    (Policy::Strict, None, "http://ab8aws-obdect--vpce-3.execute-api.us-east-2.amazonaws.com/d", Refuse(Why::NoEndpoint)),
+    (Policy::Strict, None, "https://abc123defg-vpce-0a91.execute-api.us-east-2.amazonaws.com/prod", Refuse(Why::NoEndpoint)),
     // ---- S3
     (Policy::Prefer, None, "https://mybucket.s3.us-east-1.amazonaws.com/dir/my%20key.txt?x-id=GetObject", To("https://mybucket.bucket.vpce-053000000000000b2-9hnenorg.s3.us-east-1.vpce.amazonaws.com/dir/my%20key.txt?x-id=GetObject")),
     (Policy::Prefer, None, "https://s3.us-east-1.amazonaws.com/my.dotted.bucket/key", To("https://bucket.vpce-053000000000000b2-9hnenorg.s3.us-east-1.vpce.amazonaws.com/my.dotted.bucket/key")),
