@@ -403,7 +403,8 @@ async fn s3_through_discovered_names_strict_refusals_and_one_call_per_ttl() {
         .send()
         .await
         .unwrap();
-    time.advance(Duration::from_secs(16 * 60));
+    // Past the default TTL: the next load calls EC2 again.
+    time.advance(privatelink_discovery::DEFAULT_TTL + Duration::from_secs(60));
     let refreshed = cache.load(&vpc).await.unwrap();
     let served = s3_peer.requests();
     let outcome = strict.rewrite_url(
