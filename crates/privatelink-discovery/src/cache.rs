@@ -126,7 +126,12 @@ impl Slot {
     /// The current load, or a new one: at most one call per slot is in flight, and every
     /// caller gets its result.
     fn begin_load(self: &Arc<Self>, core: &Arc<Core>) -> LoadFuture {
-        let mut state = self.state();
+        self.begin_load_locked(&mut self.state(), core)
+    }
+
+    /// [`Slot::begin_load`] under a lock the caller already holds, so that what it decided from
+    /// the state (no fresh snapshot) still holds when the load starts.
+    fn begin_load_locked(self: &Arc<Self>, state: &mut SlotState, core: &Arc<Core>) -> LoadFuture {
         if let Some(inflight) = &state.inflight {
             return inflight.clone();
         }
@@ -346,7 +351,7 @@ impl EndpointCache {
         let slot = self.slot(vpc_id);
         let now = self.core.time.now();
         let load = {
-            let state = slot.state();
+            let mut state = slot.state();
             if let (Some(index), Some(expires_at)) = (&state.index, state.expires_at)
                 && now <= expires_at
             {
@@ -360,8 +365,9 @@ impl EndpointCache {
                 }
                 _ => {}
             }
-            drop(state);
-            slot.begin_load(&self.core)
+            // Under the same lock as the checks above: a load that finished in between would
+            // otherwise be followed by a second, needless call.
+            slot.begin_load_locked(&mut state, &self.core)
         };
         let result = load.await;
         self.ensure_refresher(&slot);

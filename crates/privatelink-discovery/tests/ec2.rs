@@ -6,10 +6,11 @@ use std::error::Error;
 use aws_config::SdkConfig;
 use aws_smithy_async::rt::sleep::SharedAsyncSleep;
 use aws_smithy_async::test_util::InstantSleep;
-use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
+use aws_smithy_http_client::test_util::StaticReplayClient;
 use aws_smithy_types::body::SdkBody;
 use privatelink_core::{EndpointIndex, EndpointState, EndpointType};
 use privatelink_discovery::{DescribeEndpoints, DiscoveryError, Ec2Source};
+use privatelink_testkit::{ec2_error as error, ec2_replay as replay};
 
 fn endpoint_xml(id: &str, kind: &str, service: &str, state: &str, names: &[&str]) -> String {
     let entries: String = names
@@ -40,32 +41,6 @@ fn page(items: &[String], next_token: Option<&str>) -> http::Response<SdkBody> {
         .status(200)
         .body(SdkBody::from(body))
         .unwrap()
-}
-
-fn error(status: u16, code: &str) -> http::Response<SdkBody> {
-    let body = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code>\
-         <Message>message for {code}</Message></Error></Errors><RequestID>r-1</RequestID></Response>"
-    );
-    http::Response::builder()
-        .status(status)
-        .body(SdkBody::from(body))
-        .unwrap()
-}
-
-fn replay(responses: Vec<http::Response<SdkBody>>) -> StaticReplayClient {
-    StaticReplayClient::new(
-        responses
-            .into_iter()
-            .map(|r| {
-                let request = http::Request::builder()
-                    .uri("https://ec2.us-east-1.amazonaws.com/")
-                    .body(SdkBody::empty())
-                    .unwrap();
-                ReplayEvent::new(request, r)
-            })
-            .collect(),
-    )
 }
 
 fn sdk_config(http: StaticReplayClient) -> SdkConfig {

@@ -26,6 +26,7 @@ use privatelink_discovery::{
     DescribeEndpoints, DiscoveryError, Ec2Source, EndpointCache, EndpointsFuture, Environment,
     Locator,
 };
+use privatelink_testkit::{ec2_error as error, ec2_replay as replay};
 
 type Check = fn() -> Pin<Box<dyn Future<Output = String>>>;
 
@@ -92,17 +93,6 @@ async fn every_fault_behaves_as_its_row_says() {
 
 const EC2_NAME: &str = "vpce-0ec2-4r5zme9n.ec2.us-east-1.vpce.amazonaws.com";
 
-fn error(status: u16, code: &str) -> http::Response<SdkBody> {
-    let body = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code>\
-         <Message>message for {code}</Message></Error></Errors><RequestID>r-1</RequestID></Response>"
-    );
-    http::Response::builder()
-        .status(status)
-        .body(SdkBody::from(body))
-        .unwrap()
-}
-
 fn one_endpoint_page() -> http::Response<SdkBody> {
     let body = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DescribeVpcEndpointsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
@@ -115,21 +105,6 @@ fn one_endpoint_page() -> http::Response<SdkBody> {
         .status(200)
         .body(SdkBody::from(body))
         .unwrap()
-}
-
-fn replay(responses: Vec<http::Response<SdkBody>>) -> StaticReplayClient {
-    StaticReplayClient::new(
-        responses
-            .into_iter()
-            .map(|response| {
-                let request = http::Request::builder()
-                    .uri("https://ec2.us-east-1.amazonaws.com/")
-                    .body(SdkBody::empty())
-                    .unwrap();
-                ReplayEvent::new(request, response)
-            })
-            .collect(),
-    )
 }
 
 fn ec2_config(http: impl aws_smithy_runtime_api::client::http::HttpClient + 'static) -> SdkConfig {

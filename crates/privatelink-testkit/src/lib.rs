@@ -266,6 +266,37 @@ fn parse_amz_date(value: &str) -> Result<SystemTime, String> {
     Ok(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
 }
 
+/// An EC2 Query API error answer: `status`, error `code`, message `message for <code>`.
+pub fn ec2_error(status: u16, code: &str) -> http::Response<aws_smithy_types::body::SdkBody> {
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>{code}</Code>\
+         <Message>message for {code}</Message></Error></Errors><RequestID>r-1</RequestID></Response>"
+    );
+    http::Response::builder()
+        .status(status)
+        .body(aws_smithy_types::body::SdkBody::from(body))
+        .expect("a valid response")
+}
+
+/// An HTTP client answering EC2 calls with `responses`, in order.
+pub fn ec2_replay(
+    responses: Vec<http::Response<aws_smithy_types::body::SdkBody>>,
+) -> aws_smithy_http_client::test_util::StaticReplayClient {
+    use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
+    StaticReplayClient::new(
+        responses
+            .into_iter()
+            .map(|response| {
+                let request = http::Request::builder()
+                    .uri("https://ec2.us-east-1.amazonaws.com/")
+                    .body(aws_smithy_types::body::SdkBody::empty())
+                    .expect("a valid request");
+                ReplayEvent::new(request, response)
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
