@@ -12,7 +12,7 @@ use aws_smithy_async::time::SharedTimeSource;
 use aws_smithy_runtime_api::client::dns::{
     DnsFuture, ResolveDns, ResolveDnsError, SharedDnsResolver,
 };
-use privatelink_core::{Outcome, RewriteConfig, RewriteError, SnapshotCell};
+use privatelink_core::{RewriteConfig, RewriteError, SnapshotCell};
 use privatelink_discovery::KeepAlive;
 
 /// How long resolved endpoint addresses are reused, unless configured: 30 seconds.
@@ -96,10 +96,11 @@ impl DialResolver {
     pub fn endpoint_name(&self, name: &str) -> Result<Option<String>, RewriteError> {
         let index = self.inner.cell.current();
         let url = format!("https://{name}/");
-        match self.inner.config.rewrite_url(index.as_deref(), &url)? {
-            Outcome::Rewritten(rewritten) => Ok(Some(rewritten.host().to_owned())),
-            Outcome::Unchanged(_) => Ok(None),
-        }
+        Ok(self
+            .inner
+            .config
+            .route(index.as_deref(), &url)?
+            .map(|rewritten| rewritten.host().to_owned()))
     }
 
     fn cached(&self, name: &str, now: SystemTime) -> Option<Vec<IpAddr>> {

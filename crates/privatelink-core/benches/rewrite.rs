@@ -1,7 +1,8 @@
-//! Index lookup + host rewrite for each host kind, on the describe-vpc-endpoints fixture.
+//! Index lookup + host rewrite for each host kind, on the describe-vpc-endpoints fixture, through
+//! `RewriteConfig::route` (what the interceptor and the dial resolver call per request).
 //!
 //! `cargo bench --workspace --bench rewrite`; ends with `value: X ns`, the slowest kind's median.
-//! (Allocations per rewrite are asserted by `tests/alloc.rs`: one, the new URL string; none for
+//! (Allocations are asserted by `tests/alloc.rs`: one per rewrite, the new URL string; none for
 //! a miss.)
 
 use std::hint::black_box;
@@ -50,7 +51,7 @@ fn rewrite(c: &mut Criterion) {
         config.set_zone(zone.map(str::to_owned));
         let config = config.build().unwrap();
         group.bench_function(name, |b| {
-            b.iter(|| config.rewrite_url(Some(black_box(&index)), black_box(url)))
+            b.iter(|| config.route(Some(black_box(&index)), black_box(url)))
         });
     }
     group.finish();

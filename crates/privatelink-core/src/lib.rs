@@ -4,7 +4,9 @@
 //!   into [`VpcEndpoint`]s (discovery code builds the same model with [`VpcEndpoint::builder`]).
 //! - [`EndpointIndex`] classifies every `DnsEntries` name by shape (regional, zonal, S3 wildcard,
 //!   private name) and keys interface endpoint names by (service label, region, partition).
-//! - [`RewriteConfig::rewrite_url`] maps a request URL to its endpoint URL under a [`Policy`].
+//! - [`RewriteConfig::rewrite_url`] maps a request URL to its endpoint URL under a [`Policy`],
+//!   saying why when it stays; [`RewriteConfig::route`] is the same decision for the request path
+//!   (no explanation, no allocation but the new URL).
 //! - [`ServiceEndpoints`] gives the `AWS_ENDPOINT_URL_<SERVICE>` settings for tools that are
 //!   not Rust (the AWS CLI, other SDKs), from a table of the AWS service models' ids.
 //! - [`SnapshotCell`] publishes the current index lock-free to synchronous readers.

@@ -85,67 +85,95 @@ impl RewriteConfig {
         index: Option<&'a EndpointIndex>,
         url: &'a str,
     ) -> Result<Outcome<'a>, RewriteError> {
+        Ok(match self.decide(index, url, true)? {
+            Decision::Rewritten(rewritten) => Outcome::Rewritten(rewritten),
+            Decision::Unchanged(why) => {
+                Outcome::Unchanged(why.expect("explained when asked to explain"))
+            }
+        })
+    }
+
+    /// The same decision as [`RewriteConfig::rewrite_url`], without the explanation of a URL
+    /// that stays as it is: `None` instead of an [`Unchanged`]. This is the request path's
+    /// form: it allocates nothing but the new URL (a refusal under [`Policy::Strict`] still
+    /// builds its error).
+    pub fn route<'a>(
+        &self,
+        index: Option<&'a EndpointIndex>,
+        url: &'a str,
+    ) -> Result<Option<Rewritten<'a>>, RewriteError> {
+        Ok(match self.decide(index, url, false)? {
+            Decision::Rewritten(rewritten) => Some(rewritten),
+            Decision::Unchanged(_) => None,
+        })
+    }
+
+    /// The decision; `Unchanged` carries its explanation only when `explain` is set.
+    fn decide<'a>(
+        &self,
+        index: Option<&'a EndpointIndex>,
+        url: &'a str,
+        explain: bool,
+    ) -> Result<Decision<'a>, RewriteError> {
+        let unchanged = |why: &dyn Fn() -> Unchanged| Ok(Decision::Unchanged(explain.then(why)));
         if self.policy == Policy::Off {
-            return Ok(Outcome::Unchanged(Unchanged::PolicyOff));
+            return unchanged(&|| Unchanged::PolicyOff);
         }
         let span = host_span(url).map_err(RewriteError::InvalidUrl)?.range;
         let original_host = &url[span.clone()];
         let normalized = names::normalize(original_host);
         let aws = match names::classify_host(&normalized) {
-            HostClass::NotAws => return Ok(Outcome::Unchanged(Unchanged::NotAwsHost)),
-            HostClass::Endpoint => return Ok(Outcome::Unchanged(Unchanged::AlreadyEndpoint)),
-            HostClass::ApiGatewayEndpointAlias => {
-                return Ok(Outcome::Unchanged(Unchanged::AlreadyEndpoint));
+            HostClass::NotAws => return unchanged(&|| Unchanged::NotAwsHost),
+            HostClass::Endpoint | HostClass::ApiGatewayEndpointAlias => {
+                return unchanged(&|| Unchanged::AlreadyEndpoint);
             }
             HostClass::Unsupported(form) => {
                 let service = unsupported_service(&normalized);
                 if !self.in_scope(service) {
-                    return Ok(Outcome::Unchanged(Unchanged::OutOfScope {
+                    return unchanged(&|| Unchanged::OutOfScope {
                         service: service.to_owned(),
-                    }));
+                    });
                 }
-                return self.miss(
-                    original_host,
-                    service,
-                    RefusalReason::UnsupportedHostForm(form),
-                );
+                return self.miss(explain, original_host, service, &|| {
+                    RefusalReason::UnsupportedHostForm(form)
+                });
             }
             HostClass::Aws(aws) => aws,
         };
         if !self.in_scope(aws.label) {
-            return Ok(Outcome::Unchanged(Unchanged::OutOfScope {
+            return unchanged(&|| Unchanged::OutOfScope {
                 service: aws.label.to_owned(),
-            }));
+            });
         }
+        let no_endpoint = || RefusalReason::NoEndpoint {
+            region: aws.region.to_owned(),
+        };
         let Some(index) = index else {
-            return self.miss(original_host, aws.label, RefusalReason::NoSnapshot);
+            return self.miss(explain, original_host, aws.label, &|| {
+                RefusalReason::NoSnapshot
+            });
         };
         let Some(endpoint) = index.lookup(aws.label, aws.region, aws.suffix) else {
-            let reason = RefusalReason::NoEndpoint {
-                region: aws.region.to_owned(),
-            };
-            return self.miss(original_host, aws.label, reason);
+            return self.miss(explain, original_host, aws.label, &no_endpoint);
         };
         if !endpoint.is_usable() {
-            let reason = RefusalReason::EndpointNotAvailable {
-                endpoint_id: endpoint.endpoint_id().to_owned(),
-                state: endpoint.state().clone(),
-            };
-            return self.miss(original_host, aws.label, reason);
+            return self.miss(explain, original_host, aws.label, &|| {
+                RefusalReason::EndpointNotAvailable {
+                    endpoint_id: endpoint.endpoint_id().to_owned(),
+                    state: endpoint.state().clone(),
+                }
+            });
         }
         if self.skip_private_dns && endpoint.private_dns_enabled() {
-            return Ok(Outcome::Unchanged(Unchanged::PrivateDns {
+            return unchanged(&|| Unchanged::PrivateDns {
                 endpoint_id: endpoint.endpoint_id().to_owned(),
-            }));
+            });
         }
         let Some(name) = endpoint.name_for(self.zone.as_deref()) else {
             // The index never keeps an endpoint without names; treat it as absent if it did.
-            let reason = RefusalReason::NoEndpoint {
-                region: aws.region.to_owned(),
-            };
-            return self.miss(original_host, aws.label, reason);
+            return self.miss(explain, original_host, aws.label, &no_endpoint);
         };
-        Ok(Outcome::Rewritten(build(
+        Ok(Decision::Rewritten(build(
             url,
             span,
             original_host,
@@ -155,26 +183,34 @@ impl RewriteConfig {
         )))
     }
 
-    /// For an in-scope request with no usable endpoint. Prefer: leave the URL alone; Strict:
-    /// refuse it.
+    /// For an in-scope request with no usable endpoint. Prefer: leave the URL alone (explained
+    /// if asked); Strict: refuse it.
     fn miss<'a>(
         &self,
+        explain: bool,
         host: &str,
         service: &str,
-        reason: RefusalReason,
-    ) -> Result<Outcome<'a>, RewriteError> {
+        reason: &dyn Fn() -> RefusalReason,
+    ) -> Result<Decision<'a>, RewriteError> {
         match self.policy {
             Policy::Strict => Err(RewriteError::Refused(RefusedError {
                 host: host.to_owned(),
                 service: service.to_owned(),
-                reason,
+                reason: reason(),
             })),
-            _ => Ok(Outcome::Unchanged(Unchanged::NotMapped {
+            _ => Ok(Decision::Unchanged(explain.then(|| Unchanged::NotMapped {
                 service: service.to_owned(),
-                reason,
-            })),
+                reason: reason(),
+            }))),
         }
     }
+}
+
+/// What [`RewriteConfig::decide`] concluded.
+enum Decision<'a> {
+    Rewritten(Rewritten<'a>),
+    /// Unchanged, with the reason when it was asked for.
+    Unchanged(Option<Unchanged>),
 }
 
 /// The service an unsupported host belongs to, for scope checks and messages: `s3` for the S3

@@ -1,8 +1,8 @@
-//! Allocations on the request path: a rewrite allocates exactly one block (the new URL string);
-//! a host that is not AWS's allocates nothing; an AWS host with no endpoint allocates the two
-//! short strings that explain the outcome (the service label and the region in
-//! `Unchanged::NotMapped`). Counted by dhat's heap profiler in testing mode (its own test
-//! binary: the allocator is process-wide).
+//! Allocations on the request path (`RewriteConfig::route`, what the interceptor and the dial
+//! resolver call): a rewrite allocates exactly one block (the new URL string); a URL that stays
+//! as it is allocates nothing. `rewrite_url`, which also explains an unchanged URL, allocates that
+//! explanation (for an AWS host with no endpoint: the service label and the region). Counted by
+//! dhat's heap profiler in testing mode (its own test binary: the allocator is process-wide).
 
 use privatelink_core::{Outcome, Policy, RewriteConfig, index_from_describe_json};
 
@@ -24,20 +24,31 @@ fn a_rewrite_allocates_only_the_new_url() {
         (&regional, "https://s3.us-east-1.amazonaws.com/mybucket/key.txt", 1),
         (&regional, "https://myap-123456789012.s3-accesspoint.us-east-1.amazonaws.com/k", 1),
         (&regional, "https://123456789012.s3-control.us-east-1.amazonaws.com/v20180820/jobs", 1),
-        (&regional, "https://sqs.us-east-1.amazonaws.com/", 2),
+        (&regional, "https://sqs.us-east-1.amazonaws.com/", 0),
         (&regional, "https://example.com/", 0),
     ];
     let _profiler = dhat::Profiler::builder().testing().build();
     for (config, url, expected) in rows {
         let before = dhat::HeapStats::get().total_blocks;
-        let outcome = config.rewrite_url(Some(&index), url).unwrap();
+        let routed = config.route(Some(&index), url).unwrap();
         let allocated = dhat::HeapStats::get().total_blocks - before;
-        assert_eq!(allocated, expected, "{url}: {outcome:?}");
+        assert_eq!(allocated, expected, "{url}: {routed:?}");
+        assert_eq!(routed.is_some(), expected == 1, "{url}");
+        drop(routed);
+    }
+    // The explaining form allocates the explanation of a miss, and nothing more for a rewrite.
+    for (url, expected) in [
+        ("https://sqs.us-east-1.amazonaws.com/", 2),
+        ("https://ec2.us-east-1.amazonaws.com/", 1),
+    ] {
+        let before = dhat::HeapStats::get().total_blocks;
+        let outcome = regional.rewrite_url(Some(&index), url).unwrap();
         assert_eq!(
-            matches!(outcome, Outcome::Rewritten(_)),
-            expected == 1,
-            "{url}"
+            dhat::HeapStats::get().total_blocks - before,
+            expected,
+            "{outcome:?}"
         );
+        assert_eq!(matches!(outcome, Outcome::Rewritten(_)), expected == 1);
         drop(outcome);
     }
     // Strict mode's checks allocate nothing for hosts it lets through.
@@ -46,6 +57,6 @@ fn a_rewrite_allocates_only_the_new_url() {
         .build()
         .unwrap();
     let before = dhat::HeapStats::get().total_blocks;
-    let _ = strict.rewrite_url(Some(&index), "https://example.com/x");
+    let _ = strict.route(Some(&index), "https://example.com/x");
     assert_eq!(dhat::HeapStats::get().total_blocks - before, 0);
 }

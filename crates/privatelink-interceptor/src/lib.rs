@@ -84,8 +84,8 @@ impl PrivateLinkInterceptor {
 
     /// The new URI and extra header for `uri`, or `None` to leave the request alone.
     fn decide(&self, uri: &str) -> Result<Option<NewTarget>, RewriteError> {
-        self.cell.with_current(|index| match self.config.rewrite_url(index, uri)? {
-            Outcome::Rewritten(rewritten) => {
+        self.cell.with_current(|index| match self.config.route(index, uri)? {
+            Some(rewritten) => {
                 tracing::trace!(
                     from = rewritten.original_host(),
                     to = rewritten.host(),
@@ -98,8 +98,12 @@ impl PrivateLinkInterceptor {
                     header,
                 }))
             }
-            Outcome::Unchanged(reason) => {
-                if let Unchanged::NotMapped { service, reason } = &reason {
+            None => {
+                // The explanation costs allocations: only when someone is listening.
+                if tracing::enabled!(tracing::Level::TRACE)
+                    && let Ok(Outcome::Unchanged(Unchanged::NotMapped { service, reason })) =
+                        self.config.rewrite_url(index, uri)
+                {
                     tracing::trace!(service = %service, reason = %reason, "privatelink left request unchanged");
                 }
                 Ok(None)
