@@ -125,11 +125,12 @@ impl ResolveDns for DialResolver {
             }
             let addresses = self.inner.resolver.resolve_dns(&endpoint_name).await?;
             tracing::debug!(%name, %endpoint_name, ?addresses, "privatelink dial mode");
-            self.inner
-                .cache
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(endpoint_name, (addresses.clone(), now));
+            let mut cache = self.inner.cache.lock().unwrap_or_else(|e| e.into_inner());
+            // S3 names carry the bucket, so the map would grow with every bucket: expired
+            // answers go when a new one comes in.
+            let ttl = self.inner.ttl;
+            cache.retain(|_, (_, at)| now.duration_since(*at).unwrap_or_default() < ttl);
+            cache.insert(endpoint_name, (addresses.clone(), now));
             Ok(addresses)
         })
     }

@@ -44,7 +44,8 @@ struct Inner {
     cell: SnapshotCell,
     interceptor: PrivateLinkInterceptor,
     resolver: DialResolver,
-    trust_store: TrustStore,
+    /// Dial mode's client, built once: every config it is given to shares one connection pool.
+    http_client: SharedHttpClient,
 }
 
 impl fmt::Debug for PrivateLink {
@@ -101,18 +102,10 @@ impl PrivateLink {
     /// endpoint go to the endpoint's addresses, with the default host kept for TLS, `Host` and
     /// the signature. Give it to every client at once, credential providers included:
     /// `aws_config::defaults(..).http_client(privatelink.http_client())`, or use
-    /// [`PrivateLink::dial_config`].
+    /// [`PrivateLink::dial_config`]. Built once with the handle: every clone shares one
+    /// connection pool.
     pub fn http_client(&self) -> SharedHttpClient {
-        let context = tls::TlsContext::builder()
-            .with_trust_store(self.inner.trust_store.clone())
-            .build()
-            .expect("a trust store without extra server names always builds");
-        aws_smithy_http_client::Builder::new()
-            .tls_provider(tls::Provider::Rustls(
-                tls::rustls_provider::CryptoMode::AwsLc,
-            ))
-            .tls_context(context)
-            .build_with_resolver(self.dns_resolver())
+        self.inner.http_client.clone()
     }
 
     /// `sdk_config` with dial mode's HTTP client ([`PrivateLink::http_client`]) in place of its
@@ -389,11 +382,28 @@ impl PrivateLinkBuilder {
                 location,
                 cell,
                 interceptor,
+                http_client: dial_http_client(
+                    resolver.clone(),
+                    self.trust_store.unwrap_or_default(),
+                ),
                 resolver,
-                trust_store: self.trust_store.unwrap_or_default(),
             }),
         })
     }
+}
+
+/// Dial mode's HTTPS client: rustls with aws-lc, trusting `trust_store`, resolving with `resolver`.
+fn dial_http_client(resolver: DialResolver, trust_store: TrustStore) -> SharedHttpClient {
+    let context = tls::TlsContext::builder()
+        .with_trust_store(trust_store)
+        .build()
+        .expect("a trust store without extra server names always builds");
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ))
+        .tls_context(context)
+        .build_with_resolver(resolver)
 }
 
 /// [`PrivateLinkBuilder::build`] failed.

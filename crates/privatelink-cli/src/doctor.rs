@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use privatelink::core::{DnsSuffix, EndpointIndex, EndpointType, IndexedEndpoint};
+use privatelink::core::{DnsSuffix, EndpointIndex, EndpointType};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::{WebPkiServerVerifier, verify_server_name};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -55,8 +55,9 @@ pub(crate) struct DoctorArgs {
     #[arg(long, value_name = "SERVICES", value_delimiter = ',')]
     services: Vec<String>,
 
-    /// Seconds to wait for each DNS answer, TCP connection and TLS handshake.
-    #[arg(long, value_name = "SECONDS", default_value_t = 3)]
+    /// Seconds (1 to 600) to wait for each DNS answer, TCP connection and TLS handshake.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
     timeout: u64,
 
     /// Print JSON (`{"findings": [...], "healthy": bool, "region": ...}`, keys sorted).
@@ -142,13 +143,13 @@ pub(crate) async fn run(
 ) -> Result<(), Failure> {
     let loaded = args.source.load(ui, stderr).await?;
     let region = loaded.region()?;
-    let timeout = Duration::from_secs(args.timeout.max(1));
+    let timeout = Duration::from_secs(args.timeout);
     let requested: BTreeSet<&str> = args.services.iter().map(String::as_str).collect();
     let mut findings = Vec::new();
     let mut targets = Vec::new();
     let mut private_dns = Vec::new();
     let mut served = BTreeSet::new();
-    for (label, suffix, endpoint) in endpoints_of(&loaded.index, &region) {
+    for (label, suffix, endpoint) in loaded.index.in_region(&region) {
         if !requested.is_empty() && !requested.contains(label) {
             continue;
         }
@@ -235,11 +236,14 @@ pub(crate) async fn run(
     );
 
     ui.progress(&format!("checking {} endpoint names", targets.len()));
-    let connector = connector()?;
     let mut tasks = tokio::task::JoinSet::new();
-    for target in targets {
-        let connector = connector.clone();
-        tasks.spawn(async move { check_name(target, connector, timeout).await });
+    // The trust store is loaded only when there is a handshake to make.
+    if !targets.is_empty() {
+        let connector = connector()?;
+        for target in targets {
+            let connector = connector.clone();
+            tasks.spawn(async move { check_name(target, connector, timeout).await });
+        }
     }
     for (label, endpoint_id, host) in private_dns {
         tasks
@@ -265,26 +269,6 @@ pub(crate) async fn run(
     } else {
         Err(Failure::Reported(EXIT_UNHEALTHY))
     }
-}
-
-/// The interface endpoints serving `region`, one per label (the one requests would use).
-fn endpoints_of<'a>(
-    index: &'a EndpointIndex,
-    region: &str,
-) -> Vec<(&'a str, DnsSuffix, &'a IndexedEndpoint)> {
-    let keys: BTreeSet<(&str, DnsSuffix)> = index
-        .entries()
-        .into_iter()
-        .filter(|(_, r, _, _)| *r == region)
-        .map(|(label, _, suffix, _)| (label, suffix))
-        .collect();
-    keys.into_iter()
-        .filter_map(|(label, suffix)| {
-            index
-                .lookup(label, region, suffix)
-                .map(|endpoint| (label, suffix, endpoint))
-        })
-        .collect()
 }
 
 /// The service's default host for `label` (`ec2.us-east-1.amazonaws.com`).
@@ -473,10 +457,15 @@ async fn check_name(target: Target, connector: TlsConnector, timeout: Duration) 
         push("tls", Status::Fail, "no certificate".into());
         return findings;
     };
+    let Ok(parsed) = ParsedCertificate::try_from(certificate) else {
+        push(
+            "tls",
+            Status::Fail,
+            "the certificate cannot be parsed".into(),
+        );
+        return findings;
+    };
     let covers = |name: &str| {
-        let Ok(parsed) = ParsedCertificate::try_from(certificate) else {
-            return false;
-        };
         ServerName::try_from(name)
             .is_ok_and(|server_name| verify_server_name(&parsed, &server_name).is_ok())
     };

@@ -74,3 +74,13 @@ fn an_unresolvable_endpoint_name_is_a_failure() {
         "vpce-0575000000000000c3-ks83awe7.sts.us-east-1.vpce.amazonaws.com"
     );
 }
+
+#[test]
+fn a_timeout_out_of_range_is_refused_not_adjusted() {
+    privatelink()
+        .args(["doctor", "--from-file", FIXTURE, "--timeout", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--timeout <SECONDS>"))
+        .stderr(predicates::str::contains("0 is not in 1..=600"));
+}

@@ -276,6 +276,22 @@ impl EndpointIndex {
             .first()
     }
 
+    /// The endpoint each service label uses in `region` (what [`EndpointIndex::lookup`] returns
+    /// for it), as (label, partition suffix, endpoint), sorted by label.
+    pub fn in_region(&self, region: &str) -> Vec<(&str, DnsSuffix, &IndexedEndpoint)> {
+        let mut out: Vec<_> = DnsSuffix::ALL
+            .into_iter()
+            .filter_map(|suffix| Some((suffix, self.by_suffix[suffix.index()].get(region)?)))
+            .flat_map(|(suffix, labels)| {
+                labels.iter().filter_map(move |(label, candidates)| {
+                    Some((&**label, suffix, candidates.first()?))
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        out
+    }
+
     /// Every endpoint given to [`EndpointIndex::new`], indexed or not, in input order.
     pub fn endpoints(&self) -> &[VpcEndpoint] {
         &self.endpoints

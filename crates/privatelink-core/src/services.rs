@@ -2,11 +2,9 @@
 //! is given through `AWS_ENDPOINT_URL_<SERVICE>` (the AWS SDKs' service-specific endpoint
 //! setting), for tools privatelink cannot hook into: the AWS CLI, other SDKs.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::index::EndpointIndex;
-use crate::names::DnsSuffix;
 
 /// Endpoint label → SDK service id, one pair per line, from the AWS service models (see
 /// `scripts/gen-sdk-services.py`, which CI runs against the pinned botocore to check this file).
@@ -101,19 +99,10 @@ impl ServiceEndpoints {
     /// account id).
     pub fn new(index: &EndpointIndex, region: &str, zone: Option<&str>) -> Self {
         let mut out = ServiceEndpoints::default();
-        let labels: BTreeSet<(DnsSuffix, &str)> = index
-            .entries()
-            .into_iter()
-            .filter(|(_, r, _, _)| *r == region)
-            .map(|(label, _, suffix, _)| (suffix, label))
-            .collect();
-        for (suffix, label) in labels {
-            let Some(endpoint) = index
-                .lookup(label, region, suffix)
-                .filter(|e| e.is_usable())
-            else {
+        for (label, _, endpoint) in index.in_region(region) {
+            if !endpoint.is_usable() {
                 continue;
-            };
+            }
             let Some(name) = endpoint.name_for(zone) else {
                 continue;
             };

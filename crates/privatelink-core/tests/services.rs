@@ -182,6 +182,31 @@ fn the_fixture_gives_s3_bucket_and_control_urls_zonal_names_and_reports_unmapped
             "https://control.vpce-053000000000000b2-9hnenorg-us-east-1a.s3.us-east-1.vpce.amazonaws.com"
         )
     );
+    // The endpoints the variables come from: one per label in the region, usable or not.
+    let labels: Vec<(&str, &str)> = index
+        .in_region("us-east-1")
+        .into_iter()
+        .map(|(label, _, endpoint)| (label, endpoint.state().as_str()))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("api.ecr", "available"),
+            ("api.iotsitewise", "available"),
+            ("data.iotsitewise", "available"),
+            ("dynamodb", "available"),
+            ("ec2", "available"),
+            ("execute-api", "available"),
+            ("kinesis", "pending"),
+            ("kms-fips", "available"),
+            ("logs", "deleting"),
+            ("runtime.sagemaker", "available"),
+            ("s3", "available"),
+            ("ssm", "available"),
+            ("streams.dynamodb", "available"),
+            ("sts", "available"),
+        ]
+    );
     // Another region has no endpoints in the fixture.
     assert!(
         ServiceEndpoints::new(&index, "eu-west-1", None)
