@@ -11,7 +11,8 @@
 
 use std::process::ExitCode;
 
-use privatelink::{Outcome, PrivateLink, Unchanged};
+use privatelink::PrivateLink;
+use privatelink::core::{Outcome, Unchanged};
 
 #[tokio::main]
 async fn main() -> ExitCode {

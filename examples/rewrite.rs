@@ -15,9 +15,8 @@ use std::sync::{Arc, Mutex};
 use aws_smithy_http_client::test_util::infallible_client_fn;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_types::body::SdkBody;
-use privatelink::{
-    Policy, PrivateLinkInterceptor, RewriteConfig, RewriteError, find_rewrite_error,
-};
+use privatelink::core::RewriteError;
+use privatelink::{Policy, PrivateLinkInterceptor, RewriteConfig, find_rewrite_error};
 use privatelink_testkit::{
     Authorization, ResolvedHosts, SECRET_ACCESS_KEY, uri_host, verify_signature,
 };
@@ -189,7 +188,7 @@ async fn main() -> ExitCode {
         "\nStrict mode, S3 with dual-stack enabled (no interface endpoint serves dual-stack hosts):"
     );
     let strict = PrivateLinkInterceptor::new(
-        privatelink.snapshot().clone(),
+        privatelink.cell().clone(),
         RewriteConfig::builder()
             .policy(Policy::Strict)
             .build()

@@ -9,9 +9,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use aws_smithy_async::time::SharedTimeSource;
+use aws_smithy_http_client::tls::{self, TrustStore};
 use aws_smithy_runtime_api::client::dns::{
     DnsFuture, ResolveDns, ResolveDnsError, SharedDnsResolver,
 };
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use privatelink_core::{RewriteConfig, RewriteError, SnapshotCell};
 use privatelink_discovery::KeepAlive;
 
@@ -51,7 +53,7 @@ struct Inner {
 impl fmt::Debug for DialResolver {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DialResolver")
-            .field("snapshot", &self.inner.cell)
+            .field("cell", &self.inner.cell)
             .field("config", &self.inner.config)
             .field("ttl", &self.inner.ttl)
             .finish()
@@ -94,13 +96,9 @@ impl DialResolver {
 
     /// The endpoint name whose addresses `name` gets, `None` when `name` resolves as itself.
     pub fn endpoint_name(&self, name: &str) -> Result<Option<String>, RewriteError> {
-        let index = self.inner.cell.current();
-        let url = format!("https://{name}/");
-        Ok(self
-            .inner
-            .config
-            .route(index.as_deref(), &url)?
-            .map(|rewritten| rewritten.host().to_owned()))
+        self.inner
+            .cell
+            .with_current(|index| self.inner.config.route_host(index, name))
     }
 
     fn cached(&self, name: &str, now: SystemTime) -> Option<Vec<IpAddr>> {
@@ -149,4 +147,19 @@ impl ResolveDns for SystemResolver {
             Ok(addresses.map(|address| address.ip()).collect())
         })
     }
+}
+
+/// Dial mode's HTTPS client: rustls with aws-lc, trusting `trust_store`, resolving with
+/// `resolver`.
+pub(crate) fn http_client(resolver: DialResolver, trust_store: TrustStore) -> SharedHttpClient {
+    let context = tls::TlsContext::builder()
+        .with_trust_store(trust_store)
+        .build()
+        .expect("a trust store without extra server names always builds");
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ))
+        .tls_context(context)
+        .build_with_resolver(resolver)
 }

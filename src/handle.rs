@@ -7,18 +7,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
-use aws_smithy_http_client::tls::{self, TrustStore};
+use aws_smithy_http_client::tls::TrustStore;
 use aws_smithy_runtime_api::client::dns::{ResolveDns, SharedDnsResolver};
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_types::SdkConfig;
-use privatelink_core::{EndpointIndex, InvalidConfigError, Policy, RewriteConfig, SnapshotCell};
+use privatelink_core::{
+    EndpointIndex, InvalidConfigError, Policy, RewriteConfig, RewriteConfigBuilder, SnapshotCell,
+};
 use privatelink_discovery::{
     CacheConfigError, DescribeEndpoints, DiscoveryError, ENDPOINTS_FILE_ENV, Ec2Source,
-    EndpointCache, Environment, FileSource, Location, Locator, SharedSource,
+    EndpointCache, EndpointCacheBuilder, Environment, FileSource, Location, Locator, SharedSource,
 };
 use privatelink_interceptor::PrivateLinkInterceptor;
 
-use crate::dial::{DEFAULT_DIAL_DNS_TTL, DialResolver, SystemResolver};
+use crate::dial::{self, DEFAULT_DIAL_DNS_TTL, DialResolver, SystemResolver};
 
 /// A VPC's endpoints, discovered and kept fresh, and the interceptor that uses them.
 ///
@@ -52,7 +54,7 @@ impl fmt::Debug for PrivateLink {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PrivateLink")
             .field("location", &self.inner.location)
-            .field("snapshot", &self.inner.cell)
+            .field("cell", &self.inner.cell)
             .field("config", self.inner.interceptor.config())
             .finish()
     }
@@ -76,8 +78,8 @@ impl PrivateLink {
         self.inner.cell.current()
     }
 
-    /// The live snapshot cell the interceptor reads.
-    pub fn snapshot_cell(&self) -> &SnapshotCell {
+    /// The live cell holding the snapshot, which the interceptor and dial mode read.
+    pub fn cell(&self) -> &SnapshotCell {
         &self.inner.cell
     }
 
@@ -137,9 +139,9 @@ pub struct PrivateLinkBuilder {
     sdk_config: Option<SdkConfig>,
     vpc_id: Option<String>,
     zone: Option<String>,
-    rewrite: privatelink_core::RewriteConfigBuilder,
+    rewrite: RewriteConfigBuilder,
     policy: Policy,
-    cache: Option<privatelink_discovery::EndpointCacheBuilder>,
+    cache: Option<EndpointCacheBuilder>,
     source: Option<SharedSource>,
     endpoints_file: Option<PathBuf>,
     start_empty: bool,
@@ -162,7 +164,7 @@ impl fmt::Debug for PrivateLinkBuilder {
 }
 
 impl PrivateLinkBuilder {
-    fn cache(&mut self) -> privatelink_discovery::EndpointCacheBuilder {
+    fn cache(&mut self) -> EndpointCacheBuilder {
         self.cache.take().unwrap_or_default()
     }
 
@@ -298,18 +300,64 @@ impl PrivateLinkBuilder {
             return Err(BuildError::StartEmptyNeedsPrefer);
         }
         let env = self.env.clone().unwrap_or_else(Environment::process);
+        let source = self.choose_source(&env)?;
+        let (key, location, zone) = self.locate(&source, env).await?;
+        let mut rewrite = std::mem::take(&mut self.rewrite).policy(self.policy);
+        rewrite.set_zone(zone);
+        let rewrite = rewrite.build().map_err(BuildError::Config)?;
+        let cache = self.cache_for(source.into_shared())?;
+        self.first_load(&cache, &key).await?;
+        Ok(self.wire_modes(cache, key, location, rewrite))
+    }
+
+    /// Step 1: a source set in code, else an endpoint file (setting, then
+    /// `PRIVATELINK_ENDPOINTS_FILE`), else EC2 (which needs an `SdkConfig`).
+    fn choose_source(&mut self, env: &Environment) -> Result<Source, BuildError> {
+        if let Some(source) = self.source.take() {
+            return Ok(Source::Static(source));
+        }
+        let file = self
+            .endpoints_file
+            .take()
+            .or_else(|| env.var(ENDPOINTS_FILE_ENV).map(PathBuf::from));
+        Ok(match (file, &self.sdk_config) {
+            (Some(path), _) => Source::Static(SharedSource::new(FileSource::new(path))),
+            (None, Some(sdk)) => Source::Ec2(Ec2Source::new(sdk)),
+            (None, None) => return Err(BuildError::NoSdkConfig),
+        })
+    }
+
+    /// Step 2: the cache key (VPC id) and zone. EC2 needs a location, which metadata may supply;
+    /// a static source only uses what is configured (and an empty key means all its endpoints).
+    async fn locate(
+        &self,
+        source: &Source,
+        env: Environment,
+    ) -> Result<(String, Option<Location>, Option<String>), BuildError> {
         let mut locator = Locator::new()
-            .environment(env.clone())
+            .environment(env)
             .vpc_id(self.vpc_id.clone())
             .zone(self.zone.clone());
         if let Some(sdk) = &self.sdk_config {
             locator = locator.configure(sdk);
         }
-        let file = self
-            .endpoints_file
-            .clone()
-            .or_else(|| env.var(ENDPOINTS_FILE_ENV).map(PathBuf::from));
-        let mut cache = self.cache();
+        Ok(match source {
+            Source::Ec2(_) => {
+                let location = locator.locate().await.map_err(BuildError::Discovery)?;
+                let key = location.vpc_id().to_owned();
+                let zone = location.zone().map(str::to_owned);
+                (key, Some(location), zone)
+            }
+            Source::Static(_) => {
+                let (vpc_id, zone) = locator.configured();
+                (vpc_id.unwrap_or_default(), None, zone)
+            }
+        })
+    }
+
+    /// The cache over `source`, on the `SdkConfig`'s clock and sleep when it has them.
+    fn cache_for(&mut self, source: SharedSource) -> Result<EndpointCache, BuildError> {
+        let mut cache = self.cache().source(source);
         if let Some(sdk) = &self.sdk_config {
             if let Some(time) = sdk.time_source() {
                 cache = cache.time_source(time);
@@ -318,34 +366,12 @@ impl PrivateLinkBuilder {
                 cache = cache.sleep_impl(sleep);
             }
         }
-        // EC2 needs a location (metadata may supply it); a static source only uses what is configured.
-        let (source, location): (SharedSource, Option<Location>) = match (self.source.take(), file)
-        {
-            (Some(source), _) => (source, None),
-            (None, Some(path)) => (SharedSource::new(FileSource::new(path)), None),
-            (None, None) => {
-                let sdk = self.sdk_config.as_ref().ok_or(BuildError::NoSdkConfig)?;
-                let location = locator.locate().await.map_err(BuildError::Discovery)?;
-                (SharedSource::new(Ec2Source::new(sdk)), Some(location))
-            }
-        };
-        let (key, zone) = match &location {
-            Some(location) => (
-                location.vpc_id().to_owned(),
-                location.zone().map(str::to_owned),
-            ),
-            None => {
-                let (vpc_id, zone) = locator.configured();
-                (vpc_id.unwrap_or_default(), zone)
-            }
-        };
-        let mut rewrite = self.rewrite.policy(self.policy);
-        rewrite.set_zone(zone);
-        let rewrite = rewrite.build().map_err(BuildError::Config)?;
-        let cache = cache.source(source).build().map_err(BuildError::Cache)?;
+        cache.build().map_err(BuildError::Cache)
+    }
 
-        let cell = cache.snapshot(&key);
-        match cache.load(&key).await {
+    /// Step 3: the first load. A failure fails the build, unless `start_empty` is set.
+    async fn first_load(&self, cache: &EndpointCache, key: &str) -> Result<(), BuildError> {
+        match cache.load(key).await {
             Ok(index) => tracing::debug!(
                 vpc_id = %key,
                 endpoints = index.endpoints().len(),
@@ -359,6 +385,19 @@ impl PrivateLinkBuilder {
             ),
             Err(error) => return Err(BuildError::Discovery(error)),
         }
+        Ok(())
+    }
+
+    /// Step 4: both modes over the VPC's cell: the interceptor, and dial mode's resolver and
+    /// HTTPS client. Each keeps the background refresh alive.
+    fn wire_modes(
+        self,
+        cache: EndpointCache,
+        key: String,
+        location: Option<Location>,
+        rewrite: RewriteConfig,
+    ) -> PrivateLink {
+        let cell = cache.cell(&key);
         let time = self
             .sdk_config
             .as_ref()
@@ -375,35 +414,36 @@ impl PrivateLinkBuilder {
         );
         let interceptor =
             PrivateLinkInterceptor::new(cell.clone(), rewrite).with_keep_alive(cache.keep_alive());
-        Ok(PrivateLink {
+        let http_client = dial::http_client(resolver.clone(), self.trust_store.unwrap_or_default());
+        PrivateLink {
             inner: Arc::new(Inner {
                 cache,
                 key,
                 location,
                 cell,
                 interceptor,
-                http_client: dial_http_client(
-                    resolver.clone(),
-                    self.trust_store.unwrap_or_default(),
-                ),
+                http_client,
                 resolver,
             }),
-        })
+        }
     }
 }
 
-/// Dial mode's HTTPS client: rustls with aws-lc, trusting `trust_store`, resolving with `resolver`.
-fn dial_http_client(resolver: DialResolver, trust_store: TrustStore) -> SharedHttpClient {
-    let context = tls::TlsContext::builder()
-        .with_trust_store(trust_store)
-        .build()
-        .expect("a trust store without extra server names always builds");
-    aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::AwsLc,
-        ))
-        .tls_context(context)
-        .build_with_resolver(resolver)
+/// Where the endpoints come from.
+enum Source {
+    /// EC2 `DescribeVpcEndpoints`: needs this process's VPC.
+    Ec2(Ec2Source),
+    /// A file or a source set in code: uses only a configured VPC id.
+    Static(SharedSource),
+}
+
+impl Source {
+    fn into_shared(self) -> SharedSource {
+        match self {
+            Source::Ec2(ec2) => SharedSource::new(ec2),
+            Source::Static(shared) => shared,
+        }
+    }
 }
 
 /// [`PrivateLinkBuilder::build`] failed.

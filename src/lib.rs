@@ -1,11 +1,11 @@
 //! Make AWS SDK for Rust clients reach AWS services through PrivateLink interface VPC endpoints,
 //! with no per-service URL configuration.
 //!
-//! This crate is the facade: it re-exports the model and rules ([`privatelink_core`]) and the
-//! SDK interceptor ([`privatelink_interceptor`]), loads endpoint data from files, and wires
-//! discovery, cache and both modes together in [`PrivateLink`]: rewrite mode
-//! ([`PrivateLink::interceptor`], per client) and dial mode ([`PrivateLink::http_client`] /
+//! [`PrivateLink`] wires discovery, cache and both modes together from an `SdkConfig`: rewrite
+//! mode ([`PrivateLink::interceptor`], per client) and dial mode ([`PrivateLink::http_client`] /
 //! [`PrivateLink::dial_config`], per `SdkConfig`, credential providers included; see [`dial`]).
+//! With an endpoint file instead of discovery, [`index_from_file`] and
+//! [`PrivateLinkInterceptor::from_index`] are all it takes:
 //!
 //! ```no_run
 //! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,30 +18,31 @@
 //! //     aws_sdk_s3::config::Builder::from(&sdk_config).interceptor(interceptor.clone()).build());
 //! # Ok(()) }
 //! ```
-
-#![warn(missing_docs)]
-#![forbid(unsafe_code)]
-
-use std::error::Error;
-use std::fmt;
-use std::path::{Path, PathBuf};
-
-pub use privatelink_core::{
-    DnsEntry, DnsSuffix, EndpointIndex, EndpointState, EndpointType, IndexWarning, IndexedEndpoint,
-    Outcome, ParseError, Policy, RefusalReason, RefusedError, RewriteConfig, RewriteConfigBuilder,
-    RewriteError, Rewritten, SnapshotCell, Unchanged, UnsupportedForm, VpcEndpoint,
-    index_from_describe_json, parse_describe_vpc_endpoints,
-};
-pub use privatelink_discovery::{
-    DescribeEndpoints, DiscoveryError, Ec2Source, EndpointsFuture, Environment, FileSource,
-    Location,
-};
-pub use privatelink_interceptor::{PrivateLinkInterceptor, find_rewrite_error};
+//!
+//! # Layout
+//!
+//! The crate root holds what application code writes; the rest is reached through two modules,
+//! each once:
+//!
+//! | where | what |
+//! |---|---|
+//! | `privatelink::` | [`PrivateLink`], [`PrivateLinkBuilder`], [`BuildError`], [`PrivateLinkInterceptor`], [`find_rewrite_error`] and its [`RewriteError`], [`Policy`], [`RewriteConfig`], [`EndpointIndex`], [`DiscoveryError`], the file reader ([`index_from_file`], [`EndpointFileError`]) |
+//! | [`privatelink::dial`](dial) | dial mode: [`DialResolver`](dial::DialResolver), the system resolver, the dial HTTPS client |
+//! | [`privatelink::core`](core) | the model and mapping rules: endpoints, names, the decision and its outcome, errors, [`SnapshotCell`](core::SnapshotCell), `AWS_ENDPOINT_URL_*` settings |
+//! | [`privatelink::discovery`](discovery) | sources (EC2, files, your own), location, the cache |
+//!
+//! Inside this crate, `handle.rs` builds [`PrivateLink`] (choose the source, locate, first load,
+//! wire the modes) and `dial.rs` holds dial mode. The crates underneath: `privatelink-core` (no
+//! I/O), `privatelink-interceptor` (the SDK hook), `privatelink-discovery` (the only one that
+//! depends on `aws-sdk-ec2`); the `privatelink` command is `privatelink-cli`.
 
 pub mod dial;
 mod handle;
-pub use dial::DialResolver;
+
 pub use handle::{BuildError, PrivateLink, PrivateLinkBuilder};
+pub use privatelink_core::{EndpointIndex, Policy, RewriteConfig, RewriteError};
+pub use privatelink_discovery::{DiscoveryError, EndpointFileError, index_from_file};
+pub use privatelink_interceptor::{PrivateLinkInterceptor, find_rewrite_error};
 
 /// Discovery: sources, location, the endpoint cache.
 pub use privatelink_discovery as discovery;
@@ -49,64 +50,7 @@ pub use privatelink_discovery as discovery;
 /// The model and mapping rules, in full.
 pub use privatelink_core as core;
 
-/// Reads a file holding the output of `aws ec2 describe-vpc-endpoints` and indexes it.
-///
-/// What the index ignores (DNS names outside the endpoint domain, …) is in
-/// [`EndpointIndex::warnings`], and is logged when the index is published to a [`SnapshotCell`].
-pub fn index_from_file(path: impl AsRef<Path>) -> Result<EndpointIndex, FileError> {
-    let path = path.as_ref();
-    let error = |kind| FileError {
-        path: path.to_owned(),
-        kind,
-    };
-    let json = std::fs::read_to_string(path).map_err(|e| error(FileErrorKind::Read(e)))?;
-    index_from_describe_json(&json).map_err(|e| error(FileErrorKind::Parse(e)))
-}
-
-/// An endpoint file could not be read or parsed. The cause is the `source()`.
-#[derive(Debug)]
-pub struct FileError {
-    path: PathBuf,
-    kind: FileErrorKind,
-}
-
-#[derive(Debug)]
-enum FileErrorKind {
-    Read(std::io::Error),
-    Parse(ParseError),
-}
-
-impl FileError {
-    /// The file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// The parse error, when the file was read but its contents are not valid.
-    pub fn parse_error(&self) -> Option<&ParseError> {
-        match &self.kind {
-            FileErrorKind::Parse(e) => Some(e),
-            FileErrorKind::Read(_) => None,
-        }
-    }
-}
-
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.kind {
-            FileErrorKind::Read(_) => {
-                write!(f, "cannot read endpoint file {}", self.path.display())
-            }
-            FileErrorKind::Parse(_) => write!(f, "invalid endpoint file {}", self.path.display()),
-        }
-    }
-}
-
-impl Error for FileError {
-    fn source(&self) -> Option<&(dyn Error + 'static)> {
-        match &self.kind {
-            FileErrorKind::Read(e) => Some(e),
-            FileErrorKind::Parse(e) => Some(e),
-        }
-    }
-}
+/// The README's code, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -19,10 +19,10 @@ use aws_smithy_runtime_api::client::dns::{
 };
 use aws_types::SdkConfig;
 use privatelink::core::export_json;
-use privatelink::{
-    DescribeEndpoints, DialResolver, Policy, PrivateLink, RefusalReason, RewriteConfig,
-    RewriteError, SnapshotCell, find_rewrite_error,
-};
+use privatelink::core::{RefusalReason, RewriteError, SnapshotCell};
+use privatelink::dial::DialResolver;
+use privatelink::discovery::DescribeEndpoints;
+use privatelink::{Policy, PrivateLink, RewriteConfig, find_rewrite_error};
 use privatelink_peers::{Ec2Peer, LoopbackVpc, S3Peer, TestCa, VPC_ID, ZONE};
 use privatelink_testkit::{ACCESS_KEY_ID, SECRET_ACCESS_KEY};
 
@@ -217,7 +217,7 @@ async fn one_dial_config_serves_two_service_clients_and_keeps_every_other_settin
             ec2_peer.address().port()
         ))
         .build();
-    let endpoints = privatelink::Ec2Source::new(&ec2_config)
+    let endpoints = privatelink::discovery::Ec2Source::new(&ec2_config)
         .describe(VPC_ID)
         .await
         .unwrap();

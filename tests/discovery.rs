@@ -12,10 +12,9 @@ use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
 use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient, capture_request};
 use aws_smithy_runtime_api::client::http::HttpClient;
 use aws_smithy_types::body::SdkBody;
-use privatelink::{
-    BuildError, DescribeEndpoints, DiscoveryError, EndpointsFuture, Environment, Policy,
-    PrivateLink, VpcEndpoint,
-};
+use privatelink::core::VpcEndpoint;
+use privatelink::discovery::{DescribeEndpoints, EndpointsFuture, Environment};
+use privatelink::{BuildError, DiscoveryError, Policy, PrivateLink};
 use privatelink_testkit::interface_endpoint;
 use tokio::sync::{Mutex, mpsc};
 
@@ -291,7 +290,11 @@ async fn ec2_discovery_from_the_sdk_config_with_location_from_the_environment() 
         .unwrap();
     let location = privatelink.location().unwrap();
     assert_eq!(
-        (location.vpc_id(), location.zone(), location.found_by()),
+        (
+            location.vpc_id(),
+            location.zone(),
+            location.found_by().as_str()
+        ),
         ("vpc-0env", Some("us-east-1c"), "environment")
     );
     let body = ec2

@@ -11,10 +11,8 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
 use aws_smithy_async::test_util::ManualTimeSource;
 use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
-use privatelink::{
-    BuildError, DiscoveryError, Policy, PrivateLink, RefusalReason, RewriteError,
-    find_rewrite_error,
-};
+use privatelink::core::{RefusalReason, RewriteError};
+use privatelink::{BuildError, DiscoveryError, Policy, PrivateLink, find_rewrite_error};
 use privatelink_peers::{LoopbackVpc, VPC_ID, ZONE, https_get};
 use privatelink_testkit::{ACCESS_KEY_ID, ResolvedHosts, SECRET_ACCESS_KEY};
 

@@ -36,7 +36,7 @@ fn loads_the_fixture_and_names_bad_files() {
     );
     assert!(matches!(
         err.parse_error(),
-        Some(privatelink::ParseError::MissingVpcEndpoints(_))
+        Some(privatelink::core::ParseError::MissingVpcEndpoints(_))
     ));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,18 +1,18 @@
 //! Where a subcommand's endpoint data comes from: a file, or live discovery.
 
-use std::fmt;
-use std::io::{self, Read, Write};
-use std::path::PathBuf;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 use aws_credential_types::provider::error::CredentialsError;
 use clap::Args;
 use privatelink::core::ServiceEndpoints;
-use privatelink::{
-    BuildError, DiscoveryError, EndpointIndex, PrivateLink, index_from_describe_json,
+use privatelink::discovery::{
+    DescribeEndpoints, ENDPOINTS_FILE_ENV, Ec2Source, Locator, read_endpoint_file, read_endpoints,
 };
+use privatelink::{DiscoveryError, EndpointIndex};
 
+use crate::failure::{Failure, chain};
 use crate::ui::Ui;
-use crate::{Failure, chain};
 
 /// The endpoint data options every subcommand shares.
 #[derive(Debug, Args)]
@@ -92,26 +92,15 @@ impl Loaded {
     }
 }
 
-/// FILE could not be read.
-#[derive(Debug)]
-struct ReadFileError {
-    path: PathBuf,
-    error: io::Error,
-}
-
-impl fmt::Display for ReadFileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot read {}: {}", self.path.display(), self.error)
-    }
-}
-
-impl std::error::Error for ReadFileError {}
-
 impl SourceArgs {
-    /// Reads the file, or discovers the endpoints with the standard AWS configuration; reports
-    /// what the index ignored on `stderr`.
+    /// Reads the file (`--from-file`, else `PRIVATELINK_ENDPOINTS_FILE`), or discovers the
+    /// endpoints with the standard AWS configuration; reports what the index ignored on `stderr`.
     pub(crate) async fn load(&self, ui: Ui, stderr: &mut dyn Write) -> Result<Loaded, Failure> {
-        let loaded = match &self.from_file {
+        let file = self
+            .from_file
+            .clone()
+            .or_else(|| std::env::var_os(ENDPOINTS_FILE_ENV).map(PathBuf::from));
+        let loaded = match &file {
             Some(path) => self.read_file(path),
             None => {
                 ui.progress("discovering the VPC's interface endpoints");
@@ -126,38 +115,22 @@ impl SourceArgs {
         Ok(loaded)
     }
 
-    fn read_file(&self, path: &PathBuf) -> Result<Loaded, Failure> {
-        let mut json = String::new();
-        let read = if path.as_os_str() == "-" {
-            io::stdin().read_to_string(&mut json).map(|_| ())
+    fn read_file(&self, path: &Path) -> Result<Loaded, Failure> {
+        let vpc = self.vpc.as_deref();
+        let endpoints = if path.as_os_str() == "-" {
+            read_endpoints(io::stdin().lock(), path, vpc)
         } else {
-            std::fs::read_to_string(path).map(|text| json = text)
-        };
-        read.map_err(|error| {
-            Failure::InvalidInput(Box::new(ReadFileError {
-                path: path.clone(),
-                error,
-            }))
-        })?;
-        let mut index = index_from_describe_json(&json).map_err(|e| {
-            Failure::InvalidInput(format!("{}: {}", path.display(), chain(&e)).into())
-        })?;
-        if let Some(vpc) = &self.vpc {
-            let kept: Vec<_> = index
-                .endpoints()
-                .iter()
-                .filter(|e| e.vpc_id().is_none_or(|v| v == vpc))
-                .cloned()
-                .collect();
-            index = EndpointIndex::new(kept);
+            read_endpoint_file(path, vpc)
         }
+        .map_err(|e| Failure::InvalidInput(Box::new(e)))?;
         Ok(Loaded {
-            index,
+            index: EndpointIndex::new(endpoints),
             vpc_id: self.vpc.clone(),
             region: self.region.clone(),
         })
     }
 
+    /// Locates the VPC and calls DescribeVpcEndpoints once: no cache, no background refresh.
     async fn discover(&self) -> Result<Loaded, Failure> {
         let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
         if let Some(region) = &self.region {
@@ -174,33 +147,27 @@ impl SourceArgs {
                 "no AWS credentials provider is configured".into(),
             ));
         }
-        let mut builder = PrivateLink::builder().configure(&sdk_config);
-        if let Some(vpc) = &self.vpc {
-            builder = builder.vpc_id(vpc);
-        }
-        if let Some(zone) = &self.az {
-            builder = builder.zone(zone);
-        }
-        let privatelink = builder
-            .build()
+        let location = Locator::new()
+            .configure(&sdk_config)
+            .vpc_id(self.vpc.clone())
+            .zone(self.az.clone())
+            .locate()
             .await
             .map_err(|e| Failure::Environment(explain(&e)))?;
-        let index = privatelink
-            .snapshot()
-            .ok_or_else(|| Failure::Environment("no endpoints were loaded".into()))?;
+        let endpoints = Ec2Source::new(&sdk_config)
+            .describe(location.vpc_id())
+            .await
+            .map_err(|e| Failure::Environment(explain(&e)))?;
         Ok(Loaded {
-            index: EndpointIndex::clone(&index),
-            vpc_id: privatelink.location().map(|l| l.vpc_id().to_owned()),
+            index: EndpointIndex::new(endpoints),
+            vpc_id: Some(location.vpc_id().to_owned()),
             region: Some(region),
         })
     }
 }
 
 /// One line saying what failed and how to fix it.
-fn explain(error: &BuildError) -> String {
-    let BuildError::Discovery(discovery) = error else {
-        return chain(error);
-    };
+fn explain(discovery: &DiscoveryError) -> String {
     match discovery {
         DiscoveryError::NoVpc(_) => format!("{} (or pass --vpc)", chain(discovery)),
         // What EC2 said, without the SDK's debug dump of the response.

@@ -198,7 +198,7 @@ fn malformed_files_are_named_and_exit_2() {
             .code(2)
             .stdout("")
             .stderr(predicate::str::starts_with(format!(
-                "error: {}: {message}",
+                "error: invalid endpoint file {}: {message}",
                 f.path().display()
             )));
     }
@@ -211,7 +211,7 @@ fn malformed_files_are_named_and_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::starts_with(
-            "error: cannot read /nonexistent/endpoints.json: No such file or directory",
+            "error: cannot read endpoint file /nonexistent/endpoints.json: No such file or directory",
         ));
 }
 

@@ -85,36 +85,30 @@ pub fn parse_describe_vpc_endpoints(json: &str) -> Result<Vec<VpcEndpoint>, Pars
 }
 
 fn convert(raw: RawEndpoint) -> Result<VpcEndpoint, EndpointProblem> {
-    let mut builder =
-        VpcEndpoint::builder().private_dns_enabled(raw.private_dns_enabled.unwrap_or(false));
-    if let Some(id) = raw.vpc_endpoint_id {
-        builder = builder.id(id);
-    }
-    if let Some(kind) = raw.vpc_endpoint_type {
-        builder = builder.endpoint_type(EndpointType::parse(&kind));
-    }
-    if let Some(vpc_id) = raw.vpc_id {
-        builder = builder.vpc_id(vpc_id);
-    }
-    if let Some(name) = raw.service_name {
-        builder = builder.service_name(name);
-    }
-    if let Some(region) = raw.service_region {
-        builder = builder.service_region(region);
-    }
-    if let Some(state) = raw.state {
-        builder = builder.state(EndpointState::parse(&state));
-    }
-    for (position, entry) in raw.dns_entries.unwrap_or_default().into_iter().enumerate() {
-        let name = entry
-            .dns_name
-            .filter(|n| !n.trim().is_empty())
-            .ok_or(EndpointProblem::DnsEntryWithoutName { position })?;
-        builder = builder.dns_entry(DnsEntry::new(name, entry.hosted_zone_id));
-    }
-    for subnet in raw.subnet_ids.unwrap_or_default() {
-        builder = builder.subnet_id(subnet);
-    }
+    let dns_entries = raw
+        .dns_entries
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(position, entry)| {
+            let name = entry
+                .dns_name
+                .filter(|n| !n.trim().is_empty())
+                .ok_or(EndpointProblem::DnsEntryWithoutName { position })?;
+            Ok(DnsEntry::new(name, entry.hosted_zone_id))
+        })
+        .collect::<Result<_, _>>()?;
+    let mut builder = VpcEndpoint::builder();
+    builder
+        .set_id(raw.vpc_endpoint_id)
+        .set_endpoint_type(raw.vpc_endpoint_type.as_deref().map(EndpointType::parse))
+        .set_vpc_id(raw.vpc_id)
+        .set_service_name(raw.service_name)
+        .set_service_region(raw.service_region)
+        .set_state(raw.state.as_deref().map(EndpointState::parse))
+        .set_private_dns_enabled(raw.private_dns_enabled)
+        .set_dns_entries(dns_entries)
+        .set_subnet_ids(raw.subnet_ids.unwrap_or_default());
     builder.build().map_err(EndpointProblem::MissingField)
 }
 

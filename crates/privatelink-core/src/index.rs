@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use crate::model::{EndpointState, EndpointType, VpcEndpoint};
-use crate::names::{DnsSuffix, EntryShape, IgnoredNameReason, classify_entry};
+use crate::names::DnsSuffix;
+use crate::names::entry::{EntryShape, IgnoredNameReason, classify_entry};
+use crate::names::host::{S3Kind, Shape};
 
 /// The names of one interface endpoint for one service label and region.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +66,32 @@ impl IndexedEndpoint {
     /// Whether the names came as `*.` wildcards (S3).
     pub fn is_wildcard(&self) -> bool {
         self.wildcard
+    }
+
+    /// The host a request with no bucket, access point or account in it uses at endpoint name
+    /// `name` (one of this endpoint's names): `bucket.<name>` for an S3 endpoint, whose names
+    /// are `*.` wildcards (S3 path style; what `AWS_ENDPOINT_URL_S3` is set to), else `name`.
+    pub fn base_host(&self, name: &str) -> String {
+        let shape = match self.wildcard {
+            true => Shape::S3 {
+                prefix: None,
+                kind: S3Kind::Bucket,
+            },
+            false => Shape::Whole,
+        };
+        shape.host(name)
+    }
+
+    /// S3 Control's host at endpoint name `name` (`control.<name>`, to which the SDKs prepend the
+    /// account id), for an S3 endpoint; `None` for other endpoints.
+    pub fn control_host(&self, name: &str) -> Option<String> {
+        (self.label == "s3" && self.wildcard).then(|| {
+            Shape::S3 {
+                prefix: None,
+                kind: S3Kind::Control,
+            }
+            .host(name)
+        })
     }
 
     /// The name to use: the zonal name for `zone` when there is one, else the regional name, else

@@ -306,6 +306,60 @@ impl VpcEndpointBuilder {
         self
     }
 
+    /// Sets or clears the endpoint id.
+    pub fn set_id(&mut self, id: Option<String>) -> &mut Self {
+        self.id = id;
+        self
+    }
+
+    /// Sets or clears the endpoint type.
+    pub fn set_endpoint_type(&mut self, endpoint_type: Option<EndpointType>) -> &mut Self {
+        self.endpoint_type = endpoint_type;
+        self
+    }
+
+    /// Sets or clears the VPC id.
+    pub fn set_vpc_id(&mut self, vpc_id: Option<String>) -> &mut Self {
+        self.vpc_id = vpc_id;
+        self
+    }
+
+    /// Sets or clears the endpoint service name.
+    pub fn set_service_name(&mut self, service_name: Option<String>) -> &mut Self {
+        self.service_name = service_name;
+        self
+    }
+
+    /// Sets or clears the service region.
+    pub fn set_service_region(&mut self, service_region: Option<String>) -> &mut Self {
+        self.service_region = service_region;
+        self
+    }
+
+    /// Sets or clears the state.
+    pub fn set_state(&mut self, state: Option<EndpointState>) -> &mut Self {
+        self.state = state;
+        self
+    }
+
+    /// Sets whether private DNS is enabled; `None` is `false`.
+    pub fn set_private_dns_enabled(&mut self, enabled: Option<bool>) -> &mut Self {
+        self.private_dns_enabled = enabled.unwrap_or(false);
+        self
+    }
+
+    /// Replaces the DNS entries.
+    pub fn set_dns_entries(&mut self, entries: Vec<DnsEntry>) -> &mut Self {
+        self.dns_entries = entries;
+        self
+    }
+
+    /// Replaces the subnet ids.
+    pub fn set_subnet_ids(&mut self, subnet_ids: Vec<String>) -> &mut Self {
+        self.subnet_ids = subnet_ids;
+        self
+    }
+
     /// Builds the endpoint, or names the first required field that is missing or empty.
     pub fn build(self) -> Result<VpcEndpoint, MissingFieldError> {
         fn required<T>(value: Option<T>, field: &'static str) -> Result<T, MissingFieldError> {

@@ -1,79 +1,30 @@
-//! The rewrite decision: given an index and a request URL, where the request goes.
+//! The rewrite decision: given an index and a request URL (or a bare host, in dial mode), where
+//! the request goes, and why when it stays.
 //!
-//! [`RewriteConfig::rewrite_url`] is the one implementation of the mapping rules; the SDK
-//! interceptor and the `privatelink rewrite` command both call it.
+//! [`RewriteConfig::route`] and [`RewriteConfig::rewrite_url`] are the one implementation of the
+//! mapping rules: the SDK interceptor, dial mode's resolver and the `privatelink rewrite` command
+//! all call them, once per request.
 
-use std::collections::BTreeSet;
-use std::error::Error;
-use std::fmt;
 use std::ops::Range;
 
+use crate::config::{Policy, RewriteConfig};
+use crate::error::{RefusalReason, RefusedError, RewriteError};
 use crate::index::{EndpointIndex, IndexedEndpoint};
-use crate::model::EndpointState;
-use crate::names::{self, AwsHost, HostClass, Shape, UnsupportedForm, is_dns_label};
-use crate::url::{InvalidUrlError, host_span};
+use crate::names::host::{AwsHost, HostClass, Shape, classify_host};
+use crate::names::normalize;
+use crate::url::{check_bare_host, host_span};
 
 /// The header API Gateway reads the API id from when a private API is called by endpoint name.
 pub const API_ID_HEADER: &str = "x-apigw-api-id";
 
-/// What to do with requests to public AWS hosts.
-#[non_exhaustive]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Policy {
-    /// Never rewrite; every request goes where the SDK sends it.
-    Off,
-    /// Rewrite when a usable endpoint matches; leave every other request alone. The default.
-    #[default]
-    Prefer,
-    /// Fail closed: rewrite when a usable endpoint matches, and refuse (with a [`RefusedError`])
-    /// every in-scope request that would otherwise reach a public AWS host.
-    Strict,
-}
-
-impl fmt::Display for Policy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Policy::Off => "off",
-            Policy::Prefer => "prefer",
-            Policy::Strict => "strict",
-        })
-    }
-}
-
-/// How requests are mapped to endpoints. Cheap to share; immutable once built.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RewriteConfig {
-    policy: Policy,
-    zone: Option<String>,
-    include: BTreeSet<String>,
-    exclude: BTreeSet<String>,
-    skip_private_dns: bool,
+/// What is being routed: a request URL, or a bare host (dial mode).
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    Url(&'a str),
+    Host(&'a str),
 }
 
 impl RewriteConfig {
-    /// Starts a builder with the defaults: [`Policy::Prefer`], no preferred zone, every service in
-    /// scope, endpoints with private DNS rewritten too.
-    pub fn builder() -> RewriteConfigBuilder {
-        RewriteConfigBuilder::default()
-    }
-
-    /// The policy.
-    pub fn policy(&self) -> Policy {
-        self.policy
-    }
-
-    /// The preferred availability zone (zonal endpoint names are used for it when they exist).
-    pub fn zone(&self) -> Option<&str> {
-        self.zone.as_deref()
-    }
-
-    /// Whether requests for `service` (an endpoint label such as `s3`, `ec2`, `api.ecr`) are in
-    /// scope: included (or no include list) and not excluded.
-    pub fn in_scope(&self, service: &str) -> bool {
-        (self.include.is_empty() || self.include.contains(service))
-            && !self.exclude.contains(service)
-    }
-
     /// Decides where a request to `url` goes, given the current `index` (`None`: no snapshot
     /// loaded yet).
     ///
@@ -85,7 +36,7 @@ impl RewriteConfig {
         index: Option<&'a EndpointIndex>,
         url: &'a str,
     ) -> Result<Outcome<'a>, RewriteError> {
-        Ok(match self.decide(index, url, true)? {
+        Ok(match self.decide(index, Target::Url(url), true)? {
             Decision::Rewritten(rewritten) => Outcome::Rewritten(rewritten),
             Decision::Unchanged(why) => {
                 Outcome::Unchanged(why.expect("explained when asked to explain"))
@@ -102,33 +53,54 @@ impl RewriteConfig {
         index: Option<&'a EndpointIndex>,
         url: &'a str,
     ) -> Result<Option<Rewritten<'a>>, RewriteError> {
-        Ok(match self.decide(index, url, false)? {
+        Ok(match self.decide(index, Target::Url(url), false)? {
             Decision::Rewritten(rewritten) => Some(rewritten),
             Decision::Unchanged(_) => None,
         })
     }
 
-    /// The decision; `Unchanged` carries its explanation only when `explain` is set.
+    /// Dial mode's form of [`RewriteConfig::route`]: the endpoint host whose addresses a
+    /// connection to `host` should use (S3 with its `bucket.`/`accesspoint.`/`control.` form),
+    /// or `None` when `host` resolves as itself. Errors as `route` does; an invalid host is
+    /// reported as [`RewriteError::InvalidUrl`] carrying the host.
+    pub fn route_host<'a>(
+        &self,
+        index: Option<&'a EndpointIndex>,
+        host: &'a str,
+    ) -> Result<Option<String>, RewriteError> {
+        Ok(match self.decide(index, Target::Host(host), false)? {
+            Decision::Rewritten(rewritten) => Some(rewritten.into_url()),
+            Decision::Unchanged(_) => None,
+        })
+    }
+
+    /// The decision, for every caller; `Unchanged` carries its explanation only when `explain`
+    /// is set. [`Policy::Off`] is decided here and nowhere else.
     fn decide<'a>(
         &self,
         index: Option<&'a EndpointIndex>,
-        url: &'a str,
+        target: Target<'a>,
         explain: bool,
     ) -> Result<Decision<'a>, RewriteError> {
         let unchanged = |why: &dyn Fn() -> Unchanged| Ok(Decision::Unchanged(explain.then(why)));
         if self.policy == Policy::Off {
             return unchanged(&|| Unchanged::PolicyOff);
         }
-        let span = host_span(url).map_err(RewriteError::InvalidUrl)?.range;
-        let original_host = &url[span.clone()];
-        let normalized = names::normalize(original_host);
-        let aws = match names::classify_host(&normalized) {
+        let (text, span) = match target {
+            Target::Url(url) => (url, host_span(url).map_err(RewriteError::InvalidUrl)?.range),
+            Target::Host(host) => {
+                check_bare_host(host).map_err(RewriteError::InvalidUrl)?;
+                (host, 0..host.len())
+            }
+        };
+        let original_host = &text[span.clone()];
+        let normalized = normalize(original_host);
+        let aws = match classify_host(&normalized) {
             HostClass::NotAws => return unchanged(&|| Unchanged::NotAwsHost),
             HostClass::Endpoint | HostClass::ApiGatewayEndpointAlias => {
                 return unchanged(&|| Unchanged::AlreadyEndpoint);
             }
-            HostClass::Unsupported(form) => {
-                let service = unsupported_service(&normalized);
+            HostClass::Unsupported { form, service } => {
                 if !self.in_scope(service) {
                     return unchanged(&|| Unchanged::OutOfScope {
                         service: service.to_owned(),
@@ -174,7 +146,7 @@ impl RewriteConfig {
             return self.miss(explain, original_host, aws.label, &no_endpoint);
         };
         Ok(Decision::Rewritten(build(
-            url,
+            text,
             span,
             original_host,
             &aws,
@@ -213,19 +185,6 @@ enum Decision<'a> {
     Unchanged(Option<Unchanged>),
 }
 
-/// The service an unsupported host belongs to, for scope checks and messages: `s3` for the S3
-/// family, else the first label that is not a region.
-fn unsupported_service(host: &str) -> &str {
-    let mut labels = host.split('.');
-    if labels
-        .clone()
-        .any(|l| l == "s3" || l.starts_with("s3-") || l.starts_with("s3express"))
-    {
-        return "s3";
-    }
-    labels.find(|l| !names::is_region(l)).unwrap_or(host)
-}
-
 fn build<'a>(
     url: &'a str,
     span: Range<usize>,
@@ -237,22 +196,12 @@ fn build<'a>(
     let mut out = String::with_capacity(url.len() + name.len() + 16);
     out.push_str(&url[..span.start]);
     let host_start = out.len();
-    let mut api_id = None;
-    match aws.shape {
-        Shape::Whole => {}
-        Shape::ExecuteApi { api_id: id } => {
-            // Same offsets as the lowercased form: take the id as the caller wrote it.
-            api_id = Some(&original_host[..id.len()]);
-        }
-        Shape::S3Path => out.push_str("bucket."),
-        Shape::S3Prefixed { prefix, kind } => {
-            out.push_str(prefix);
-            out.push('.');
-            out.push_str(kind);
-            out.push('.');
-        }
-    }
-    out.push_str(name);
+    // Same offsets as the lowercased form: take the API id as the caller wrote it.
+    let api_id = match aws.shape {
+        Shape::ExecuteApi { api_id } => Some(&original_host[..api_id.len()]),
+        _ => None,
+    };
+    aws.shape.push_host(&mut out, name);
     let host = host_start..out.len();
     out.push_str(&url[span.end..]);
     Rewritten {
@@ -352,237 +301,3 @@ pub enum Unchanged {
         reason: RefusalReason,
     },
 }
-
-/// Why a request to a public AWS host could not be mapped to an endpoint.
-#[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RefusalReason {
-    /// No endpoint snapshot has been loaded yet.
-    NoSnapshot,
-    /// The VPC has no interface endpoint for the service in that region.
-    NoEndpoint {
-        /// The region of the host.
-        region: String,
-    },
-    /// The VPC has an interface endpoint for the service, but it is not `available`.
-    EndpointNotAvailable {
-        /// The endpoint's id.
-        endpoint_id: String,
-        /// Its state.
-        state: EndpointState,
-    },
-    /// The host has a form interface endpoints do not serve.
-    UnsupportedHostForm(UnsupportedForm),
-}
-
-impl fmt::Display for RefusalReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RefusalReason::NoSnapshot => f.write_str("no endpoint snapshot has been loaded yet"),
-            RefusalReason::NoEndpoint { region } => {
-                write!(f, "the VPC has no interface endpoint for it in {region}")
-            }
-            RefusalReason::EndpointNotAvailable { endpoint_id, state } => write!(
-                f,
-                "its interface endpoint {endpoint_id} is `{state}`, not `available`"
-            ),
-            RefusalReason::UnsupportedHostForm(form) => {
-                write!(
-                    f,
-                    "the host is {form}, which interface endpoints do not serve"
-                )
-            }
-        }
-    }
-}
-
-/// The URL could not be rewritten.
-#[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RewriteError {
-    /// The URL is not an absolute `http(s)` URL with a valid host.
-    InvalidUrl(InvalidUrlError),
-    /// [`Policy::Strict`] refused a request to a public AWS host.
-    Refused(RefusedError),
-}
-
-impl fmt::Display for RewriteError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RewriteError::InvalidUrl(e) => e.fmt(f),
-            RewriteError::Refused(e) => e.fmt(f),
-        }
-    }
-}
-
-impl Error for RewriteError {
-    fn source(&self) -> Option<&(dyn Error + 'static)> {
-        match self {
-            RewriteError::InvalidUrl(e) => e.source(),
-            RewriteError::Refused(e) => e.source(),
-        }
-    }
-}
-
-/// Strict mode refused to let a request reach a public AWS host.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RefusedError {
-    host: String,
-    service: String,
-    reason: RefusalReason,
-}
-
-impl RefusedError {
-    /// The public host the request was going to.
-    pub fn host(&self) -> &str {
-        &self.host
-    }
-
-    /// The service label (`ec2`, `s3`, …) the host belongs to.
-    pub fn service(&self) -> &str {
-        &self.service
-    }
-
-    /// Why no endpoint could be used.
-    pub fn reason(&self) -> &RefusalReason {
-        &self.reason
-    }
-}
-
-impl fmt::Display for RefusedError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "strict mode refused a request to the public AWS host `{}` (service `{}`): {}",
-            self.host, self.service, self.reason
-        )
-    }
-}
-
-impl Error for RefusedError {}
-
-/// Builder for [`RewriteConfig`].
-#[derive(Clone, Debug, Default)]
-pub struct RewriteConfigBuilder {
-    policy: Policy,
-    zone: Option<String>,
-    include: Vec<String>,
-    exclude: Vec<String>,
-    skip_private_dns: bool,
-}
-
-impl RewriteConfigBuilder {
-    /// Sets the policy. Defaults to [`Policy::Prefer`].
-    pub fn policy(mut self, policy: Policy) -> Self {
-        self.policy = policy;
-        self
-    }
-
-    /// Sets the availability zone whose zonal endpoint names are preferred (e.g. `us-east-1a`).
-    /// Defaults to none: regional names are used.
-    pub fn zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
-        self
-    }
-
-    /// Sets or clears the preferred availability zone.
-    pub fn set_zone(&mut self, zone: Option<String>) -> &mut Self {
-        self.zone = zone;
-        self
-    }
-
-    /// Adds a service label (`s3`, `ec2`, `api.ecr`, `dynamodb`, …) to the include list. When the
-    /// list is not empty, only those services are in scope. Defaults to empty (all services).
-    pub fn include_service(mut self, service: impl Into<String>) -> Self {
-        self.include.push(service.into());
-        self
-    }
-
-    /// Adds a service label to the exclude list: requests for it are never rewritten and, even
-    /// under [`Policy::Strict`], never refused (for example S3 reached through a gateway
-    /// endpoint). Exclusion wins over inclusion. Defaults to empty.
-    pub fn exclude_service(mut self, service: impl Into<String>) -> Self {
-        self.exclude.push(service.into());
-        self
-    }
-
-    /// When `true`, endpoints with private DNS enabled are not rewritten to: inside the VPC, with
-    /// the VPC resolver, the default host already reaches them. Defaults to `false`: they are
-    /// rewritten too, because private DNS only works for processes that use the VPC's resolver
-    /// (not over Client VPN, peering or custom DNS), and the explicit name keeps zonal affinity
-    /// and lets strict mode prove where each request goes.
-    pub fn skip_private_dns_endpoints(mut self, skip: bool) -> Self {
-        self.skip_private_dns = skip;
-        self
-    }
-
-    /// Builds the config, or names the first invalid service label or zone.
-    pub fn build(self) -> Result<RewriteConfig, InvalidConfigError> {
-        let services = |list: Vec<String>, field: &'static str| {
-            list.into_iter()
-                .map(|s| {
-                    let s = s.trim().to_ascii_lowercase();
-                    if !s.is_empty() && s.split('.').all(is_dns_label) {
-                        Ok(s)
-                    } else {
-                        Err(InvalidConfigError {
-                            field,
-                            value: s,
-                            expected: "a service label such as `s3`, `ec2` or `api.ecr`",
-                        })
-                    }
-                })
-                .collect::<Result<BTreeSet<_>, _>>()
-        };
-        let zone = match self.zone {
-            Some(zone) if is_dns_label(&zone) && zone.contains('-') => Some(zone),
-            Some(zone) => {
-                return Err(InvalidConfigError {
-                    field: "zone",
-                    value: zone,
-                    expected: "an availability zone name such as `us-east-1a`",
-                });
-            }
-            None => None,
-        };
-        Ok(RewriteConfig {
-            policy: self.policy,
-            zone,
-            include: services(self.include, "include")?,
-            exclude: services(self.exclude, "exclude")?,
-            skip_private_dns: self.skip_private_dns,
-        })
-    }
-}
-
-/// A [`RewriteConfigBuilder`] setting is invalid.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InvalidConfigError {
-    field: &'static str,
-    value: String,
-    expected: &'static str,
-}
-
-impl InvalidConfigError {
-    /// The setting (`include`, `exclude`, `zone`).
-    pub fn field(&self) -> &'static str {
-        self.field
-    }
-
-    /// The value given.
-    pub fn value(&self) -> &str {
-        &self.value
-    }
-}
-
-impl fmt::Display for InvalidConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid {} value `{}`: expected {}",
-            self.field, self.value, self.expected
-        )
-    }
-}
-
-impl Error for InvalidConfigError {}

@@ -115,9 +115,9 @@ impl ServiceEndpoints {
                     label: label.to_owned(),
                 })
             };
-            if label == "s3" && endpoint.is_wildcard() {
-                push("S3", format!("https://bucket.{name}"));
-                push("S3 Control", format!("https://control.{name}"));
+            if let Some(control) = endpoint.control_host(name) {
+                push("S3", format!("https://{}", endpoint.base_host(name)));
+                push("S3 Control", format!("https://{control}"));
                 continue;
             }
             let mut ids = sdk_service_ids(label).peekable();

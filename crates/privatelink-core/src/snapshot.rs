@@ -8,8 +8,9 @@ use arc_swap::ArcSwapOption;
 
 use crate::index::EndpointIndex;
 
-/// The current endpoint index, shared between whoever publishes it (a static file today, the
-/// discovery cache later) and the interceptors that read it.
+/// The current endpoint index (the snapshot), shared between whoever publishes it (the discovery
+/// cache, or a caller with an index read from a file) and the readers on the request path (the
+/// interceptor, dial mode's resolver).
 ///
 /// Clones share one cell. Reads ([`SnapshotCell::with_current`], [`SnapshotCell::current`]) never
 /// block and never wait for a writer; publishing replaces the whole index atomically, so a reader

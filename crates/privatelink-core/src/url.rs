@@ -56,6 +56,15 @@ pub(crate) fn host_span(url: &str) -> Result<HostSpan, InvalidUrlError> {
     {
         return Err(invalid(UrlProblem::InvalidPort));
     }
+    check_host(host).map_err(invalid)?;
+    Ok(HostSpan {
+        range: start..start + host.len(),
+    })
+}
+
+/// Checks a host as it appears in a URL: an IPv6 literal in brackets, or a name of letters,
+/// digits, `-`, `.` and `_` with no empty label.
+fn check_host(host: &str) -> Result<(), UrlProblem> {
     let host_ok = if host.starts_with('[') {
         host.len() > 2
             && host[1..host.len() - 1]
@@ -69,15 +78,19 @@ pub(crate) fn host_span(url: &str) -> Result<HostSpan, InvalidUrlError> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
     };
-    if !host_ok {
-        return Err(invalid(if host.is_empty() {
-            UrlProblem::NoHost
-        } else {
-            UrlProblem::InvalidHost
-        }));
+    match host_ok {
+        true => Ok(()),
+        false if host.is_empty() => Err(UrlProblem::NoHost),
+        false => Err(UrlProblem::InvalidHost),
     }
-    Ok(HostSpan {
-        range: start..start + host.len(),
+}
+
+/// Checks a host given on its own (dial mode's name to resolve), as [`host_span`] checks a URL's.
+/// The error carries the host where it would carry the URL.
+pub(crate) fn check_bare_host(host: &str) -> Result<(), InvalidUrlError> {
+    check_host(host).map_err(|problem| InvalidUrlError {
+        url: host.to_owned(),
+        problem,
     })
 }
 

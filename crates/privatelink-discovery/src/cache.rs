@@ -278,7 +278,7 @@ impl fmt::Debug for KeepAlive {
 ///
 /// - [`EndpointCache::load`] returns a fresh snapshot, loading it if needed. Concurrent loads of
 ///   one VPC share one `DescribeVpcEndpoints` call and its result, error included.
-/// - [`EndpointCache::snapshot`] is the live [`SnapshotCell`] of a VPC: interceptors read it
+/// - [`EndpointCache::cell`] is the live [`SnapshotCell`] of a VPC: interceptors read it
 ///   lock-free; the cache publishes each new snapshot into it.
 /// - After the first load of a VPC, a background task (Tokio) refreshes it `refresh_ahead`
 ///   before expiry. A failed refresh keeps the old snapshot until `max_stale` after expiry,
@@ -330,8 +330,9 @@ impl EndpointCache {
             .clone()
     }
 
-    /// The live snapshot cell of `vpc_id` (empty until the first successful load).
-    pub fn snapshot(&self, vpc_id: &str) -> SnapshotCell {
+    /// The live cell of `vpc_id`, which holds its snapshot (empty until the first successful
+    /// load).
+    pub fn cell(&self, vpc_id: &str) -> SnapshotCell {
         self.slot(vpc_id).cell.clone()
     }
 

@@ -5,6 +5,8 @@ use std::error::Error;
 use std::fmt;
 use std::sync::Arc;
 
+use crate::file::EndpointFileError;
+
 /// A shareable error source.
 pub(crate) type Source = Arc<dyn Error + Send + Sync + 'static>;
 
@@ -28,7 +30,7 @@ pub enum DiscoveryError {
     /// Instance or task metadata could not be read.
     MetadataUnavailable(MetadataError),
     /// A static endpoint file could not be read or parsed.
-    File(FileSourceError),
+    File(EndpointFileError),
 }
 
 impl fmt::Display for DiscoveryError {
@@ -60,7 +62,7 @@ impl fmt::Display for DiscoveryError {
                 write!(f, "invalid DescribeVpcEndpoints response: {}", e.detail)
             }
             DiscoveryError::MetadataUnavailable(e) => write!(f, "cannot read {}", e.what),
-            DiscoveryError::File(e) => write!(f, "cannot use endpoint file {}", e.path),
+            DiscoveryError::File(e) => e.fmt(f),
         }
     }
 }
@@ -79,7 +81,7 @@ impl Error for DiscoveryError {
             DiscoveryError::MetadataUnavailable(e) => {
                 e.source.as_deref().map(|s| s as &(dyn Error + 'static))
             }
-            DiscoveryError::File(e) => Some(e.source.as_ref()),
+            DiscoveryError::File(e) => e.source(),
         }
     }
 }
@@ -163,19 +165,5 @@ impl MetadataError {
     /// What could not be read, e.g. `EC2 instance metadata (placement/availability-zone)`.
     pub fn what(&self) -> &str {
         &self.what
-    }
-}
-
-/// Context of [`DiscoveryError::File`]; the I/O or parse error is the `source()`.
-#[derive(Clone, Debug)]
-pub struct FileSourceError {
-    pub(crate) path: String,
-    pub(crate) source: Source,
-}
-
-impl FileSourceError {
-    /// The file.
-    pub fn path(&self) -> &str {
-        &self.path
     }
 }

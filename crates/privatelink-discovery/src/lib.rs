@@ -1,15 +1,23 @@
-//! Finds a VPC's endpoints and keeps them fresh: EC2 `DescribeVpcEndpoints` (or a static file),
-//! this process's VPC and availability zone (configuration, environment, EC2 instance metadata,
-//! ECS task metadata), and a per-VPC cache that publishes snapshots lock-free.
+//! Finds a VPC's endpoints and keeps them fresh: EC2 `DescribeVpcEndpoints` (or an endpoint
+//! file), this process's VPC and availability zone (configuration, environment, EC2 instance
+//! metadata, ECS task metadata), and a per-VPC cache that publishes snapshots lock-free.
 //!
 //! This is the only privatelink crate that depends on `aws-sdk-ec2`; no `aws-sdk-*` type appears
 //! in its public API.
-
-#![warn(missing_docs)]
-#![forbid(unsafe_code)]
+//!
+//! # Layout
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | `source` | the [`DescribeEndpoints`] trait and [`Ec2Source`] |
+//! | `file` | the one endpoint-file reader ([`read_endpoints`], [`read_endpoint_file`], [`index_from_file`]) and [`FileSource`] |
+//! | `locate` | where this process runs: [`Locator`], [`Location`] |
+//! | `cache` | [`EndpointCache`]: per-VPC snapshots, refresh, single flight |
+//! | `error` | [`DiscoveryError`] and its contexts |
 
 mod cache;
 mod error;
+mod file;
 mod locate;
 mod source;
 
@@ -17,10 +25,10 @@ pub use cache::{
     CacheConfig, CacheConfigError, DEFAULT_FAILURE_BACKOFF, DEFAULT_JITTER, DEFAULT_MAX_STALE,
     DEFAULT_REFRESH_AHEAD, DEFAULT_TTL, EndpointCache, EndpointCacheBuilder, KeepAlive,
 };
-pub use error::{
-    DiscoveryError, Ec2Error, FileSourceError, InvalidResponseError, MetadataError, NoVpcError,
+pub use error::{DiscoveryError, Ec2Error, InvalidResponseError, MetadataError, NoVpcError};
+pub use file::{
+    ENDPOINTS_FILE_ENV, EndpointFileError, FileSource, index_from_file, read_endpoint_file,
+    read_endpoints,
 };
-pub use locate::{ECS_METADATA_ENV, Environment, Location, Locator, VPC_ID_ENV, ZONE_ENV};
-pub use source::{
-    DescribeEndpoints, ENDPOINTS_FILE_ENV, Ec2Source, EndpointsFuture, FileSource, SharedSource,
-};
+pub use locate::{ECS_METADATA_ENV, Environment, FoundBy, Location, Locator, VPC_ID_ENV, ZONE_ENV};
+pub use source::{DescribeEndpoints, Ec2Source, EndpointsFuture, SharedSource};

@@ -31,7 +31,39 @@ pub struct Location {
     vpc_id: String,
     zone: Option<String>,
     zone_id: Option<String>,
-    found_by: &'static str,
+    found_by: FoundBy,
+}
+
+/// Where a [`Location`]'s VPC id came from.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FoundBy {
+    /// Set in code ([`Locator::vpc_id`]).
+    Configuration,
+    /// The `PRIVATELINK_VPC_ID` environment variable.
+    Environment,
+    /// ECS task metadata (v4).
+    EcsTaskMetadata,
+    /// EC2 instance metadata (IMDSv2).
+    InstanceMetadata,
+}
+
+impl FoundBy {
+    /// `configuration`, `environment`, `ECS task metadata` or `EC2 instance metadata`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FoundBy::Configuration => "configuration",
+            FoundBy::Environment => "environment",
+            FoundBy::EcsTaskMetadata => "ECS task metadata",
+            FoundBy::InstanceMetadata => "EC2 instance metadata",
+        }
+    }
+}
+
+impl fmt::Display for FoundBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Location {
@@ -50,9 +82,8 @@ impl Location {
         self.zone_id.as_deref()
     }
 
-    /// Where the VPC id came from: `configuration`, `environment`, `EC2 instance metadata` or
-    /// `ECS task metadata`.
-    pub fn found_by(&self) -> &'static str {
+    /// Where the VPC id came from.
+    pub fn found_by(&self) -> FoundBy {
         self.found_by
     }
 }
@@ -181,7 +212,7 @@ impl Locator {
                 vpc_id: vpc_id.clone(),
                 zone,
                 zone_id: None,
-                found_by: "configuration",
+                found_by: FoundBy::Configuration,
             });
         }
         if let Some(vpc_id) = self.env.var(VPC_ID_ENV) {
@@ -189,7 +220,7 @@ impl Locator {
                 vpc_id,
                 zone,
                 zone_id: None,
-                found_by: "environment",
+                found_by: FoundBy::Environment,
             });
         }
         let mut tried = vec![
@@ -207,7 +238,7 @@ impl Locator {
                     vpc_id,
                     zone: zone.or(task.availability_zone),
                     zone_id: None,
-                    found_by: "ECS task metadata",
+                    found_by: FoundBy::EcsTaskMetadata,
                 }),
                 None => {
                     tried.push("ECS task metadata: no VPCID (Fargate tasks have none)".to_owned());
@@ -264,7 +295,7 @@ impl Locator {
             vpc_id,
             zone,
             zone_id,
-            found_by: "EC2 instance metadata",
+            found_by: FoundBy::InstanceMetadata,
         })
     }
 

@@ -1,8 +1,8 @@
-//! Where endpoint data comes from: EC2 `DescribeVpcEndpoints`, or a static file.
+//! Where endpoint data comes from: the [`DescribeEndpoints`] trait, and EC2
+//! `DescribeVpcEndpoints` ([`Ec2Source`]). Files are in [`file`](crate::file).
 
 use std::fmt;
 use std::future::Future;
-use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -10,11 +10,9 @@ use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::types::Filter;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_types::SdkConfig;
-use privatelink_core::{
-    DnsEntry, EndpointState, EndpointType, VpcEndpoint, parse_describe_vpc_endpoints,
-};
+use privatelink_core::{DnsEntry, EndpointState, EndpointType, VpcEndpoint};
 
-use crate::error::{DiscoveryError, Ec2Error, FileSourceError, InvalidResponseError};
+use crate::error::{DiscoveryError, Ec2Error, InvalidResponseError};
 
 /// The future returned by [`DescribeEndpoints::describe`].
 pub type EndpointsFuture<'a> =
@@ -99,37 +97,31 @@ impl DescribeEndpoints for Ec2Source {
 /// An SDK endpoint to our model. The state and type are taken as strings: `aws-sdk-ec2` maps the
 /// camelCase wire values (`available`) to `Unknown` (awslabs/aws-sdk-rust#619).
 fn convert(endpoint: &aws_sdk_ec2::types::VpcEndpoint) -> Result<VpcEndpoint, DiscoveryError> {
-    let mut builder =
-        VpcEndpoint::builder().private_dns_enabled(endpoint.private_dns_enabled().unwrap_or(false));
-    if let Some(id) = endpoint.vpc_endpoint_id() {
-        builder = builder.id(id);
-    }
-    if let Some(kind) = endpoint.vpc_endpoint_type() {
-        builder = builder.endpoint_type(EndpointType::parse(kind.as_str()));
-    }
-    if let Some(state) = endpoint.state() {
-        builder = builder.state(EndpointState::parse(state.as_str()));
-    }
-    if let Some(name) = endpoint.service_name() {
-        builder = builder.service_name(name);
-    }
-    if let Some(vpc) = endpoint.vpc_id() {
-        builder = builder.vpc_id(vpc);
-    }
-    if let Some(region) = endpoint.service_region() {
-        builder = builder.service_region(region);
-    }
-    for entry in endpoint.dns_entries() {
-        if let Some(name) = entry.dns_name() {
-            builder = builder.dns_entry(DnsEntry::new(
-                name,
-                entry.hosted_zone_id().map(str::to_owned),
-            ));
-        }
-    }
-    for subnet in endpoint.subnet_ids() {
-        builder = builder.subnet_id(subnet);
-    }
+    let owned = |value: Option<&str>| value.map(str::to_owned);
+    let mut builder = VpcEndpoint::builder();
+    builder
+        .set_id(owned(endpoint.vpc_endpoint_id()))
+        .set_endpoint_type(
+            endpoint
+                .vpc_endpoint_type()
+                .map(|t| EndpointType::parse(t.as_str())),
+        )
+        .set_vpc_id(owned(endpoint.vpc_id()))
+        .set_service_name(owned(endpoint.service_name()))
+        .set_service_region(owned(endpoint.service_region()))
+        .set_state(endpoint.state().map(|s| EndpointState::parse(s.as_str())))
+        .set_private_dns_enabled(endpoint.private_dns_enabled())
+        .set_dns_entries(
+            endpoint
+                .dns_entries()
+                .iter()
+                .filter_map(|entry| {
+                    let name = entry.dns_name()?;
+                    Some(DnsEntry::new(name, owned(entry.hosted_zone_id())))
+                })
+                .collect(),
+        )
+        .set_subnet_ids(endpoint.subnet_ids().to_vec());
     builder.build().map_err(|missing| {
         DiscoveryError::InvalidResponse(InvalidResponseError {
             detail: format!(
@@ -183,48 +175,5 @@ where
             })
         }
         _ => DiscoveryError::Ec2(context(code)),
-    }
-}
-
-// ===== static file =====
-
-/// The environment variable naming a static endpoint file (the output of
-/// `aws ec2 describe-vpc-endpoints`); when set, no EC2 call is made.
-pub const ENDPOINTS_FILE_ENV: &str = "PRIVATELINK_ENDPOINTS_FILE";
-
-/// Endpoints from a file holding the output of `aws ec2 describe-vpc-endpoints`, re-read on
-/// every refresh (so a fleet can update one file instead of calling EC2 from every process).
-#[derive(Clone, Debug)]
-pub struct FileSource {
-    path: PathBuf,
-}
-
-impl FileSource {
-    /// A source reading `path`.
-    pub fn new(path: impl AsRef<Path>) -> Self {
-        Self {
-            path: path.as_ref().to_owned(),
-        }
-    }
-
-    fn read(&self, vpc_id: &str) -> Result<Vec<VpcEndpoint>, DiscoveryError> {
-        let error = |source: crate::error::Source| {
-            DiscoveryError::File(FileSourceError {
-                path: self.path.display().to_string(),
-                source,
-            })
-        };
-        let json = std::fs::read_to_string(&self.path).map_err(|e| error(Arc::new(e)))?;
-        let endpoints = parse_describe_vpc_endpoints(&json).map_err(|e| error(Arc::new(e)))?;
-        Ok(endpoints
-            .into_iter()
-            .filter(|e| vpc_id.is_empty() || e.vpc_id().is_none_or(|v| v == vpc_id))
-            .collect())
-    }
-}
-
-impl DescribeEndpoints for FileSource {
-    fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
-        Box::pin(std::future::ready(self.read(vpc_id)))
     }
 }

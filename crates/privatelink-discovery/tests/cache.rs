@@ -173,10 +173,7 @@ async fn a_fresh_snapshot_is_served_without_calling_again() {
     assert!(Arc::ptr_eq(&first, &second));
     assert_eq!(rig.source.calls(), 1);
     // The live cell holds the same snapshot.
-    assert!(Arc::ptr_eq(
-        &rig.cache.snapshot(VPC).current().unwrap(),
-        &first
-    ));
+    assert!(Arc::ptr_eq(&rig.cache.cell(VPC).current().unwrap(), &first));
 }
 
 #[tokio::test]
@@ -184,7 +181,7 @@ async fn refresh_ahead_serves_the_old_snapshot_until_the_new_one_arrives() {
     let mut rig = rig();
     rig.answers.send(endpoints("v1")).unwrap();
     rig.cache.load(VPC).await.unwrap();
-    let cell = rig.cache.snapshot(VPC);
+    let cell = rig.cache.cell(VPC);
 
     // The refresher sleeps until `refresh_ahead` before the (jittered) expiry.
     let nap = rig.gate.expect_sleep().await;
@@ -249,7 +246,7 @@ async fn stale_on_error_until_max_stale_then_the_snapshot_is_dropped() {
     let rig = rig();
     rig.answers.send(endpoints("v1")).unwrap();
     rig.cache.load(VPC).await.unwrap();
-    let cell = rig.cache.snapshot(VPC);
+    let cell = rig.cache.cell(VPC);
 
     // Expired, and the refresh fails: the stale snapshot is served.
     rig.time.advance(TTL + Duration::from_secs(1));
@@ -297,7 +294,7 @@ async fn a_failure_is_not_retried_within_the_jittered_backoff() {
     nap.allow_progress();
     let _next = rig.gate.expect_sleep().await;
     assert_eq!(rig.source.calls(), 2);
-    assert_eq!(version(&rig.cache.snapshot(VPC).current().unwrap()), "v1");
+    assert_eq!(version(&rig.cache.cell(VPC).current().unwrap()), "v1");
     // A load after the backoff uses the fresh snapshot.
     assert_eq!(version(&rig.cache.load(VPC).await.unwrap()), "v1");
 }
@@ -361,7 +358,7 @@ async fn dropping_the_last_handle_stops_background_work() {
     let mut rig = rig();
     rig.answers.send(endpoints("v1")).unwrap();
     rig.cache.load(VPC).await.unwrap();
-    let cell = rig.cache.snapshot(VPC);
+    let cell = rig.cache.cell(VPC);
     let keep_alive = rig.cache.keep_alive();
     let nap = rig.gate.expect_sleep().await; // the refresher is running
     drop(rig.cache);

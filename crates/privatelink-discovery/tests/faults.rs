@@ -449,7 +449,7 @@ async fn past_max_stale() -> String {
     let controlled = clock();
     let cache = cache(&script, &controlled);
     let time = &controlled.0;
-    let cell = cache.snapshot("vpc-0test");
+    let cell = cache.cell("vpc-0test");
     cache.load("vpc-0test").await.unwrap();
     // Past expiry and max_stale (1 h), with every refresh failing.
     time.advance(TTL + Duration::from_secs(3601));

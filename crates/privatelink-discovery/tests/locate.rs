@@ -84,7 +84,7 @@ async fn instance_metadata_gives_vpc_zone_and_zone_id() {
             location.vpc_id(),
             location.zone(),
             location.zone_id(),
-            location.found_by()
+            location.found_by().as_str()
         ),
         (
             "vpc-0imds",
@@ -158,12 +158,20 @@ async fn explicit_settings_then_environment_win_without_any_metadata_request() {
         .zone(Some("us-east-1a".into()));
     let location = explicit.locate().await.unwrap();
     assert_eq!(
-        (location.vpc_id(), location.zone(), location.found_by()),
+        (
+            location.vpc_id(),
+            location.zone(),
+            location.found_by().as_str()
+        ),
         ("vpc-0explicit", Some("us-east-1a"), "configuration")
     );
     let location = locator(&http, &vars).locate().await.unwrap();
     assert_eq!(
-        (location.vpc_id(), location.zone(), location.found_by()),
+        (
+            location.vpc_id(),
+            location.zone(),
+            location.found_by().as_str()
+        ),
         ("vpc-0env", Some("us-east-1c"), "environment")
     );
     assert_eq!(http.actual_requests().count(), 0);
@@ -248,7 +256,11 @@ async fn ecs_task_metadata_gives_vpc_and_zone() {
         .await
         .unwrap();
     assert_eq!(
-        (location.vpc_id(), location.zone(), location.found_by()),
+        (
+            location.vpc_id(),
+            location.zone(),
+            location.found_by().as_str()
+        ),
         ("vpc-0ecs", Some("us-east-1d"), "ECS task metadata")
     );
     assert_eq!(

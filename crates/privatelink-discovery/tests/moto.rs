@@ -277,7 +277,7 @@ async fn s3_through_discovered_names_strict_refusals_and_one_call_per_ttl() {
         .build()
         .unwrap();
     cache.load(&vpc).await.unwrap();
-    let cell: SnapshotCell = cache.snapshot(&vpc);
+    let cell: SnapshotCell = cache.cell(&vpc);
     let strict = RewriteConfig::builder()
         .zone(ZONE)
         .policy(Policy::Strict)

@@ -16,9 +16,6 @@
 //! # Ok(()) }
 //! ```
 
-#![warn(missing_docs)]
-#![forbid(unsafe_code)]
-
 use std::any::Any;
 use std::error::Error;
 use std::fmt;
@@ -30,7 +27,7 @@ use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterce
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use privatelink_core::{
-    EndpointIndex, Outcome, Policy, RewriteConfig, RewriteError, SnapshotCell, Unchanged,
+    EndpointIndex, Outcome, Policy, RewriteConfig, RewriteError, Rewritten, SnapshotCell, Unchanged,
 };
 
 /// Rewrites SDK request hosts to interface endpoint names before signing.
@@ -67,14 +64,9 @@ impl PrivateLinkInterceptor {
     }
 
     /// An interceptor over a fixed index (for example one read from a describe-vpc-endpoints
-    /// file). Publish a new index through [`PrivateLinkInterceptor::snapshot`] to change it.
+    /// file). Publish a new index through [`PrivateLinkInterceptor::cell`] to change it.
     pub fn from_index(index: EndpointIndex, config: RewriteConfig) -> Self {
         Self::new(SnapshotCell::with_index(index), config)
-    }
-
-    /// The cell the interceptor reads the index from.
-    pub fn snapshot(&self) -> &SnapshotCell {
-        &self.cell
     }
 
     /// The mapping config.
@@ -82,33 +74,34 @@ impl PrivateLinkInterceptor {
         &self.config
     }
 
-    /// The new URI and extra header for `uri`, or `None` to leave the request alone.
+    /// The new URI and extra header for `uri`, or `None` to leave the request alone: one
+    /// decision by core, explained (which allocates) only when trace logging is on.
     fn decide(&self, uri: &str) -> Result<Option<NewTarget>, RewriteError> {
-        self.cell.with_current(|index| match self.config.route(index, uri)? {
-            Some(rewritten) => {
-                tracing::trace!(
-                    from = rewritten.original_host(),
-                    to = rewritten.host(),
-                    endpoint = rewritten.endpoint().endpoint_id(),
-                    "privatelink rewrote request host"
-                );
-                let header = rewritten.header().map(|(name, value)| (name, value.to_owned()));
-                Ok(Some(NewTarget {
-                    uri: rewritten.into_url(),
-                    header,
-                }))
-            }
-            None => {
-                // The explanation costs allocations: only when someone is listening.
-                if tracing::enabled!(tracing::Level::TRACE)
-                    && let Ok(Outcome::Unchanged(Unchanged::NotMapped { service, reason })) =
-                        self.config.rewrite_url(index, uri)
-                {
-                    tracing::trace!(service = %service, reason = %reason, "privatelink left request unchanged");
+        self.cell.with_current(|index| {
+            let rewritten = if tracing::enabled!(tracing::Level::TRACE) {
+                match self.config.rewrite_url(index, uri)? {
+                    Outcome::Rewritten(rewritten) => Some(rewritten),
+                    Outcome::Unchanged(why) => {
+                        trace_unchanged(&why);
+                        None
+                    }
                 }
-                Ok(None)
-            }
+            } else {
+                self.config.route(index, uri)?
+            };
+            Ok(rewritten.map(NewTarget::from))
         })
+    }
+
+    /// The cell the interceptor reads the index from.
+    pub fn cell(&self) -> &SnapshotCell {
+        &self.cell
+    }
+}
+
+fn trace_unchanged(why: &Unchanged) {
+    if let Unchanged::NotMapped { service, reason } = why {
+        tracing::trace!(service = %service, reason = %reason, "privatelink left request unchanged");
     }
 }
 
@@ -118,10 +111,28 @@ struct NewTarget {
     header: Option<(&'static str, String)>,
 }
 
+impl From<Rewritten<'_>> for NewTarget {
+    fn from(rewritten: Rewritten<'_>) -> Self {
+        tracing::trace!(
+            from = rewritten.original_host(),
+            to = rewritten.host(),
+            endpoint = rewritten.endpoint().endpoint_id(),
+            "privatelink rewrote request host"
+        );
+        let header = rewritten
+            .header()
+            .map(|(name, value)| (name, value.to_owned()));
+        NewTarget {
+            uri: rewritten.into_url(),
+            header,
+        }
+    }
+}
+
 impl fmt::Debug for PrivateLinkInterceptor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PrivateLinkInterceptor")
-            .field("snapshot", &self.cell)
+            .field("cell", &self.cell)
             .field("config", &self.config)
             .finish()
     }
@@ -138,9 +149,6 @@ impl Intercept for PrivateLinkInterceptor {
         _runtime_components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if self.config.policy() == Policy::Off {
-            return Ok(());
-        }
         let request = context.request_mut();
         match self.decide(request.uri()) {
             Ok(Some(NewTarget { uri, header })) => {

@@ -37,7 +37,7 @@ async fn traces_each_rewrite_without_secrets() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let interceptor = interceptor(Policy::Prefer, None);
-    interceptor.snapshot().publish(index());
+    interceptor.cell().publish(index());
     let (http_client, rx) = capture_request(Some(ok(CALLER_IDENTITY)));
     let session = Credentials::new(
         "AKIDSESSIONTEST",

@@ -319,7 +319,7 @@ async fn a_newly_published_snapshot_applies_to_the_next_request() {
         "vpce-0575000000000000c3-newsfx99",
     );
     interceptor
-        .snapshot()
+        .cell()
         .publish(index_from_describe_json(&moved).unwrap());
     let (http_client, rx) = capture_request(Some(ok(CALLER_IDENTITY)));
     sts(http_client, interceptor.clone())
@@ -331,5 +331,5 @@ async fn a_newly_published_snapshot_applies_to_the_next_request() {
         host(&rx.expect_request()),
         "vpce-0575000000000000c3-newsfx99.sts.us-east-1.vpce.amazonaws.com"
     );
-    assert_eq!(interceptor.snapshot().generation(), 2);
+    assert_eq!(interceptor.cell().generation(), 2);
 }

@@ -1,9 +1,6 @@
 //! Test support shared by privatelink's tests and examples: fixtures, and an independent SigV4
 //! check of a captured request (recomputed with `aws-sigv4` from what was actually sent).
 
-#![warn(missing_docs)]
-#![forbid(unsafe_code)]
-
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 

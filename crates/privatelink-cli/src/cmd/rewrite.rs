@@ -3,14 +3,12 @@
 use std::io::Write;
 
 use clap::Args;
-use privatelink::{Outcome, Policy, RewriteConfig, RewriteError};
+use privatelink::core::{Outcome, RewriteError};
+use privatelink::{Policy, RewriteConfig};
 
+use crate::failure::{EXIT_INVALID_INPUT, EXIT_REFUSED, Failure, chain};
 use crate::source::SourceArgs;
 use crate::ui::Ui;
-use crate::{EXIT_INVALID_INPUT, Failure, chain};
-
-/// Exit status when `--strict` refused at least one URL.
-const EXIT_REFUSED: u8 = 1;
 
 /// Rewrite AWS request URLs to the VPC's interface endpoint names.
 ///

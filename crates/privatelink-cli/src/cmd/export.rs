@@ -5,7 +5,7 @@ use std::io::Write;
 use clap::{Args, ValueEnum};
 use privatelink::core::export_json;
 
-use crate::Failure;
+use crate::failure::Failure;
 use crate::source::SourceArgs;
 use crate::ui::Ui;
 

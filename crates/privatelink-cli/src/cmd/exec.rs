@@ -6,14 +6,9 @@ use std::process::Command;
 
 use clap::Args;
 
-use crate::Failure;
+use crate::failure::{EXIT_CANNOT_EXECUTE, EXIT_NOT_FOUND, Failure};
 use crate::source::SourceArgs;
 use crate::ui::Ui;
-
-/// Exit status when CMD exists but cannot be run (as shells do).
-const EXIT_CANNOT_EXECUTE: u8 = 126;
-/// Exit status when CMD is not found (as shells do).
-const EXIT_NOT_FOUND: u8 = 127;
 
 /// Run a command with `AWS_ENDPOINT_URL_<SERVICE>` set for every service the VPC's interface
 /// endpoints serve (the settings `privatelink env` prints), so the AWS CLI and the AWS SDKs it

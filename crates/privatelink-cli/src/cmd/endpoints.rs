@@ -3,10 +3,10 @@
 use std::io::Write;
 
 use clap::Args;
-use privatelink::{EndpointType, IndexedEndpoint, VpcEndpoint};
+use privatelink::core::{EndpointType, IndexedEndpoint, VpcEndpoint};
 use serde_json::{Value, json};
 
-use crate::Failure;
+use crate::failure::Failure;
 use crate::source::{Loaded, SourceArgs};
 use crate::ui::Ui;
 

@@ -1,0 +1,145 @@
+//! Endpoint files: the output of `aws ec2 describe-vpc-endpoints` or of `privatelink export`.
+//!
+//! One reader serves every caller: [`read_endpoints`] takes any reader (the CLI passes standard
+//! input), [`read_endpoint_file`] a path, [`index_from_file`] indexes a file, and [`FileSource`]
+//! re-reads a file on every refresh of the cache.
+
+use std::error::Error;
+use std::fmt;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use privatelink_core::{EndpointIndex, ParseError, VpcEndpoint, parse_describe_vpc_endpoints};
+
+use crate::error::DiscoveryError;
+use crate::source::{DescribeEndpoints, EndpointsFuture};
+
+/// The environment variable naming a static endpoint file (the output of
+/// `aws ec2 describe-vpc-endpoints` or `privatelink export`); when set, no EC2 call is made.
+pub const ENDPOINTS_FILE_ENV: &str = "PRIVATELINK_ENDPOINTS_FILE";
+
+/// Reads endpoint data from `reader`. `origin` names it in errors (a path; `-` is shown as
+/// standard input). With `vpc_id`, keeps only that VPC's endpoints (and endpoints that name no
+/// VPC); with `None`, every endpoint.
+pub fn read_endpoints(
+    mut reader: impl Read,
+    origin: impl AsRef<Path>,
+    vpc_id: Option<&str>,
+) -> Result<Vec<VpcEndpoint>, EndpointFileError> {
+    let error = |kind| EndpointFileError {
+        path: origin.as_ref().to_owned(),
+        kind,
+    };
+    let mut json = String::new();
+    reader
+        .read_to_string(&mut json)
+        .map_err(|e| error(FileErrorKind::Read(Arc::new(e))))?;
+    let endpoints = parse_describe_vpc_endpoints(&json)
+        .map_err(|e| error(FileErrorKind::Parse(Arc::new(e))))?;
+    Ok(match vpc_id {
+        Some(vpc_id) => endpoints
+            .into_iter()
+            .filter(|e| e.vpc_id().is_none_or(|v| v == vpc_id))
+            .collect(),
+        None => endpoints,
+    })
+}
+
+/// Reads the endpoint file at `path` (see [`read_endpoints`]).
+pub fn read_endpoint_file(
+    path: impl AsRef<Path>,
+    vpc_id: Option<&str>,
+) -> Result<Vec<VpcEndpoint>, EndpointFileError> {
+    let path = path.as_ref();
+    let file = std::fs::File::open(path).map_err(|e| EndpointFileError {
+        path: path.to_owned(),
+        kind: FileErrorKind::Read(Arc::new(e)),
+    })?;
+    read_endpoints(io::BufReader::new(file), path, vpc_id)
+}
+
+/// Reads the endpoint file at `path` and indexes every endpoint in it.
+///
+/// What the index ignores (DNS names outside the endpoint domain, …) is in
+/// [`EndpointIndex::warnings`], and is logged when the index is published to a
+/// [`SnapshotCell`](privatelink_core::SnapshotCell).
+pub fn index_from_file(path: impl AsRef<Path>) -> Result<EndpointIndex, EndpointFileError> {
+    read_endpoint_file(path, None).map(EndpointIndex::new)
+}
+
+/// An endpoint file could not be read or parsed. The cause is the `source()`.
+#[derive(Clone, Debug)]
+pub struct EndpointFileError {
+    path: PathBuf,
+    kind: FileErrorKind,
+}
+
+#[derive(Clone, Debug)]
+enum FileErrorKind {
+    Read(Arc<io::Error>),
+    Parse(Arc<ParseError>),
+}
+
+impl EndpointFileError {
+    /// The file (`-` for standard input).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The parse error, when the file was read but its contents are not valid.
+    pub fn parse_error(&self) -> Option<&ParseError> {
+        match &self.kind {
+            FileErrorKind::Parse(e) => Some(e),
+            FileErrorKind::Read(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for EndpointFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            FileErrorKind::Read(_) => "cannot read",
+            FileErrorKind::Parse(_) => "invalid",
+        };
+        if self.path.as_os_str() == "-" {
+            write!(f, "{what} endpoint data on standard input")
+        } else {
+            write!(f, "{what} endpoint file {}", self.path.display())
+        }
+    }
+}
+
+impl Error for EndpointFileError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match &self.kind {
+            FileErrorKind::Read(e) => Some(e.as_ref()),
+            FileErrorKind::Parse(e) => Some(e.as_ref()),
+        }
+    }
+}
+
+/// Endpoints from an endpoint file, re-read on every refresh (so a fleet can update one file
+/// instead of calling EC2 from every process).
+#[derive(Clone, Debug)]
+pub struct FileSource {
+    path: PathBuf,
+}
+
+impl FileSource {
+    /// A source reading `path`.
+    pub fn new(path: impl AsRef<Path>) -> Self {
+        Self {
+            path: path.as_ref().to_owned(),
+        }
+    }
+}
+
+impl DescribeEndpoints for FileSource {
+    fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
+        let vpc_id = (!vpc_id.is_empty()).then_some(vpc_id);
+        Box::pin(std::future::ready(
+            read_endpoint_file(&self.path, vpc_id).map_err(DiscoveryError::File),
+        ))
+    }
+}
