@@ -128,7 +128,7 @@ async fn run() -> Result<usize, Box<dyn std::error::Error>> {
             endpoint.id(),
             endpoint.state().as_str(),
             endpoint.endpoint_type(),
-            endpoint.service_name()
+            endpoint.service_name().unwrap_or("no service name")
         );
     }
 

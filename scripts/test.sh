@@ -4,7 +4,7 @@
 #   unit + integration + SDK + CLI tests + doc tests, end-to-end tests against in-process peers and
 #   against moto (scripts/rig.sh: installs moto from PyPI into .rig/, stopped by PID on exit),
 #   the CLI against moto and (root) doctor and the AWS CLI in a DNS namespace, the service id
-#   table against the AWS service models, a 30 s cargo-fuzz smoke run per target (nightly), and the
+#   table against the AWS service models, the partition table against botocore's partitions, a 30 s cargo-fuzz smoke run per target (nightly), and the
 #   `rewrite` and `demo` examples.
 # Installs what it needs (the rustfmt and clippy components) when they are missing.
 # Build artifacts go to $CARGO_TARGET_DIR (default: ~/.cache/privatelink-target) so runs reuse them.
@@ -55,6 +55,8 @@ set -a && source .rig/env && set +a
 cargo test --workspace --locked --test moto --test cli_rig -- --ignored --test-threads=1 2>&1 | tee -a "$log"
 step "the service id table matches the AWS service models (botocore, pinned in scripts/rig.sh)"
 .rig/venv/bin/python scripts/gen-sdk-services.py --check crates/privatelink-core/data/sdk-services.tsv
+step "the partition table matches botocore's partitions and endpoint rules (pinned in scripts/rig.sh)"
+.rig/venv/bin/python scripts/gen-partitions.py --check crates/privatelink-core/data/partitions.tsv
 if [ "$(id -u)" = 0 ]; then
     step "black box (the discover example, privatelink doctor, the AWS CLI in a DNS namespace); dial mode, AssumeRole and presigned URLs against the rig on port 443"
     cargo test --workspace --locked --test blackbox --test cli_blackbox --test rig_dial -- --ignored --test-threads=1 2>&1 | tee -a "$log"

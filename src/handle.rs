@@ -201,14 +201,25 @@ impl PrivateLinkBuilder {
         self
     }
 
-    /// Never rewrite (nor, in strict mode, refuse) these services. Defaults to none.
+    /// Never rewrite these services. Under strict mode they may still only reach their
+    /// standard hosts in the `SdkConfig`'s region, which a gateway endpoint carries; their other
+    /// hosts are refused (see [`RewriteConfigBuilder::exclude_service`]). Defaults to none.
     pub fn exclude_service(mut self, service: impl Into<String>) -> Self {
         self.rewrite = self.rewrite.exclude_service(service);
         self
     }
 
-    /// Leave requests for endpoints with private DNS on their default host. Defaults to `false`
-    /// (see [`privatelink_core::RewriteConfigBuilder::skip_private_dns_endpoints`]).
+    /// Rewrites requests to the private REST API `api_id` to the `execute-api` endpoint.
+    /// Defaults to none: other `execute-api` hosts keep their host (see
+    /// [`RewriteConfigBuilder::private_api`]).
+    pub fn private_api(mut self, api_id: impl Into<String>) -> Self {
+        self.rewrite = self.rewrite.private_api(api_id);
+        self
+    }
+
+    /// Leave requests for endpoints with private DNS on their default host, where that private
+    /// DNS covers the host. Defaults to `false` (see
+    /// [`RewriteConfigBuilder::skip_private_dns_endpoints`]).
     pub fn skip_private_dns_endpoints(mut self, skip: bool) -> Self {
         self.rewrite = self.rewrite.skip_private_dns_endpoints(skip);
         self
@@ -304,6 +315,13 @@ impl PrivateLinkBuilder {
         let (key, location, zone) = self.locate(&source, env).await?;
         let mut rewrite = std::mem::take(&mut self.rewrite).policy(self.policy);
         rewrite.set_zone(zone);
+        // The home region: what an excluded service may reach under strict (a gateway endpoint).
+        rewrite.set_region(
+            self.sdk_config
+                .as_ref()
+                .and_then(SdkConfig::region)
+                .map(ToString::to_string),
+        );
         let rewrite = rewrite.build().map_err(BuildError::Config)?;
         let cache = self.cache_for(source.into_shared())?;
         self.first_load(&cache, &key).await?;

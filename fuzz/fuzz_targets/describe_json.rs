@@ -1,4 +1,5 @@
-//! The describe-vpc-endpoints JSON parser, index and export.
+//! The describe-vpc-endpoints JSON parser, index and export, and strict mode with a zone over
+//! the parsed endpoints, judged by the oracle in `checks.rs`.
 #![no_main]
 
 include!("../checks.rs");

@@ -78,10 +78,16 @@ impl Loaded {
         let region = self.region()?;
         let endpoints = ServiceEndpoints::new(&self.index, &region, zone);
         for (label, endpoint_id) in endpoints.unmapped() {
-            let _ = writeln!(
-                stderr,
-                "note: no AWS SDK service has `{label}` as its endpoint prefix; no variable for {endpoint_id}"
-            );
+            let _ = match label.as_str() {
+                "execute-api" => writeln!(
+                    stderr,
+                    "note: {endpoint_id} serves private REST APIs, called by their own URLs; no variable (the API Gateway Management API cannot use it)"
+                ),
+                _ => writeln!(
+                    stderr,
+                    "note: no AWS SDK service has `{label}` as its endpoint prefix; no variable for {endpoint_id}"
+                ),
+            };
         }
         if endpoints.services().is_empty() {
             return Err(Failure::Unhealthy(format!(

@@ -141,7 +141,7 @@ fn exclude_takes_a_service_out_of_strict_scope() {
 #[test]
 fn execute_api_header_is_noted_on_stderr() {
     rewrite()
-        .args(["--from-file", FIXTURE, "https://abc123defg.execute-api.us-east-1.amazonaws.com/prod"])
+        .args(["--from-file", FIXTURE, "--private-api", "abc123defg", "https://abc123defg.execute-api.us-east-1.amazonaws.com/prod"])
         .assert()
         .success()
         .stdout("https://vpce-0a9100000000000e5-lk4qp2nd.execute-api.us-east-1.vpce.amazonaws.com/prod\n")
@@ -249,4 +249,86 @@ fn help_documents_the_contract_with_an_example() {
         .stdout(predicate::str::contains(
             "privatelink rewrite --from-file endpoints.json",
         ));
+}
+
+#[test]
+fn presigned_urls_are_refused_as_invalid_input() {
+    for url in [
+        "https://mybucket.s3.us-east-1.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=abc",
+        "https://mybucket.s3.us-east-1.amazonaws.com/k?x-amz-signature=abc#f",
+    ] {
+        rewrite()
+            .args(["--from-file", FIXTURE, url])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("is presigned (X-Amz-Signature)"))
+            .stderr(predicate::str::contains(
+                "presign through the privatelink interceptor",
+            ));
+    }
+    // A query that only mentions the name is no signature.
+    rewrite()
+        .args([
+            "--from-file",
+            FIXTURE,
+            "https://mybucket.s3.us-east-1.amazonaws.com/k?prefix=X-Amz-Signature",
+        ])
+        .assert()
+        .success();
+}
+
+/// Exit statuses under --strict: user information and names DNS cannot carry are invalid input
+/// (2); a public IP address or an endpoint name the VPC does not have is a refusal (1); a private
+/// address is not an AWS host and is printed unchanged (0).
+#[test]
+fn strict_exit_statuses_are_exact() {
+    let long = format!("https://{}.s3.us-east-1.amazonaws.com/k", "b".repeat(64));
+    #[rustfmt::skip]
+    let rows: &[(&str, i32, &str)] = &[
+        ("https://user@ec2.us-east-1.amazonaws.com/", 2, "user information"),
+        ("https://user:pw@52.94.0.1/", 2, "user information"),
+        (&long, 2, "a host DNS cannot carry"),
+        ("https://52.94.0.1/", 1, "is a public IP address"),
+        ("https://[2600:1f18::1]:443/", 1, "is a public IP address"),
+        ("https://vpce-0ffff-12345678.ec2.us-east-1.vpce.amazonaws.com/", 1, "names no endpoint"),
+        ("https://ec2.us-iso-east-1.c2s.ic.gov/", 1, "aws-iso partition"),
+        ("https://f.lambda-url.us-east-1.on.aws/", 1, "AWS service domain"),
+        ("https://abc123defg.execute-api.us-east-1.amazonaws.com/", 1, "not configured as a private API"),
+    ];
+    for (url, code, message) in rows {
+        rewrite()
+            .args(["--from-file", FIXTURE, "--strict", url])
+            .assert()
+            .code(*code)
+            .stdout("")
+            .stderr(predicate::str::contains(*message));
+    }
+    rewrite()
+        .args(["--from-file", FIXTURE, "--strict", "http://10.0.0.5:8080/x"])
+        .assert()
+        .success()
+        .stdout("http://10.0.0.5:8080/x\n");
+}
+
+/// `--exclude s3 --strict`: same-region S3 hosts go around (a gateway endpoint carries them),
+/// other regions and forms are refused; the home region is the endpoints' region.
+#[test]
+fn strict_exclusions_only_open_what_a_gateway_carries() {
+    rewrite()
+        .args(["--from-file", FIXTURE, "--strict", "--exclude", "s3"])
+        .arg("https://b.s3.us-east-1.amazonaws.com/k")
+        .assert()
+        .success()
+        .stdout("https://b.s3.us-east-1.amazonaws.com/k\n");
+    for url in [
+        "https://b.s3.eu-west-1.amazonaws.com/k",
+        "https://b.s3-accelerate.amazonaws.com/k",
+        "https://b.s3.dualstack.us-east-1.amazonaws.com/k",
+    ] {
+        rewrite()
+            .args(["--from-file", FIXTURE, "--strict", "--exclude", "s3", url])
+            .assert()
+            .code(1);
+    }
 }

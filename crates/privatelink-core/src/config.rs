@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::error::InvalidConfigError;
-use crate::names::is_dns_label;
+use crate::names::{is_any_region, is_dns_label};
 
 /// What to do with requests to public AWS hosts.
 #[non_exhaustive]
@@ -39,6 +39,8 @@ pub struct RewriteConfig {
     include: BTreeSet<String>,
     exclude: BTreeSet<String>,
     pub(crate) skip_private_dns: bool,
+    pub(crate) region: Option<String>,
+    private_apis: BTreeSet<String>,
 }
 
 impl RewriteConfig {
@@ -58,11 +60,22 @@ impl RewriteConfig {
         self.zone.as_deref()
     }
 
+    /// The home region: the VPC's (default: none).
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
     /// Whether requests for `service` (an endpoint label such as `s3`, `ec2`, `api.ecr`) are in
     /// scope: included (or no include list) and not excluded.
     pub fn in_scope(&self, service: &str) -> bool {
         (self.include.is_empty() || self.include.contains(service))
             && !self.exclude.contains(service)
+    }
+
+    /// Whether requests to the API Gateway API `api_id` are rewritten to the `execute-api`
+    /// endpoint (see [`RewriteConfigBuilder::private_api`]).
+    pub fn is_private_api(&self, api_id: &str) -> bool {
+        self.private_apis.contains(api_id)
     }
 }
 
@@ -74,6 +87,8 @@ pub struct RewriteConfigBuilder {
     include: Vec<String>,
     exclude: Vec<String>,
     skip_private_dns: bool,
+    region: Option<String>,
+    private_apis: Vec<String>,
 }
 
 impl RewriteConfigBuilder {
@@ -103,25 +118,59 @@ impl RewriteConfigBuilder {
         self
     }
 
-    /// Adds a service label to the exclude list: requests for it are never rewritten and, even
-    /// under [`Policy::Strict`], never refused (for example S3 reached through a gateway
-    /// endpoint). Exclusion wins over inclusion. Defaults to empty.
+    /// Adds a service label to the exclude list: requests for it are never rewritten. Exclusion
+    /// wins over inclusion. Defaults to empty.
+    ///
+    /// Under [`Policy::Strict`], an out-of-scope service (excluded, or not in a non-empty include
+    /// list) goes around the endpoints only on the hosts a private path such as an S3 or
+    /// DynamoDB gateway endpoint carries: its standard hosts in the home region
+    /// ([`RewriteConfigBuilder::region`]; buckets, access points, `dynamodb.<region>`, …).
+    /// Cross-region, accelerate, dual-stack, global, FIPS and S3 Express hosts, and every host
+    /// when no home region is set, are still refused.
     pub fn exclude_service(mut self, service: impl Into<String>) -> Self {
         self.exclude.push(service.into());
         self
     }
 
-    /// When `true`, endpoints with private DNS enabled are not rewritten to: inside the VPC, with
-    /// the VPC resolver, the default host already reaches them. Defaults to `false`: they are
-    /// rewritten too, because private DNS only works for processes that use the VPC's resolver
-    /// (not over Client VPN, peering or custom DNS), and the explicit name keeps zonal affinity
-    /// and lets strict mode prove where each request goes.
+    /// When `true`, a request is left on its default host when its endpoint has private DNS
+    /// enabled and that private DNS covers the host (one of the endpoint's private names in
+    /// `DnsEntries`, such as `ec2.us-east-1.amazonaws.com` or `*.s3.us-east-1.amazonaws.com`):
+    /// inside the VPC, with the VPC resolver, that host already reaches the endpoint. Hosts the
+    /// private DNS does not cover (an S3 access point host under an S3 endpoint that lists only
+    /// bucket names, say) are rewritten as usual. Defaults to `false`: every request is rewritten,
+    /// because private DNS only works for processes that use the VPC's resolver (not over Client
+    /// VPN, peering or custom DNS), and the explicit name keeps zonal affinity and lets strict
+    /// mode prove where each request goes.
     pub fn skip_private_dns_endpoints(mut self, skip: bool) -> Self {
         self.skip_private_dns = skip;
         self
     }
 
-    /// Builds the config, or names the first invalid service label or zone.
+    /// Sets the home region: the VPC's region, whose standard hosts an out-of-scope service may
+    /// use under [`Policy::Strict`] (a gateway endpoint carries them). Defaults to none.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Sets or clears the home region.
+    pub fn set_region(&mut self, region: Option<String>) -> &mut Self {
+        self.region = region;
+        self
+    }
+
+    /// Rewrites requests to the private REST API `api_id` (`<api_id>.execute-api.<region>…`) to
+    /// the VPC's `execute-api` endpoint, with the `x-apigw-api-id` header. Defaults to none: the
+    /// endpoint serves private REST APIs only, and SDK calls to other API hosts (the API Gateway
+    /// Management API of WebSocket APIs, which cannot be private) must keep their host, so
+    /// `execute-api` hosts are left alone (and refused under [`Policy::Strict`]) unless named
+    /// here.
+    pub fn private_api(mut self, api_id: impl Into<String>) -> Self {
+        self.private_apis.push(api_id.into());
+        self
+    }
+
+    /// Builds the config, or names the first invalid service label, zone, region or API id.
     pub fn build(self) -> Result<RewriteConfig, InvalidConfigError> {
         let services = |list: Vec<String>, field: &'static str| {
             list.into_iter()
@@ -150,12 +199,43 @@ impl RewriteConfigBuilder {
             }
             None => None,
         };
+        let region = match self.region {
+            Some(region) if is_any_region(&region) => Some(region),
+            Some(region) => {
+                return Err(InvalidConfigError {
+                    field: "region",
+                    value: region,
+                    expected: "a region of an AWS partition such as `us-east-1`",
+                });
+            }
+            None => None,
+        };
+        let private_apis = self
+            .private_apis
+            .into_iter()
+            .map(|id| {
+                let valid = id.len() == 10
+                    && id
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+                match valid {
+                    true => Ok(id),
+                    false => Err(InvalidConfigError {
+                        field: "private_api",
+                        value: id,
+                        expected: "an API Gateway API id: 10 lowercase letters and digits",
+                    }),
+                }
+            })
+            .collect::<Result<BTreeSet<_>, _>>()?;
         Ok(RewriteConfig {
             policy: self.policy,
             zone,
             include: services(self.include, "include")?,
             exclude: services(self.exclude, "exclude")?,
             skip_private_dns: self.skip_private_dns,
+            region,
+            private_apis,
         })
     }
 }

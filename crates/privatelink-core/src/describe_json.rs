@@ -49,7 +49,8 @@ struct RawDnsEntry {
 /// Parses the output of `aws ec2 describe-vpc-endpoints` (`{"VpcEndpoints": [...]}`).
 ///
 /// Unknown fields are ignored. Required per endpoint: `VpcEndpointId`, `VpcEndpointType`,
-/// `ServiceName`, `State`; each `DnsEntries` item needs a `DnsName`. `DnsEntries`, `SubnetIds`
+/// `State`, and `ServiceName` for `Interface` and `Gateway` endpoints; each `DnsEntries` item
+/// needs a `DnsName`. `DnsEntries`, `SubnetIds`
 /// and `PrivateDnsEnabled` default to empty / `false`. The first problem found is returned; nothing
 /// is half-parsed.
 pub fn parse_describe_vpc_endpoints(json: &str) -> Result<Vec<VpcEndpoint>, ParseError> {
@@ -218,7 +219,9 @@ pub fn export_json(
             let mut item = Map::new();
             item.insert("DnsEntries".into(), Value::Array(entries));
             item.insert("PrivateDnsEnabled".into(), json!(e.private_dns_enabled()));
-            item.insert("ServiceName".into(), json!(e.service_name()));
+            if let Some(name) = e.service_name() {
+                item.insert("ServiceName".into(), json!(name));
+            }
             if let Some(region) = e.service_region() {
                 item.insert("ServiceRegion".into(), json!(region));
             }

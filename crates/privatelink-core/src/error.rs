@@ -27,6 +27,23 @@ pub enum RefusalReason {
     },
     /// The host has a form interface endpoints do not serve.
     UnsupportedHostForm(UnsupportedForm),
+    /// The host is an IP address that may be AWS's (not private, loopback or link-local).
+    PublicIpAddress,
+    /// The host is an endpoint name (or an API Gateway endpoint alias) of no endpoint in the
+    /// snapshot.
+    UnknownEndpointName,
+    /// The host is an API Gateway API that is not configured as a private API (see
+    /// `RewriteConfigBuilder::private_api`); the `execute-api` endpoint serves private APIs only.
+    NotPrivateApi {
+        /// The API id.
+        api_id: String,
+    },
+    /// The service is out of scope, and this host is not one a private path (a gateway endpoint)
+    /// carries: only the service's standard hosts in the home region go around the endpoints.
+    NoPrivatePath {
+        /// The home region, if one is set.
+        home_region: Option<String>,
+    },
 }
 
 impl fmt::Display for RefusalReason {
@@ -46,6 +63,25 @@ impl fmt::Display for RefusalReason {
                     "the host is {form}, which interface endpoints do not serve"
                 )
             }
+            RefusalReason::PublicIpAddress => {
+                f.write_str("the host is a public IP address, which may be AWS's")
+            }
+            RefusalReason::UnknownEndpointName => {
+                f.write_str("the host names no endpoint of the VPC's snapshot")
+            }
+            RefusalReason::NotPrivateApi { api_id } => write!(
+                f,
+                "API `{api_id}` is not configured as a private API (the execute-api endpoint serves private REST APIs only)"
+            ),
+            RefusalReason::NoPrivatePath { home_region } => match home_region {
+                Some(region) => write!(
+                    f,
+                    "the service is out of privatelink's scope, and only its standard hosts in {region} may go around the endpoints (a gateway endpoint carries those)"
+                ),
+                None => f.write_str(
+                    "the service is out of privatelink's scope, and no home region is set, so no host of it may go around the endpoints",
+                ),
+            },
         }
     }
 }
@@ -92,7 +128,7 @@ impl RefusedError {
         &self.host
     }
 
-    /// The service label (`ec2`, `s3`, …) the host belongs to.
+    /// The service label (`ec2`, `s3`, …) the host belongs to; empty for an IP address.
     pub fn service(&self) -> &str {
         &self.service
     }
@@ -105,11 +141,18 @@ impl RefusedError {
 
 impl fmt::Display for RefusedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "strict mode refused a request to the public AWS host `{}` (service `{}`): {}",
-            self.host, self.service, self.reason
-        )
+        match self.service.as_str() {
+            "" => write!(
+                f,
+                "strict mode refused a request to `{}`: {}",
+                self.host, self.reason
+            ),
+            service => write!(
+                f,
+                "strict mode refused a request to the public AWS host `{}` (service `{service}`): {}",
+                self.host, self.reason
+            ),
+        }
     }
 }
 

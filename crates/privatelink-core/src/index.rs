@@ -1,6 +1,6 @@
 //! The endpoint index: interface endpoint names keyed by (service label, region, partition suffix).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use crate::model::{EndpointState, EndpointType, VpcEndpoint};
@@ -20,6 +20,8 @@ pub struct IndexedEndpoint {
     /// (availability zone, zonal name), sorted by zone.
     zonal: Vec<(String, String)>,
     wildcard: bool,
+    /// The names the endpoint's private DNS covers (lowercase; `*.` kept), from its `DnsEntries`.
+    private_names: Vec<String>,
 }
 
 impl IndexedEndpoint {
@@ -66,6 +68,28 @@ impl IndexedEndpoint {
     /// Whether the names came as `*.` wildcards (S3).
     pub fn is_wildcard(&self) -> bool {
         self.wildcard
+    }
+
+    /// The default names the endpoint's private DNS covers, as its `DnsEntries` list them
+    /// (lowercase; wildcards keep their `*.`).
+    pub fn private_names(&self) -> impl Iterator<Item = &str> {
+        self.private_names.iter().map(String::as_str)
+    }
+
+    /// Whether private DNS is enabled and covers `host` (lowercase, no trailing dot): one of
+    /// [`IndexedEndpoint::private_names`] is `host`, or is `*.<domain>` with `host` under
+    /// `<domain>`. Only such a host reaches the endpoint on its default name.
+    pub fn private_dns_covers(&self, host: &str) -> bool {
+        self.private_dns_enabled
+            && self
+                .private_names
+                .iter()
+                .any(|name| match name.strip_prefix("*.") {
+                    Some(domain) => host
+                        .strip_suffix(domain)
+                        .is_some_and(|head| head.len() > 1 && head.ends_with('.')),
+                    None => host == name,
+                })
     }
 
     /// The host a request with no bucket, access point or account in it uses at endpoint name
@@ -128,6 +152,12 @@ pub enum WarningKind {
     },
     /// An interface endpoint has no usable DNS name, so nothing can be rewritten to it.
     NoEndpointNames,
+    /// An endpoint of a type privatelink does not use (`Resource`, `ServiceNetwork`,
+    /// `GatewayLoadBalancer`, or one this version does not know) was skipped.
+    SkippedEndpointType {
+        /// The type, as EC2 sends it.
+        endpoint_type: String,
+    },
     /// Several interface endpoints serve the same service and region; `chosen` is used.
     DuplicateService {
         /// The service label.
@@ -157,6 +187,11 @@ impl fmt::Display for IndexWarning {
             WarningKind::IgnoredDnsName { name, reason } => write!(
                 f,
                 "endpoint {}: ignoring DNS entry `{name}`: {reason}",
+                self.endpoint_id
+            ),
+            WarningKind::SkippedEndpointType { endpoint_type } => write!(
+                f,
+                "endpoint {}: skipped: privatelink does not use {endpoint_type} endpoints",
                 self.endpoint_id
             ),
             WarningKind::NoEndpointNames => write!(
@@ -190,6 +225,10 @@ pub struct EndpointIndex {
     endpoints: Vec<VpcEndpoint>,
     /// Per suffix ([`DnsSuffix::index`]): region → label → endpoints.
     by_suffix: [HashMap<Box<str>, LabelMap>; 2],
+    /// Every indexed endpoint name (lowercase) → whether it is a `*.` wildcard name.
+    names: HashMap<Box<str>, bool>,
+    /// The hexadecimal part of every indexed endpoint's id.
+    endpoint_hexes: HashSet<Box<str>>,
     warnings: Vec<IndexWarning>,
 }
 
@@ -204,9 +243,20 @@ impl EndpointIndex {
         };
         let mut warnings = Vec::new();
         for endpoint in &index.endpoints {
-            if endpoint.endpoint_type() != &EndpointType::Interface {
-                continue;
+            match endpoint.endpoint_type() {
+                EndpointType::Interface => {}
+                EndpointType::Gateway => continue,
+                other => {
+                    warnings.push(IndexWarning {
+                        endpoint_id: endpoint.id().to_owned(),
+                        kind: WarningKind::SkippedEndpointType {
+                            endpoint_type: other.as_str().to_owned(),
+                        },
+                    });
+                    continue;
+                }
             }
+            let mut private_names = Vec::new();
             let mut per_key: BTreeMap<(DnsSuffix, String, String), IndexedEndpoint> =
                 BTreeMap::new();
             for entry in endpoint.dns_entries() {
@@ -219,7 +269,10 @@ impl EndpointIndex {
                 };
                 let name = match classify_entry(entry.dns_name()) {
                     Ok(EntryShape::Endpoint(name)) => name,
-                    Ok(EntryShape::PrivateName) => continue,
+                    Ok(EntryShape::PrivateName(name)) => {
+                        private_names.push(name);
+                        continue;
+                    }
                     Err(reason) => {
                         warnings.push(warn(reason));
                         continue;
@@ -242,8 +295,14 @@ impl EndpointIndex {
                         regional: None,
                         zonal: Vec::new(),
                         wildcard: false,
+                        private_names: Vec::new(),
                     });
                 slot.wildcard |= name.wildcard;
+                let known = index
+                    .names
+                    .entry(name.host.clone().into_boxed_str())
+                    .or_default();
+                *known |= name.wildcard;
                 match name.zone {
                     Some(zone) => {
                         if !slot.zonal.iter().any(|(z, _)| *z == zone) {
@@ -261,8 +320,16 @@ impl EndpointIndex {
                     kind: WarningKind::NoEndpointNames,
                 });
             }
+            if !per_key.is_empty()
+                && let Some(hex) = endpoint.id().get("vpce-".len()..)
+            {
+                index
+                    .endpoint_hexes
+                    .insert(hex.to_ascii_lowercase().into_boxed_str());
+            }
             for ((suffix, region, label), mut indexed) in per_key {
                 indexed.zonal.sort();
+                indexed.private_names = private_names.clone();
                 index.by_suffix[suffix.index()]
                     .entry(region.into_boxed_str())
                     .or_default()
@@ -318,6 +385,32 @@ impl EndpointIndex {
             .collect();
         out.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         out
+    }
+
+    /// Whether `host` (lowercase, no trailing dot) is a host of one of the indexed endpoints'
+    /// names: a name itself, or for a `*.` (S3) name `bucket.<name>` or
+    /// `<prefix>.{bucket,accesspoint,control}.<name>`.
+    pub fn knows_endpoint_host(&self, host: &str) -> bool {
+        if self.names.contains_key(host) {
+            return true;
+        }
+        let wildcard = |name: &str| self.names.get(name) == Some(&true);
+        if let Some(name) = host.strip_prefix("bucket.")
+            && wildcard(name)
+        {
+            return true;
+        }
+        let Some((_, rest)) = host.split_once('.') else {
+            return false;
+        };
+        ["bucket.", "accesspoint.", "control."]
+            .iter()
+            .any(|kind| rest.strip_prefix(kind).is_some_and(wildcard))
+    }
+
+    /// Whether an indexed endpoint's id is `vpce-<hex>` (`hex` lowercase).
+    pub(crate) fn knows_endpoint_hex(&self, hex: &str) -> bool {
+        self.endpoint_hexes.contains(hex)
     }
 
     /// Every endpoint given to [`EndpointIndex::new`], indexed or not, in input order.

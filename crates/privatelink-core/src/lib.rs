@@ -52,7 +52,7 @@ pub use model::{
 };
 pub use names::DnsSuffix;
 pub use names::entry::IgnoredNameReason;
-pub use names::host::UnsupportedForm;
+pub use names::host::{UnsupportedForm, is_public_address};
 pub use rewrite::{API_ID_HEADER, Outcome, Rewritten, Unchanged};
 pub use services::{
     ServiceEndpoint, ServiceEndpoints, endpoint_env_var, sdk_service_ids, sdk_services,

@@ -170,7 +170,7 @@ pub struct VpcEndpoint {
     id: String,
     endpoint_type: EndpointType,
     vpc_id: Option<String>,
-    service_name: String,
+    service_name: Option<String>,
     service_region: Option<String>,
     state: EndpointState,
     private_dns_enabled: bool,
@@ -179,7 +179,8 @@ pub struct VpcEndpoint {
 }
 
 impl VpcEndpoint {
-    /// Starts a builder; `id`, `endpoint_type`, `service_name` and `state` are required.
+    /// Starts a builder; `id`, `endpoint_type` and `state` are required, and `service_name` for
+    /// `Interface` and `Gateway` endpoints.
     pub fn builder() -> VpcEndpointBuilder {
         VpcEndpointBuilder::default()
     }
@@ -200,9 +201,11 @@ impl VpcEndpoint {
     }
 
     /// The endpoint service name, e.g. `com.amazonaws.us-east-1.ec2`. For diagnostics only: the
-    /// service label used for matching comes from the DNS names, never from this.
-    pub fn service_name(&self) -> &str {
-        &self.service_name
+    /// service label used for matching comes from the DNS names, never from this. Always set
+    /// for `Interface` and `Gateway` endpoints; `Resource` and `ServiceNetwork` endpoints may
+    /// have none.
+    pub fn service_name(&self) -> Option<&str> {
+        self.service_name.as_deref()
     }
 
     /// The region of the service (cross-region endpoints), when EC2 sent one.
@@ -371,11 +374,19 @@ impl VpcEndpointBuilder {
         ) -> Result<String, MissingFieldError> {
             required(value.filter(|v| !v.trim().is_empty()), field)
         }
+        let id = non_empty(self.id, "VpcEndpointId")?;
+        let endpoint_type = required(self.endpoint_type, "VpcEndpointType")?;
+        let service_name = match endpoint_type {
+            EndpointType::Interface | EndpointType::Gateway => {
+                Some(non_empty(self.service_name, "ServiceName")?)
+            }
+            _ => self.service_name.filter(|v| !v.trim().is_empty()),
+        };
         Ok(VpcEndpoint {
-            id: non_empty(self.id, "VpcEndpointId")?,
-            endpoint_type: required(self.endpoint_type, "VpcEndpointType")?,
+            id,
+            endpoint_type,
             vpc_id: self.vpc_id,
-            service_name: non_empty(self.service_name, "ServiceName")?,
+            service_name,
             service_region: self.service_region,
             state: required(self.state, "State")?,
             private_dns_enabled: self.private_dns_enabled,

@@ -95,13 +95,38 @@ impl RewriteConfig {
         };
         let original_host = &text[span.clone()];
         let normalized = normalize(original_host);
+        let strict = self.policy == Policy::Strict;
+        let refuse = |service: &str, reason: RefusalReason| {
+            Err(RewriteError::Refused(RefusedError {
+                host: original_host.to_owned(),
+                service: service.to_owned(),
+                reason,
+            }))
+        };
+        // Strict mode leaves an endpoint name alone only when the snapshot knows it.
+        let known_endpoint = |known: &dyn Fn(&EndpointIndex) -> bool, service: &str| match index {
+            Some(index) if known(index) => unchanged(&|| Unchanged::AlreadyEndpoint),
+            _ if !strict => unchanged(&|| Unchanged::AlreadyEndpoint),
+            Some(_) => refuse(service, RefusalReason::UnknownEndpointName),
+            None => refuse(service, RefusalReason::NoSnapshot),
+        };
         let aws = match classify_host(&normalized) {
             HostClass::NotAws => return unchanged(&|| Unchanged::NotAwsHost),
-            HostClass::Endpoint | HostClass::ApiGatewayEndpointAlias => {
-                return unchanged(&|| Unchanged::AlreadyEndpoint);
+            HostClass::PublicAddress if strict => {
+                return refuse("", RefusalReason::PublicIpAddress);
+            }
+            HostClass::PublicAddress => return unchanged(&|| Unchanged::NotAwsHost),
+            HostClass::Endpoint => {
+                return known_endpoint(&|index| index.knows_endpoint_host(&normalized), "");
+            }
+            HostClass::ApiGatewayEndpointAlias { endpoint_hex } => {
+                return known_endpoint(
+                    &|index| index.knows_endpoint_hex(endpoint_hex),
+                    "execute-api",
+                );
             }
             HostClass::Unsupported { form, service } => {
-                if !self.in_scope(service) {
+                if !strict && !self.in_scope(service) {
                     return unchanged(&|| Unchanged::OutOfScope {
                         service: service.to_owned(),
                     });
@@ -113,8 +138,28 @@ impl RewriteConfig {
             HostClass::Aws(aws) => aws,
         };
         if !self.in_scope(aws.label) {
-            return unchanged(&|| Unchanged::OutOfScope {
-                service: aws.label.to_owned(),
+            // Under strict, only what a private path (a gateway endpoint) carries goes around.
+            let carried =
+                self.region.as_deref() == Some(aws.region) && aws.shape.private_path_carries();
+            if !strict || carried {
+                return unchanged(&|| Unchanged::OutOfScope {
+                    service: aws.label.to_owned(),
+                });
+            }
+            return refuse(
+                aws.label,
+                RefusalReason::NoPrivatePath {
+                    home_region: self.region.clone(),
+                },
+            );
+        }
+        if let Shape::ExecuteApi { api_id } = aws.shape
+            && !self.is_private_api(api_id)
+        {
+            return self.miss(explain, original_host, aws.label, &|| {
+                RefusalReason::NotPrivateApi {
+                    api_id: api_id.to_owned(),
+                }
             });
         }
         let no_endpoint = || RefusalReason::NoEndpoint {
@@ -136,7 +181,7 @@ impl RewriteConfig {
                 }
             });
         }
-        if self.skip_private_dns && endpoint.private_dns_enabled() {
+        if self.skip_private_dns && endpoint.private_dns_covers(&normalized) {
             return unchanged(&|| Unchanged::PrivateDns {
                 endpoint_id: endpoint.endpoint_id().to_owned(),
             });

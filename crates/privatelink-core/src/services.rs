@@ -120,7 +120,12 @@ impl ServiceEndpoints {
                 push("S3 Control", format!("https://{control}"));
                 continue;
             }
-            let mut ids = sdk_service_ids(label).peekable();
+            // The execute-api endpoint serves private REST APIs, called by their own URLs; the
+            // one SDK service with that label (the API Gateway Management API of WebSocket
+            // APIs) cannot be private, so it gets no variable.
+            let mut ids = sdk_service_ids(label)
+                .filter(|_| label != "execute-api")
+                .peekable();
             if ids.peek().is_none() {
                 out.unmapped
                     .push((label.to_owned(), endpoint.endpoint_id().to_owned()));
@@ -138,8 +143,9 @@ impl ServiceEndpoints {
         &self.services
     }
 
-    /// Usable endpoints whose label no SDK service uses (`dkr.ecr`, the Docker registry), as
-    /// (label, endpoint id): no variable reaches them.
+    /// Usable endpoints whose label no SDK service uses (`dkr.ecr`, the Docker registry), or
+    /// whose only SDK service cannot use them (`execute-api`: the API Gateway Management API),
+    /// as (label, endpoint id): no variable reaches them.
     pub fn unmapped(&self) -> &[(String, String)] {
         &self.unmapped
     }

@@ -79,6 +79,12 @@ fn check_host(host: &str) -> Result<(), UrlProblem> {
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
     };
     match host_ok {
+        true if host.starts_with('[') => Ok(()),
+        // A name DNS cannot carry (an S3 virtual-hosted bucket too long for a label, say):
+        // nothing may be sent to it, rewritten or not.
+        true if host.len() > 253 || host.split('.').any(|label| label.len() > 63) => {
+            Err(UrlProblem::NameTooLong)
+        }
         true => Ok(()),
         false if host.is_empty() => Err(UrlProblem::NoHost),
         false => Err(UrlProblem::InvalidHost),
@@ -109,6 +115,7 @@ enum UrlProblem {
     UserInfo,
     NoHost,
     InvalidHost,
+    NameTooLong,
     InvalidPort,
 }
 
@@ -132,6 +139,9 @@ impl fmt::Display for InvalidUrlError {
             }
             UrlProblem::NoHost => "has no host",
             UrlProblem::InvalidHost => "has an invalid host",
+            UrlProblem::NameTooLong => {
+                "has a host DNS cannot carry (a label over 63 characters, or over 253 in all)"
+            }
             UrlProblem::InvalidPort => "has an invalid port",
         };
         write!(f, "invalid URL `{}`: it {problem}", self.url)

@@ -32,7 +32,7 @@ enum Expect {
     Invalid,
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 enum Why {
     Off,
     NotAws,
@@ -43,6 +43,10 @@ enum Why {
     NoEndpoint,
     NotAvailable(&'static str),
     Form(UnsupportedForm),
+    NotPrivateApi,
+    UnknownEndpoint,
+    NoPrivatePath,
+    PublicIp,
 }
 
 fn why_reason(reason: &RefusalReason) -> Why {
@@ -57,6 +61,10 @@ fn why_reason(reason: &RefusalReason) -> Why {
             })
         }
         RefusalReason::UnsupportedHostForm(form) => Why::Form(*form),
+        RefusalReason::NotPrivateApi { .. } => Why::NotPrivateApi,
+        RefusalReason::UnknownEndpointName => Why::UnknownEndpoint,
+        RefusalReason::NoPrivatePath { .. } => Why::NoPrivatePath,
+        RefusalReason::PublicIpAddress => Why::PublicIp,
         other => panic!("unexpected reason {other:?}"),
     }
 }
@@ -123,13 +131,18 @@ const TABLE: &[(Policy, Option<&str>, &str, Expect)] = &[
     (Policy::Prefer, None, "https://dynamodb.us-east-1.amazonaws.com/", To("https://vpce-0dd0000000000000d4-pq1x2y3z.dynamodb.us-east-1.vpce.amazonaws.com/")),
     (Policy::Prefer, None, "https://123456789012.ddb.us-east-1.amazonaws.com/", To("https://vpce-0dd0000000000000d4-pq1x2y3z.dynamodb.us-east-1.vpce.amazonaws.com/")),
     (Policy::Prefer, None, "https://12345.ddb.us-east-1.amazonaws.com/", Keep(Why::NoEndpoint)),
-    // ---- API Gateway private APIs
-    (Policy::Prefer, None, "https://abc123defg.execute-api.us-east-1.amazonaws.com/prod/items?x=1", To("https://vpce-0a9100000000000e5-lk4qp2nd.execute-api.us-east-1.vpce.amazonaws.com/prod/items?x=1")),
-    (Policy::Prefer, None, "https://execute-api.us-east-1.amazonaws.com/", To("https://vpce-0a9100000000000e5-lk4qp2nd.execute-api.us-east-1.vpce.amazonaws.com/")),
+    // ---- API Gateway: only APIs configured as private are rewritten (see execute_api_*)
+    (Policy::Prefer, None, "https://abc123defg.execute-api.us-east-1.amazonaws.com/prod/items?x=1", Keep(Why::NotPrivateApi)),
+    (Policy::Strict, None, "https://abc123defg.execute-api.us-east-1.amazonaws.com/@connections/x", Refuse(Why::NotPrivateApi)),
+    (Policy::Prefer, None, "https://execute-api.us-east-1.amazonaws.com/", Keep(Why::Form(F::Other))),
+    (Policy::Strict, None, "https://execute-api.us-east-1.amazonaws.com/", Refuse(Why::Form(F::Other))),
     (Policy::Prefer, None, "https://abc123defg-vpce-0a9100000000000e5.execute-api.us-east-1.amazonaws.com/prod", Keep(Why::Endpoint)),
-    // Look-alikes of the alias form are ordinary (public) API ids: strict mode refuses them where no endpoint serves the region (found by fuzzing).
-    (Policy::Strict, None, "http://ab8aws-obdect--vpce-3.execute-api.us-east-2.amazonaws.com/d", Refuse(Why::NoEndpoint)),
-    (Policy::Strict, None, "https://abc123defg-vpce-0a91.execute-api.us-east-2.amazonaws.com/prod", Refuse(Why::NoEndpoint)),
+    // Look-alikes of the alias form are ordinary (public) API ids, not private APIs: strict mode refuses them (found by fuzzing).
+    (Policy::Strict, None, "http://ab8aws-obdect--vpce-3.execute-api.us-east-2.amazonaws.com/d", Refuse(Why::NotPrivateApi)),
+    (Policy::Strict, None, "https://abc123defg-vpce-0a91.execute-api.us-east-2.amazonaws.com/prod", Refuse(Why::NotPrivateApi)),
+    // The alias of an endpoint the snapshot does not have: strict refuses it too.
+    (Policy::Strict, None, "https://abc123defg-vpce-0a9100000000000ff.execute-api.us-east-1.amazonaws.com/prod", Refuse(Why::UnknownEndpoint)),
+    (Policy::Strict, None, "https://abc123defg-vpce-0a9100000000000e5.execute-api.us-east-1.amazonaws.com/prod", Keep(Why::Endpoint)),
     // ---- S3
     (Policy::Prefer, None, "https://mybucket.s3.us-east-1.amazonaws.com/dir/my%20key.txt?x-id=GetObject", To("https://mybucket.bucket.vpce-053000000000000b2-9hnenorg.s3.us-east-1.vpce.amazonaws.com/dir/my%20key.txt?x-id=GetObject")),
     (Policy::Prefer, None, "https://s3.us-east-1.amazonaws.com/my.dotted.bucket/key", To("https://bucket.vpce-053000000000000b2-9hnenorg.s3.us-east-1.vpce.amazonaws.com/my.dotted.bucket/key")),
@@ -232,7 +245,10 @@ fn mapping_table() {
 #[test]
 fn execute_api_carries_the_api_id_header_and_others_carry_none() {
     let index = index();
-    let config = RewriteConfig::default();
+    let config = RewriteConfig::builder()
+        .private_api("abc123defg")
+        .build()
+        .unwrap();
     let Ok(Outcome::Rewritten(r)) = config.rewrite_url(
         Some(&index),
         "https://AbC123dEfG.execute-api.us-east-1.amazonaws.com/p",
@@ -242,8 +258,22 @@ fn execute_api_carries_the_api_id_header_and_others_carry_none() {
     assert_eq!(r.header(), Some(("x-apigw-api-id", "AbC123dEfG")));
     assert_eq!(r.host(), APIGW);
     assert_eq!(r.endpoint().endpoint_id(), "vpce-0a9100000000000e5");
+    // Another API (a WebSocket API's management host, say) keeps its host.
+    assert!(matches!(
+        config.rewrite_url(
+            Some(&index),
+            "https://zzz999yyyy.execute-api.us-east-1.amazonaws.com/"
+        ),
+        Ok(Outcome::Unchanged(Unchanged::NotMapped { .. }))
+    ));
+    for bad in ["ABC", "abc123defg1", "abc-23defg"] {
+        let err = RewriteConfig::builder()
+            .private_api(bad)
+            .build()
+            .unwrap_err();
+        assert_eq!((err.field(), err.value()), ("private_api", bad));
+    }
     for url in [
-        "https://execute-api.us-east-1.amazonaws.com/",
         "https://ec2.us-east-1.amazonaws.com/",
         "https://b.s3.us-east-1.amazonaws.com/",
     ] {
@@ -287,6 +317,16 @@ fn scope_include_exclude() {
     let exclude_s3 = RewriteConfig::builder()
         .policy(Policy::Strict)
         .exclude_service("S3")
+        .region("us-east-1")
+        .build()
+        .unwrap();
+    let exclude_s3_no_region = RewriteConfig::builder()
+        .policy(Policy::Strict)
+        .exclude_service("s3")
+        .build()
+        .unwrap();
+    let exclude_s3_prefer = RewriteConfig::builder()
+        .exclude_service("s3")
         .build()
         .unwrap();
     let include_ec2 = RewriteConfig::builder()
@@ -298,17 +338,30 @@ fn scope_include_exclude() {
         .unwrap();
     #[rustfmt::skip]
     let rows: &[(&RewriteConfig, &str, Expect)] = &[
+        // Strict: an excluded service goes around the endpoints only where a gateway endpoint
+        // carries it: its standard hosts in the home region.
         (&exclude_s3, "https://mybucket.s3.us-east-1.amazonaws.com/k", Keep(Why::OutOfScope)),
         (&exclude_s3, "https://s3.us-east-1.amazonaws.com/", Keep(Why::OutOfScope)),
-        (&exclude_s3, "https://mybucket.s3.dualstack.us-east-1.amazonaws.com/", Keep(Why::OutOfScope)),
-        (&exclude_s3, "https://s3.amazonaws.com/b", Keep(Why::OutOfScope)),
+        (&exclude_s3, "https://ap-123456789012.s3-accesspoint.us-east-1.amazonaws.com/", Keep(Why::OutOfScope)),
+        (&exclude_s3, "https://mybucket.s3.eu-west-1.amazonaws.com/k", Refuse(Why::NoPrivatePath)),
+        (&exclude_s3, "https://123456789012.s3-control.us-east-1.amazonaws.com/", Refuse(Why::NoPrivatePath)),
+        (&exclude_s3, "https://mybucket.s3.dualstack.us-east-1.amazonaws.com/", Refuse(Why::Form(F::DualStack))),
+        (&exclude_s3, "https://mybucket.s3.us-east-1.api.aws/", Refuse(Why::Form(F::DualStack))),
+        (&exclude_s3, "https://s3.amazonaws.com/b", Refuse(Why::Form(F::NoRegion))),
+        (&exclude_s3, "https://s3-external-1.amazonaws.com/b", Refuse(Why::Form(F::NoRegion))),
+        (&exclude_s3, "https://mybucket.s3-accelerate.amazonaws.com/k", Refuse(Why::Form(F::S3Accelerate))),
+        (&exclude_s3, "https://b--use1-az4--x-s3.s3express-use1-az4.us-east-1.amazonaws.com/", Refuse(Why::Form(F::S3Express))),
+        (&exclude_s3_no_region, "https://mybucket.s3.us-east-1.amazonaws.com/k", Refuse(Why::NoPrivatePath)),
+        // Prefer: out of scope is left alone, whatever the form.
+        (&exclude_s3_prefer, "https://mybucket.s3-accelerate.amazonaws.com/k", Keep(Why::OutOfScope)),
+        (&exclude_s3_prefer, "https://mybucket.s3.eu-west-1.amazonaws.com/k", Keep(Why::OutOfScope)),
         (&exclude_s3, "https://ec2.us-east-1.amazonaws.com/", To("https://vpce-0ec200000000000a1-4r5zme9n.ec2.us-east-1.vpce.amazonaws.com/")),
         (&exclude_s3, "https://sqs.us-east-1.amazonaws.com/", Refuse(Why::NoEndpoint)),
         (&include_ec2, "https://ec2.us-east-1.amazonaws.com/", To("https://vpce-0ec200000000000a1-4r5zme9n.ec2.us-east-1.vpce.amazonaws.com/")),
-        (&include_ec2, "https://sts.us-east-1.amazonaws.com/", Keep(Why::OutOfScope)),
-        (&include_ec2, "https://sqs.us-east-1.amazonaws.com/", Keep(Why::OutOfScope)),
+        (&include_ec2, "https://sts.us-east-1.amazonaws.com/", Refuse(Why::NoPrivatePath)),
+        (&include_ec2, "https://sqs.us-east-1.amazonaws.com/", Refuse(Why::NoPrivatePath)),
         (&include_ec2, "https://ec2.us-east-1.api.aws/", Refuse(Why::Form(F::DualStack))),
-        (&include_ec2, "https://iam.amazonaws.com/", Keep(Why::OutOfScope)),
+        (&include_ec2, "https://iam.amazonaws.com/", Refuse(Why::Form(F::NoRegion))),
     ];
     for (config, url, expect) in rows {
         check(config, Some(&index), url, expect);
@@ -414,7 +467,8 @@ fn partitions_aws_cn_and_us_gov() {
         (Some("cn-north-1a"), "https://ec2.cn-north-1.amazonaws.com.cn/", To("https://vpce-0c2-abcd1234-cn-north-1a.ec2.cn-north-1.vpce.amazonaws.com.cn/")),
         (None, "https://sts.us-gov-west-1.amazonaws.com/", To("https://vpce-06f-lk4qp2nd.sts.us-gov-west-1.vpce.amazonaws.com/")),
         // The aws-cn endpoint does not serve a host in another partition's domain.
-        (None, "https://ec2.cn-north-1.amazonaws.com/", Refuse(Why::NoEndpoint)),
+        // A China region under the `aws` suffix is no region of that partition.
+        (None, "https://ec2.cn-north-1.amazonaws.com/", Refuse(Why::Form(F::NoRegion))),
         (None, "https://sts.us-gov-east-1.amazonaws.com/", Refuse(Why::NoEndpoint)),
     ];
     for (zone, url, expect) in rows {
@@ -751,5 +805,271 @@ fn no_panics_on_mangled_input() {
                 "{host} -> {name}"
             );
         }
+    }
+}
+
+/// Hosts of every partition and AWS service domain: only `aws`, `aws-us-gov` and `aws-cn` have a
+/// known endpoint domain, so the others are never rewritten, and strict refuses them.
+#[test]
+fn every_partition_and_service_domain_is_aws() {
+    let index = index();
+    use UnsupportedForm::UnknownEndpointDomain as Unknown;
+    #[rustfmt::skip]
+    let rows: &[(&str, Why)] = &[
+        ("https://ec2.us-iso-east-1.c2s.ic.gov/", Why::Form(Unknown { partition: "aws-iso" })),
+        ("https://ec2.us-isob-east-1.sc2s.sgov.gov/", Why::Form(Unknown { partition: "aws-iso-b" })),
+        ("https://ec2.eu-isoe-west-1.cloud.adc-e.uk/", Why::Form(Unknown { partition: "aws-iso-e" })),
+        ("https://ec2.us-isof-south-1.csp.hci.ic.gov/", Why::Form(Unknown { partition: "aws-iso-f" })),
+        ("https://ec2.eusc-de-east-1.amazonaws.eu/", Why::Form(Unknown { partition: "aws-eusc" })),
+        ("https://vpce-0abc-12345678.ec2.us-iso-east-1.vpce.c2s.ic.gov/", Why::Form(Unknown { partition: "aws-iso" })),
+        ("https://c2s.ic.gov/", Why::Form(Unknown { partition: "aws-iso" })),
+        ("https://ec2.us-iso-east-1.api.aws.ic.gov/", Why::Form(F::DualStack)),
+        ("https://ec2.us-isob-east-1.api.aws.scloud/", Why::Form(F::DualStack)),
+        ("https://ec2.eu-isoe-west-1.api.cloud-aws.adc-e.uk/", Why::Form(F::DualStack)),
+        ("https://ec2.us-isof-south-1.api.aws.hci.ic.gov/", Why::Form(F::DualStack)),
+        ("https://ec2.eusc-de-east-1.api.amazonwebservices.eu/", Why::Form(F::DualStack)),
+        ("https://ec2.cn-north-1.api.amazonwebservices.com.cn/", Why::Form(F::DualStack)),
+        ("https://sts.us-east-1.api.aws/", Why::Form(F::DualStack)),
+        ("https://abcdefghij.lambda-url.us-east-1.on.aws/", Why::Form(F::AwsServiceDomain)),
+        ("https://svc-0123.7d67968.vpc-lattice-svcs.us-east-1.on.aws/", Why::Form(F::AwsServiceDomain)),
+        ("https://us-east-1.signin.aws.amazon.com/oauth", Why::Form(F::AwsServiceDomain)),
+        ("https://sts.amazonaws.com/", Why::Form(F::NoRegion)),
+        ("https://s3.amazonaws.com/b", Why::Form(F::NoRegion)),
+        ("https://s3-external-1.amazonaws.com/b", Why::Form(F::NoRegion)),
+        ("https://mybucket.s3-accelerate.amazonaws.com/k", Why::Form(F::S3Accelerate)),
+        ("https://mybucket.s3-accelerate.dualstack.amazonaws.com/k", Why::Form(F::S3Accelerate)),
+        ("https://ec2.us-east-1.amazonaws.com.cn/", Why::Form(F::NoRegion)),
+    ];
+    for (url, why) in rows {
+        let strict = config(Policy::Strict, Some("us-east-1a"));
+        check(&strict, Some(&index), url, &Refuse(why.clone()));
+        check(
+            &config(Policy::Prefer, None),
+            Some(&index),
+            url,
+            &Keep(why.clone()),
+        );
+    }
+    // Look-alikes of AWS domains are not AWS.
+    for url in [
+        "https://ec2.us-east-1.amazonaws.com.evil.example/",
+        "https://c2s.ic.gov.example/",
+        "https://notc2s.ic.gov/",
+        "https://on.aws.example/",
+        "https://lambda-url.us-east-1.xon.aws/",
+    ] {
+        check(
+            &config(Policy::Strict, None),
+            Some(&index),
+            url,
+            &Keep(Why::NotAws),
+        );
+    }
+}
+
+/// Strict leaves an endpoint name alone only when the snapshot has that endpoint.
+#[test]
+fn strict_knows_its_endpoint_names() {
+    let index = index();
+    let strict = config(Policy::Strict, None);
+    #[rustfmt::skip]
+    let rows: &[(String, Expect)] = &[
+        (format!("https://{EC2}/"), Keep(Why::Endpoint)),
+        (format!("https://{EC2_A}/"), Keep(Why::Endpoint)),
+        (format!("https://{}/", EC2.to_uppercase()), Keep(Why::Endpoint)),
+        (format!("https://bucket.{S3}/k"), Keep(Why::Endpoint)),
+        (format!("https://mybucket.bucket.{S3_A}/k"), Keep(Why::Endpoint)),
+        (format!("https://ap-123456789012.accesspoint.{S3}/"), Keep(Why::Endpoint)),
+        (format!("https://123456789012.control.{S3}/"), Keep(Why::Endpoint)),
+        (format!("https://{S3}/"), Keep(Why::Endpoint)),
+        // Not names of the snapshot's endpoints.
+        (format!("https://a.b.bucket.{S3}/k"), Refuse(Why::UnknownEndpoint)),
+        (format!("https://x.bucket.{EC2}/"), Refuse(Why::UnknownEndpoint)),
+        ("https://vpce-0ffff-12345678.ec2.us-east-1.vpce.amazonaws.com/".into(), Refuse(Why::UnknownEndpoint)),
+        ("https://vpce.amazonaws.com/".into(), Refuse(Why::UnknownEndpoint)),
+        ("https://anything.vpce.amazonaws.com.cn/".into(), Refuse(Why::UnknownEndpoint)),
+    ];
+    for (url, expect) in rows {
+        check(&strict, Some(&index), url, expect);
+        // Prefer leaves every endpoint name alone.
+        check(
+            &config(Policy::Prefer, None),
+            Some(&index),
+            url,
+            &Keep(Why::Endpoint),
+        );
+    }
+    check(
+        &strict,
+        None,
+        &format!("https://{EC2}/"),
+        &Refuse(Why::NoSnapshot),
+    );
+}
+
+/// An IP address may be AWS's: strict refuses public ones (and numeric hosts it cannot read as
+/// a plain address); private, loopback and link-local ones are not AWS hosts.
+#[test]
+fn ip_literals_under_strict() {
+    let index = index();
+    #[rustfmt::skip]
+    let rows = [
+        ("https://52.94.0.1/", true), ("http://3.5.0.9:8080/x", true),
+        ("https://[2600:1f18::1]/", true), ("https://[::ffff:52.94.0.1]/", true),
+        ("https://2130706433/", true), ("https://0x7f.1/", true), ("https://1.2.3/", true),
+        ("http://127.0.0.1:4566/", false), ("https://10.0.1.5/", false),
+        ("https://172.31.0.2/", false), ("https://192.168.0.1/", false),
+        ("https://169.254.169.254/", false), ("https://[::1]:443/", false),
+        ("https://[fd00::5]/", false), ("https://[::ffff:10.0.0.1]/", false),
+    ];
+    for (url, public) in rows {
+        let strict = if public {
+            Refuse(Why::PublicIp)
+        } else {
+            Keep(Why::NotAws)
+        };
+        check(&config(Policy::Strict, None), Some(&index), url, &strict);
+        check(
+            &config(Policy::Prefer, None),
+            Some(&index),
+            url,
+            &Keep(Why::NotAws),
+        );
+    }
+}
+
+/// Names DNS cannot carry are errors whatever the policy; 63-character labels are fine.
+#[test]
+fn labels_over_63_characters_are_errors() {
+    let index = index();
+    let b63 = "b".repeat(63);
+    let b64 = "b".repeat(64);
+    for policy in [Policy::Prefer, Policy::Strict] {
+        check(
+            &config(policy, None),
+            Some(&index),
+            &format!("https://{b64}.s3.us-east-1.amazonaws.com/k"),
+            &Invalid,
+        );
+        check(
+            &config(policy, None),
+            Some(&index),
+            &format!("https://x.{b64}.example.com/"),
+            &Invalid,
+        );
+        let rewritten = format!("https://{b63}.bucket.{S3}/k");
+        check(
+            &config(policy, None),
+            Some(&index),
+            &format!("https://{b63}.s3.us-east-1.amazonaws.com/k"),
+            &To(Box::leak(rewritten.into_boxed_str())),
+        );
+    }
+    let long = format!("https://{}.example.com/", vec!["a".repeat(60); 5].join("."));
+    check(&config(Policy::Prefer, None), Some(&index), &long, &Invalid);
+    // S3 Control needs an account id in front.
+    check(
+        &config(Policy::Strict, None),
+        Some(&index),
+        "https://notanaccount.s3-control.us-east-1.amazonaws.com/v20180820/jobs",
+        &Refuse(Why::Form(F::S3ControlWithoutAccount)),
+    );
+}
+
+/// `skip_private_dns_endpoints` leaves only the hosts the endpoint's private DNS covers.
+#[test]
+fn private_dns_skips_only_the_names_it_covers() {
+    let s3 = VpcEndpoint::builder()
+        .id("vpce-0530")
+        .endpoint_type(EndpointType::Interface)
+        .service_name("com.amazonaws.us-east-1.s3")
+        .state(EndpointState::Available)
+        .private_dns_enabled(true)
+        .dns_entry(DnsEntry::new(
+            "*.vpce-0530-abcd1234.s3.us-east-1.vpce.amazonaws.com",
+            None,
+        ))
+        .dns_entry(DnsEntry::new("*.s3.us-east-1.amazonaws.com", None))
+        .build()
+        .unwrap();
+    let index = EndpointIndex::new([s3]);
+    let named = index.lookup("s3", "us-east-1", privatelink_core::DnsSuffix::AmazonawsCom);
+    assert_eq!(
+        named.unwrap().private_names().collect::<Vec<_>>(),
+        ["*.s3.us-east-1.amazonaws.com"]
+    );
+    let skip = RewriteConfig::builder()
+        .policy(Policy::Strict)
+        .skip_private_dns_endpoints(true)
+        .build()
+        .unwrap();
+    let e = "vpce-0530-abcd1234.s3.us-east-1.vpce.amazonaws.com";
+    #[rustfmt::skip]
+    let rows: Vec<(&str, Expect)> = vec![
+        ("https://mybucket.s3.us-east-1.amazonaws.com/k", Keep(Why::PrivateDns)),
+        ("https://MyBucket.S3.us-east-1.amazonaws.com./k", Keep(Why::PrivateDns)),
+        // Not covered by `*.s3.us-east-1.amazonaws.com`: rewritten.
+        ("https://s3.us-east-1.amazonaws.com/b/k", To(Box::leak(format!("https://bucket.{e}/b/k").into_boxed_str()))),
+        ("https://ap-123456789012.s3-accesspoint.us-east-1.amazonaws.com/k", To(Box::leak(format!("https://ap-123456789012.accesspoint.{e}/k").into_boxed_str()))),
+        ("https://123456789012.s3-control.us-east-1.amazonaws.com/v", To(Box::leak(format!("https://123456789012.control.{e}/v").into_boxed_str()))),
+    ];
+    for (url, expect) in &rows {
+        check(&skip, Some(&index), url, expect);
+    }
+}
+
+/// Endpoint types privatelink does not use (which may have no service name, and names under
+/// `on.aws`) are skipped with a warning; the rest of the file works.
+#[test]
+fn unused_endpoint_types_are_skipped_with_a_note() {
+    let json = r#"{"VpcEndpoints": [
+        {"VpcEndpointId": "vpce-0res", "VpcEndpointType": "Resource", "State": "available",
+         "DnsEntries": [{"DnsName": "vpce-0res-abcd.rcfg-0abc.4232ccc.vpc-lattice-rsc.us-east-1.on.aws"}]},
+        {"VpcEndpointId": "vpce-0sn", "VpcEndpointType": "ServiceNetwork", "State": "available",
+         "DnsEntries": [{"DnsName": "vpce-0sn-abcd.sn-0abc.vpc-lattice-svcs.us-east-1.on.aws"}]},
+        {"VpcEndpointId": "vpce-0glb", "VpcEndpointType": "GatewayLoadBalancer", "State": "available",
+         "ServiceName": "com.amazonaws.vpce.us-east-1.vpce-svc-0abc"},
+        {"VpcEndpointId": "vpce-0ec2", "VpcEndpointType": "Interface", "State": "available",
+         "ServiceName": "com.amazonaws.us-east-1.ec2",
+         "DnsEntries": [{"DnsName": "vpce-0ec2-abcd1234.ec2.us-east-1.vpce.amazonaws.com"}]}
+    ]}"#;
+    let index = index_from_describe_json(json).expect("the whole file parses");
+    assert_eq!(index.endpoints().len(), 4);
+    assert_eq!(index.endpoints()[0].service_name(), None);
+    let skipped: Vec<(&str, String)> = index
+        .warnings()
+        .iter()
+        .map(|w| (w.endpoint_id(), w.to_string()))
+        .collect();
+    assert_eq!(skipped.len(), 3, "{skipped:?}");
+    assert!(
+        skipped.iter().any(
+            |(id, text)| *id == "vpce-0res" && text.contains("does not use Resource endpoints")
+        ),
+        "{skipped:?}"
+    );
+    check(
+        &config(Policy::Strict, None),
+        Some(&index),
+        "https://ec2.us-east-1.amazonaws.com/",
+        &To("https://vpce-0ec2-abcd1234.ec2.us-east-1.vpce.amazonaws.com/"),
+    );
+    // An Interface endpoint still needs its service name.
+    let missing = r#"{"VpcEndpoints": [{"VpcEndpointId": "vpce-1", "VpcEndpointType": "Interface", "State": "available"}]}"#;
+    assert!(index_from_describe_json(missing).is_err());
+}
+
+#[test]
+fn home_region_must_be_a_region() {
+    let err = RewriteConfig::builder()
+        .region("moon-1")
+        .build()
+        .unwrap_err();
+    assert_eq!((err.field(), err.value()), ("region", "moon-1"));
+    for region in ["us-east-1", "cn-north-1", "us-gov-west-1", "us-iso-east-1"] {
+        assert!(
+            RewriteConfig::builder().region(region).build().is_ok(),
+            "{region}"
+        );
     }
 }

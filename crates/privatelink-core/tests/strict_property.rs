@@ -1,70 +1,83 @@
-//! Strict mode's guarantee, as a property over 1,000,000 generated requests: under
-//! `Policy::Strict` no request is left on a public AWS host. Every outcome is a rewrite to a
-//! `vpce-…` name under the endpoint domain, a refusal, an invalid URL, or an unchanged URL whose
-//! host is not a public AWS host — judged by an oracle written independently of the rules (a
-//! suffix check on the lowercased host). Hosts mix service labels, regions, partitions, S3 and
-//! dual-stack forms, look-alike domains, case, trailing dots and ports; snapshots are random
-//! subsets of the fixture's endpoints (usable and not), or none at all.
+//! Strict mode's guarantee, as a property over 1,000,000 generated cases: under
+//! `Policy::Strict` no request is left on a public AWS host, and in every mode a rewrite goes only
+//! to a name of an available endpoint of the snapshot.
+//!
+//! The judge is the oracle in `fuzz/checks.rs`, which shares no code and no list with
+//! privatelink-core: it decides "public AWS host?" from the generated partition data
+//! (`data/partitions.tsv`, read by its own reader) and the raw `DnsEntries` of each case's
+//! snapshot JSON, and "allowed target?" only from the `vpce-` names in those `DnsEntries`.
+//!
+//! Cases vary the settings (policy, zone, include, exclude, home region, skip-private-DNS) as
+//! well as the request: hosts in every partition and AWS service domain (DNS and dual-stack
+//! suffixes, `on.aws`, the sign-in domains), look-alikes, endpoint names and aliases, IP
+//! literals, mixed case, trailing dots, ports, user information, IDN and punycode labels, and
+//! 63/64-character labels. Snapshots are random subsets of the fixture's endpoints (usable and
+//! not), or none at all.
 
-use privatelink_core::{
-    EndpointIndex, Outcome, Policy, RewriteConfig, VpcEndpoint, parse_describe_vpc_endpoints,
-};
+use privatelink_core::{EndpointIndex, Policy, RewriteConfig, index_from_describe_json};
 use proptest::prelude::*;
 use std::sync::OnceLock;
 
-const FIXTURE: &str = include_str!("../../../testdata/describe-vpc-endpoints.json");
-const CASES: u32 = 1_000_000;
-
-// The oracle (`is_public_aws_host`, `url_host`) is the fuzz targets' own; the check functions
-// that come with it are used by `fuzz_corpus.rs`, not here.
 #[allow(dead_code, unreachable_pub)]
-mod oracle {
+mod checks {
     include!("../../../fuzz/checks.rs");
 }
-use oracle::{is_public_aws_host as is_public_aws, url_host as host_of};
+use checks::{MAPPER_FIXTURE, OracleSnapshot, Settings, map_and_judge, oracle};
 
-const ENDPOINT_DOMAINS: [&str; 2] = ["vpce.amazonaws.com", "vpce.amazonaws.com.cn"];
+const CASES: u32 = 1_000_000;
+
+/// Service labels and other labels hosts are made of; settings draw from the first ones.
+const LABELS: &[&str] = &[
+    "s3",
+    "ec2",
+    "sts",
+    "dynamodb",
+    "execute-api",
+    "sqs",
+    "api.ecr",
+    "s3-control",
+    "kms-fips",
+    "s3-accesspoint",
+    "s3-object-lambda",
+    "s3-fips",
+    "s3-accelerate",
+    "dualstack",
+    "fips",
+    "bucket",
+    "control",
+    "accesspoint",
+    "vpce",
+    "amazonaws",
+    "com",
+    "cn",
+    "aws",
+    "ddb",
+    "123456789012",
+    "myap-123456789012",
+    "runtime",
+    "sagemaker",
+    "data",
+    "lambda-url",
+    "vpc-lattice-svcs",
+    "signin",
+    "vpce-0ec200000000000a1-4r5zme9n",
+    "vpce-0ec200000000000a1-4r5zme9n-us-east-1a",
+    "vpce-053000000000000b2-9hnenorg",
+    "vpce-0ffff-12345678",
+    "abc123defg",
+    "abc123defg-vpce-0a9100000000000e5",
+    "abc123defg-vpce-0a9100000000000ff",
+    "s3express-use1-az4",
+    "xn--bcher-kva",
+    "bücher",
+    "my_bucket",
+];
 
 fn label() -> impl Strategy<Value = String> {
     prop_oneof![
-        prop::sample::select(vec![
-            "ec2",
-            "s3",
-            "sts",
-            "sqs",
-            "execute-api",
-            "api",
-            "ecr",
-            "logs",
-            "kinesis",
-            "dynamodb",
-            "streams",
-            "s3-control",
-            "s3-accesspoint",
-            "s3-object-lambda",
-            "s3-fips",
-            "dualstack",
-            "fips",
-            "bucket",
-            "control",
-            "accesspoint",
-            "vpce",
-            "amazonaws",
-            "com",
-            "cn",
-            "aws",
-            "my.bucket",
-            "123456789012",
-            "myap-123456789012",
-            "runtime",
-            "sagemaker",
-            "data",
-            "vpce-0ec200000000000a1-4r5zme9n",
-            "s3express-use1-az4",
-            "x--ol-s3",
-        ])
-        .prop_map(str::to_owned),
-        "[a-z0-9][a-z0-9-]{0,11}",
+        8 => prop::sample::select(LABELS).prop_map(str::to_owned),
+        2 => "[a-z0-9][a-z0-9-]{0,11}",
+        1 => prop::sample::select(vec![63usize, 64]).prop_map(|n| "b".repeat(n)),
     ]
 }
 
@@ -77,8 +90,11 @@ fn region() -> impl Strategy<Value = String> {
             "cn-north-1",
             "cn-northwest-1",
             "us-gov-west-1",
-            "ap-southeast-2",
             "us-iso-east-1",
+            "us-isob-east-1",
+            "eu-isoe-west-1",
+            "us-isof-south-1",
+            "eusc-de-east-1",
             "global",
         ])
         .prop_map(str::to_owned),
@@ -86,38 +102,67 @@ fn region() -> impl Strategy<Value = String> {
     ]
 }
 
-fn suffix() -> impl Strategy<Value = &'static str> {
-    prop::sample::select(vec![
-        "amazonaws.com",
-        "amazonaws.com.cn",
-        "api.aws",
-        "api.amazonwebservices.com.cn",
-        "vpce.amazonaws.com",
-        "vpce.amazonaws.com.cn",
-        "amazonaws.co",
-        "amazonaws.com.evil.example",
-        "notamazonaws.com",
-        "example.com",
-        "aws",
-        "on.aws",
-    ])
+/// Every AWS domain of the generated table, their `vpce.` forms, and look-alikes.
+fn suffix() -> impl Strategy<Value = String> {
+    let mut suffixes: Vec<String> = oracle().aws_domains().to_vec();
+    suffixes.extend(
+        [
+            "vpce.amazonaws.com",
+            "vpce.amazonaws.com.cn",
+            "vpce.c2s.ic.gov",
+        ]
+        .map(String::from),
+    );
+    suffixes.extend(
+        [
+            "amazonaws.co",
+            "amazonaws.com.evil.example",
+            "notamazonaws.com",
+            "example.com",
+            "aws",
+            "c2s.ic.gov.example",
+            "xon.aws",
+        ]
+        .map(String::from),
+    );
+    prop::sample::select(suffixes)
 }
 
-/// A host: labels, maybe a region, a suffix; random case; maybe a trailing dot.
+/// A host: labels, maybe a region, a suffix; or an IP literal. Random case; maybe a trailing dot.
 fn host() -> impl Strategy<Value = String> {
-    (
+    let name = (
         prop::collection::vec(label(), 0..4),
         prop::option::of(region()),
         suffix(),
+    )
+        .prop_map(|(labels, region, suffix)| {
+            let mut parts = labels;
+            parts.extend(region);
+            parts.push(suffix);
+            parts.join(".")
+        });
+    let address = prop::sample::select(vec![
+        "52.94.0.1",
+        "3.5.0.9",
+        "10.0.1.5",
+        "127.0.0.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "[2600:1f18::1]",
+        "[::1]",
+        "[fd00::5]",
+        "[::ffff:52.94.0.1]",
+        "2130706433",
+        "0x7f.1",
+    ])
+    .prop_map(str::to_owned);
+    (
+        prop_oneof![9 => name, 1 => address],
         any::<u64>(),
         prop::bool::weighted(0.1),
     )
-        .prop_map(|(labels, region, suffix, case_bits, trailing_dot)| {
-            let mut parts = labels;
-            parts.extend(region);
-            parts.push(suffix.to_owned());
-            let joined = parts.join(".");
-            let mut host: String = joined
+        .prop_map(|(host, case_bits, trailing_dot)| {
+            let mut host: String = host
                 .chars()
                 .enumerate()
                 .map(|(i, c)| {
@@ -128,7 +173,7 @@ fn host() -> impl Strategy<Value = String> {
                     }
                 })
                 .collect();
-            if trailing_dot {
+            if trailing_dot && !host.ends_with(']') {
                 host.push('.');
             }
             host
@@ -138,6 +183,7 @@ fn host() -> impl Strategy<Value = String> {
 fn url() -> impl Strategy<Value = String> {
     (
         prop::sample::select(vec!["https", "http", "HTTPS"]),
+        prop::option::weighted(0.03, prop::sample::select(vec!["user@", "u:p@"])),
         host(),
         prop::option::of(prop::sample::select(vec![443u16, 80, 8443])),
         prop::sample::select(vec![
@@ -147,22 +193,74 @@ fn url() -> impl Strategy<Value = String> {
             "/my.dotted.bucket/k?versionId=3",
             "/?Action=GetCallerIdentity&Version=2011-06-15",
             "/v20180820/jobs",
-            "/restapis/abc/prod/_user_request_/x",
+            "/@connections/abc",
             "#frag",
         ]),
     )
-        .prop_map(|(scheme, host, port, path)| match port {
-            Some(port) => format!("{scheme}://{host}:{port}{path}"),
-            None => format!("{scheme}://{host}{path}"),
+        .prop_map(|(scheme, userinfo, host, port, path)| {
+            let userinfo = userinfo.unwrap_or_default();
+            match port {
+                Some(port) => format!("{scheme}://{userinfo}{host}:{port}{path}"),
+                None => format!("{scheme}://{userinfo}{host}{path}"),
+            }
+        })
+}
+
+/// The settings of a case, for privatelink-core and for the oracle.
+fn settings() -> impl Strategy<Value = (RewriteConfig, Settings, Option<&'static str>)> {
+    let service = || prop::sample::select(&LABELS[..10]).prop_map(str::to_owned);
+    (
+        prop::sample::select(vec![
+            Policy::Strict,
+            Policy::Strict,
+            Policy::Strict,
+            Policy::Prefer,
+        ]),
+        prop::option::of(prop::sample::select(vec![
+            "us-east-1a",
+            "us-east-1b",
+            "eu-west-1a",
+        ])),
+        prop::collection::vec(service(), 0..3),
+        prop::option::weighted(0.2, prop::collection::vec(service(), 1..3)),
+        prop::option::of(prop::sample::select(vec![
+            "us-east-1",
+            "eu-west-1",
+            "cn-north-1",
+        ])),
+        any::<bool>(),
+    )
+        .prop_map(|(policy, zone, exclude, include, region, skip)| {
+            let include = include.unwrap_or_default();
+            let mut builder = RewriteConfig::builder()
+                .policy(policy)
+                .skip_private_dns_endpoints(skip);
+            builder.set_zone(zone.map(str::to_owned));
+            builder.set_region(region.map(str::to_owned));
+            for s in &exclude {
+                builder = builder.exclude_service(s);
+            }
+            for s in &include {
+                builder = builder.include_service(s);
+            }
+            let settings = Settings {
+                strict: policy == Policy::Strict,
+                exclude,
+                include,
+                region: region.map(str::to_owned),
+                skip_private_dns: skip,
+            };
+            (builder.build().unwrap(), settings, zone)
         })
 }
 
 /// Snapshots to draw from: 64 subsets of the fixture's endpoints (the first all of them, the
-/// second none), built once.
-fn snapshots() -> &'static [EndpointIndex] {
-    static SNAPSHOTS: OnceLock<Vec<EndpointIndex>> = OnceLock::new();
+/// second none), each as JSON read separately by privatelink-core and by the oracle.
+fn snapshots() -> &'static [(EndpointIndex, OracleSnapshot)] {
+    static SNAPSHOTS: OnceLock<Vec<(EndpointIndex, OracleSnapshot)>> = OnceLock::new();
     SNAPSHOTS.get_or_init(|| {
-        let endpoints: Vec<VpcEndpoint> = parse_describe_vpc_endpoints(FIXTURE).unwrap();
+        let fixture: serde_json::Value = serde_json::from_str(MAPPER_FIXTURE).unwrap();
+        let endpoints = fixture["VpcEndpoints"].as_array().unwrap();
         (0..64u64)
             .map(|n| {
                 let mask = match n {
@@ -170,12 +268,16 @@ fn snapshots() -> &'static [EndpointIndex] {
                     1 => 0,
                     n => n.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 7,
                 };
-                EndpointIndex::new(
-                    endpoints
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| mask >> i & 1 == 1)
-                        .map(|(_, e)| e.clone()),
+                let subset: Vec<_> = endpoints
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| mask >> i & 1 == 1)
+                    .map(|(_, e)| e.clone())
+                    .collect();
+                let json = serde_json::json!({ "VpcEndpoints": subset }).to_string();
+                (
+                    index_from_describe_json(&json).unwrap(),
+                    OracleSnapshot::new(&json).unwrap(),
                 )
             })
             .collect()
@@ -192,47 +294,104 @@ proptest! {
     #[test]
     fn strict_mode_never_leaves_a_request_on_a_public_aws_host(
         url in url(),
+        (config, settings, _zone) in settings(),
         snapshot in 0..64usize,
         no_snapshot in prop::bool::weighted(0.05),
-        zone in prop::option::of(prop::sample::select(vec!["us-east-1a", "us-east-1b", "eu-west-1a"])),
     ) {
-        let index = &snapshots()[snapshot];
-        let mut config = RewriteConfig::builder().policy(Policy::Strict);
-        config.set_zone(zone.map(str::to_owned));
-        let config = config.build().unwrap();
-        match config.rewrite_url((!no_snapshot).then_some(index), &url) {
-            Ok(Outcome::Rewritten(rewritten)) => {
-                let host = rewritten.host();
-                prop_assert!(host.contains("vpce-"), "{url} → {host}");
-                prop_assert!(
-                    ENDPOINT_DOMAINS.iter().any(|d| host.ends_with(&format!(".{d}"))),
-                    "{url} → {host}"
-                );
-                prop_assert_eq!(host_of(rewritten.url()), host);
-            }
-            Ok(Outcome::Unchanged(why)) => {
-                prop_assert!(!is_public_aws(host_of(&url)), "{url} left unchanged: {why:?}");
-            }
-            Err(_) => {}
-        }
+        let (index, oracle_snapshot) = &snapshots()[snapshot];
+        let (index, oracle_snapshot) = match no_snapshot {
+            true => (None, None),
+            false => (Some(index), Some(oracle_snapshot)),
+        };
+        map_and_judge(&config, index, oracle(), oracle_snapshot, &settings, &url);
     }
 }
 
+/// The oracle itself, on hosts whose answer is known.
 #[test]
 fn the_oracle_knows_public_hosts() {
+    let (_, fixture) = &snapshots()[0];
     #[rustfmt::skip]
     let rows = [
         ("ec2.us-east-1.amazonaws.com", true), ("EC2.US-EAST-1.AMAZONAWS.COM.", true),
         ("s3.dualstack.us-east-1.amazonaws.com", true), ("s3.us-east-1.api.aws", true),
         ("sts.cn-north-1.amazonaws.com.cn", true), ("amazonaws.com", true),
-        ("vpce-0abc-x.ec2.us-east-1.vpce.amazonaws.com", false), ("example.com", false),
+        ("ec2.us-iso-east-1.c2s.ic.gov", true), ("ec2.us-isob-east-1.sc2s.sgov.gov", true),
+        ("ec2.eu-isoe-west-1.cloud.adc-e.uk", true), ("ec2.us-isof-south-1.csp.hci.ic.gov", true),
+        ("ec2.eusc-de-east-1.amazonaws.eu", true), ("ec2.eusc-de-east-1.api.amazonwebservices.eu", true),
+        ("abc.lambda-url.us-east-1.on.aws", true), ("signin.aws.amazon.com", true),
+        ("52.94.0.1", true), ("[2600:1f18::1]", true), ("2130706433", true),
+        ("10.0.0.1", false), ("[::1]", false), ("example.com", false),
+        ("vpce-0ec200000000000a1-4r5zme9n.ec2.us-east-1.vpce.amazonaws.com", false),
+        ("x.bucket.vpce-053000000000000b2-9hnenorg.s3.us-east-1.vpce.amazonaws.com", false),
+        ("vpce-0ffff-x.ec2.us-east-1.vpce.amazonaws.com", true),
         ("amazonaws.com.evil.example", false), ("notamazonaws.com", false),
         ("abc123defg-vpce-0a9100000000000e5.execute-api.us-east-1.amazonaws.com", false),
+        ("abc123defg-vpce-0a9100000000000ff.execute-api.us-east-1.amazonaws.com", true),
         ("ab8aws-obdect--vpce-3.execute-api.us-e-2.amazonaws.com", true),
     ];
     for (host, public) in rows {
-        assert_eq!(is_public_aws(host), public, "{host}");
+        assert_eq!(oracle().is_public(host, fixture), public, "{host}");
     }
-    assert_eq!(host_of("https://a.b:443/x"), "a.b");
-    assert_eq!(host_of("http://a.b?x"), "a.b");
+    assert!(fixture.allows_target(
+        "vpce-0ec200000000000a1-4r5zme9n-us-east-1a.ec2.us-east-1.vpce.amazonaws.com"
+    ));
+    assert!(
+        fixture.allows_target(
+            "bucket.vpce-053000000000000b2-9hnenorg.s3.us-east-1.vpce.amazonaws.com"
+        )
+    );
+    assert!(
+        !fixture
+            .allows_target("vpce-053000000000000b2-9hnenorg.s3.us-east-1.vpce.amazonaws.com.evil")
+    );
+    assert_eq!(checks::url_host("https://u@a.b:443/x"), "a.b");
+    assert_eq!(checks::url_host("http://[::1]:80/x"), "[::1]");
+}
+
+/// The judge fails what it must: a rewrite to a name no endpoint has, a public host left alone
+/// under strict, a change outside the host.
+#[test]
+fn the_judge_rejects_violations() {
+    let (_, fixture) = &snapshots()[0];
+    let strict = Settings {
+        strict: true,
+        ..Settings::default()
+    };
+    let judge = |url: &str, rewritten: Option<(&str, &str)>| {
+        std::panic::catch_unwind(|| checks::judge(oracle(), Some(fixture), &strict, url, rewritten))
+            .is_err()
+    };
+    let e = "vpce-0ec200000000000a1-4r5zme9n.ec2.us-east-1.vpce.amazonaws.com";
+    assert!(judge("https://ec2.us-east-1.amazonaws.com/", None));
+    assert!(judge("https://ec2.us-iso-east-1.c2s.ic.gov/", None));
+    assert!(judge(
+        "https://ec2.us-east-1.amazonaws.com/",
+        Some(("https://evil.example/", "evil.example"))
+    ));
+    assert!(judge(
+        "https://ec2.us-east-1.amazonaws.com/a",
+        Some((&format!("https://{e}/b"), e))
+    ));
+    assert!(!judge(
+        "https://ec2.us-east-1.amazonaws.com/a",
+        Some((&format!("https://{e}/a"), e))
+    ));
+    assert!(!judge("https://example.com/", None));
+    let around = Settings {
+        strict: true,
+        exclude: vec!["s3".into()],
+        region: Some("us-east-1".into()),
+        ..Settings::default()
+    };
+    let gateway = |url: &str| {
+        std::panic::catch_unwind(|| checks::judge(oracle(), Some(fixture), &around, url, None))
+            .is_err()
+    };
+    assert!(!gateway("https://b.s3.us-east-1.amazonaws.com/k"));
+    assert!(gateway("https://b.s3.eu-west-1.amazonaws.com/k"));
+    assert!(gateway("https://b.s3-accelerate.amazonaws.com/k"));
+    assert!(gateway(
+        "https://123456789012.s3-control.us-east-1.amazonaws.com/"
+    ));
 }

@@ -149,7 +149,12 @@ async fn s3_presigned_url_carries_the_endpoint_host() {
 #[tokio::test]
 async fn execute_api_gets_the_api_id_header_inside_the_signature() {
     let (http_client, rx) = capture_request(Some(ok(CALLER_IDENTITY)));
-    let config = sts_config(http_client, interceptor(Policy::Prefer, None))
+    let private_api = RewriteConfig::builder()
+        .private_api("abc123defg")
+        .build()
+        .unwrap();
+    let interceptor = PrivateLinkInterceptor::from_index(common::index(), private_api);
+    let config = sts_config(http_client, interceptor)
         .endpoint_url("https://abc123defg.execute-api.us-east-1.amazonaws.com")
         .build();
     aws_sdk_sts::Client::from_conf(config)

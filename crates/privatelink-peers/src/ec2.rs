@@ -216,7 +216,7 @@ fn endpoint_xml(endpoint: &VpcEndpoint) -> String {
         escape(endpoint.id()),
         escape(endpoint.endpoint_type().as_str()),
         escape(endpoint.vpc_id().unwrap_or_default()),
-        escape(endpoint.service_name()),
+        escape(endpoint.service_name().unwrap_or_default()),
         escape(endpoint.state().as_str()),
         endpoint.private_dns_enabled(),
     )

@@ -47,7 +47,7 @@ impl Row<'_> {
             }
             EndpointType::Interface if self.names.is_empty() => "not used: no endpoint DNS names",
             EndpointType::Interface => "",
-            _ => "not used: not an interface endpoint",
+            _ => "skipped: privatelink does not use this endpoint type",
         }
     }
 }
@@ -92,7 +92,8 @@ fn rows(loaded: &Loaded) -> Vec<Row<'_>> {
                 r.names
                     .first()
                     .map(|n| n.0)
-                    .unwrap_or(r.endpoint.service_name())
+                    .or(r.endpoint.service_name())
+                    .unwrap_or("-")
                     .to_owned(),
                 r.endpoint.id().to_owned(),
             )
@@ -130,7 +131,7 @@ fn table(rows: &[Row<'_>], zone: Option<&str>, ui: Ui) -> String {
                     .join(","),
             ),
             None => (
-                row.endpoint.service_name().to_owned(),
+                row.endpoint.service_name().unwrap_or("-").to_owned(),
                 "-".into(),
                 "-".into(),
                 String::new(),

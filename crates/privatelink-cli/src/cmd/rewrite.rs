@@ -19,12 +19,18 @@ use crate::ui::Ui;
 ///
 /// All or nothing: if any URL is malformed, or `--strict` refuses one, each problem is reported
 /// on stderr, nothing is printed on stdout, and the exit status is non-zero.
+///
+/// A presigned URL (one carrying `X-Amz-Signature`) is refused as invalid input: its signature
+/// covers the host, so a rewritten copy would be rejected. Presign through the interceptor
+/// instead, which signs the endpoint host.
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
 Exit status:
   0  every URL printed
-  1  --strict refused at least one URL (a public AWS host with no usable endpoint)
-  2  invalid input: unreadable or malformed FILE, a malformed URL, bad arguments
+  1  --strict refused at least one URL: a public AWS host (or public IP address) with no
+     usable endpoint, or an endpoint name the VPC does not have
+  2  invalid input: unreadable or malformed FILE, a malformed URL (user information such as
+     `user@`, a host DNS cannot carry), a presigned URL, bad arguments
   3  the endpoints could not be discovered (credentials, region, VPC, EC2 access)
 
 Examples:
@@ -49,9 +55,15 @@ pub(crate) struct RewriteArgs {
     #[arg(long, value_name = "SERVICE")]
     exclude: Vec<String>,
 
-    /// Leave requests to endpoints with private DNS enabled on their default host.
+    /// Leave requests to endpoints with private DNS enabled on their default host, where the
+    /// endpoint's private DNS covers it.
     #[arg(long)]
     skip_private_dns: bool,
+
+    /// Rewrite requests to this private REST API (`<id>.execute-api…`) to the execute-api
+    /// endpoint; repeatable. Other API hosts are left alone (refused with --strict).
+    #[arg(long, value_name = "API_ID")]
+    private_api: Vec<String>,
 
     /// The URLs to rewrite.
     #[arg(value_name = "URL", required = true)]
@@ -79,13 +91,27 @@ pub(crate) async fn run(
     for service in args.exclude {
         builder = builder.exclude_service(service);
     }
-    let config = builder.build().map_err(|e| invalid(e.into()))?;
+    for api in args.private_api {
+        builder = builder.private_api(api);
+    }
     let loaded = args.source.load(ui, stderr).await?;
+    // The home region, for what --exclude lets through under --strict: --region, the AWS
+    // configuration's, or the only region the endpoints serve.
+    builder.set_region(loaded.region().ok());
+    let config = builder.build().map_err(|e| invalid(e.into()))?;
     let index = loaded.index;
 
     let mut lines = Vec::with_capacity(args.urls.len());
     let mut worst = None;
     for url in &args.urls {
+        if is_presigned(url) {
+            let _ = writeln!(
+                stderr,
+                "error: {url} is presigned (X-Amz-Signature): its signature covers the host, so a rewritten copy would be refused; presign through the privatelink interceptor instead"
+            );
+            worst = worst.max(Some(EXIT_INVALID_INPUT));
+            continue;
+        }
         match config.rewrite_url(Some(&index), url) {
             Ok(Outcome::Rewritten(rewritten)) => {
                 if let Some((name, value)) = rewritten.header() {
@@ -115,4 +141,16 @@ pub(crate) async fn run(
         writeln!(stdout, "{line}").map_err(|e| invalid(e.into()))?;
     }
     Ok(())
+}
+
+/// Whether `url`'s query carries a SigV4 signature (`X-Amz-Signature`, any case).
+fn is_presigned(url: &str) -> bool {
+    let query = url.split('#').next().and_then(|u| u.split_once('?'));
+    query.is_some_and(|(_, query)| {
+        query.split('&').any(|pair| {
+            pair.split('=')
+                .next()
+                .is_some_and(|name| name.eq_ignore_ascii_case("x-amz-signature"))
+        })
+    })
 }

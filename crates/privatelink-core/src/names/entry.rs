@@ -4,7 +4,7 @@
 use std::fmt;
 
 use super::host::{HostClass, classify_host};
-use super::{DnsSuffix, is_dns_label, is_region, normalize};
+use super::{DnsSuffix, is_dns_label, normalize};
 
 /// An endpoint DNS name: `[*.]vpce-<id>-<sfx>[-<az>].<label>.<region>.vpce.<suffix>`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,9 +27,9 @@ pub(crate) struct EndpointName {
 pub(crate) enum EntryShape {
     /// A regional or zonal endpoint name: a rewrite target.
     Endpoint(EndpointName),
-    /// A private (default) DNS name such as `ec2.us-east-1.amazonaws.com` or `*.dkr.ecr…`: kept for
-    /// diagnostics, never a rewrite target.
-    PrivateName,
+    /// A private (default) DNS name such as `ec2.us-east-1.amazonaws.com` or `*.dkr.ecr…`
+    /// (lowercased, `*.` kept): what the endpoint's private DNS covers; never a rewrite target.
+    PrivateName(String),
 }
 
 /// Why a `DnsEntries` name was ignored.
@@ -85,7 +85,7 @@ pub(crate) fn classify_entry(name: &str) -> Result<EntryShape, IgnoredNameReason
     // Not an endpoint name. A private DNS name is an AWS service host (or its `*.` form).
     match classify_host(bare) {
         HostClass::Aws(_) | HostClass::Unsupported { .. } if bare.split('.').all(is_dns_label) => {
-            Ok(EntryShape::PrivateName)
+            Ok(EntryShape::PrivateName(name.to_owned()))
         }
         _ => Err(IgnoredNameReason::OutsideEndpointDomain),
     }
@@ -111,7 +111,7 @@ fn parse_endpoint_name(
     if service.is_empty() {
         return Err(IgnoredNameReason::Malformed("no service label"));
     }
-    if !is_region(region) {
+    if !suffix.is_region(region) {
         return Err(IgnoredNameReason::Malformed("no region before `.vpce.`"));
     }
     let mut parts = first["vpce-".len()..].splitn(3, '-');
@@ -209,15 +209,21 @@ mod tests {
     fn other_names_are_private_or_ignored() {
         assert_eq!(
             classify_entry("ec2.us-east-1.amazonaws.com"),
-            Ok(EntryShape::PrivateName)
+            Ok(EntryShape::PrivateName(
+                "ec2.us-east-1.amazonaws.com".into()
+            ))
         );
         assert_eq!(
-            classify_entry("*.dkr.ecr.us-east-1.amazonaws.com"),
-            Ok(EntryShape::PrivateName)
+            classify_entry("*.DKR.ecr.us-east-1.amazonaws.com."),
+            Ok(EntryShape::PrivateName(
+                "*.dkr.ecr.us-east-1.amazonaws.com".into()
+            ))
         );
         assert_eq!(
             classify_entry("*.s3.us-east-1.amazonaws.com"),
-            Ok(EntryShape::PrivateName)
+            Ok(EntryShape::PrivateName(
+                "*.s3.us-east-1.amazonaws.com".into()
+            ))
         );
         use IgnoredNameReason::*;
         #[rustfmt::skip]

@@ -1,8 +1,10 @@
 //! The hosts SDK requests go to: which are AWS hosts, of which form, for which service label.
 
 use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::{DnsSuffix, is_dns_label, is_region, is_under};
+use super::partition::AWS;
+use super::{DnsSuffix, is_any_region, is_dns_label, is_under};
 
 /// A form of AWS host that interface endpoints do not serve, so it is never rewritten.
 #[non_exhaustive]
@@ -30,13 +32,23 @@ pub enum UnsupportedForm {
     S3Outposts,
     /// An S3 website endpoint (`s3-website`).
     S3Website,
-    /// `s3-control.<region>` without the account prefix: no endpoint name covers it.
+    /// `s3-control.<region>` without a 12-digit account id prefix: no endpoint name covers it.
     S3ControlWithoutAccount,
     /// A virtual-hosted S3 host whose bucket name contains dots: no endpoint name covers it (the
     /// SDK uses path style for such buckets).
     S3DottedBucket,
     /// Another host under an AWS domain that does not have the `<label>.<region>.<suffix>` shape.
     Other,
+    /// A host in a partition whose endpoint domain privatelink does not know (`aws-iso`,
+    /// `aws-iso-b`, `aws-iso-e`, `aws-iso-f`, `aws-eusc`): no rewrite can be proven to stay
+    /// private, so none is made.
+    UnknownEndpointDomain {
+        /// The partition id (`aws-iso`, …).
+        partition: &'static str,
+    },
+    /// A host under one of AWS's other public service domains (`on.aws`: Lambda function URLs,
+    /// VPC Lattice; the sign-in domains), which no interface endpoint serves.
+    AwsServiceDomain,
 }
 
 impl fmt::Display for UnsupportedForm {
@@ -54,6 +66,15 @@ impl fmt::Display for UnsupportedForm {
             UnsupportedForm::S3ControlWithoutAccount => "S3 Control without an account id prefix",
             UnsupportedForm::S3DottedBucket => "a virtual-hosted S3 bucket name with dots",
             UnsupportedForm::Other => "an AWS host not of the form <service>.<region>.<suffix>",
+            UnsupportedForm::UnknownEndpointDomain { partition } => {
+                return write!(
+                    f,
+                    "a host in the {partition} partition, whose endpoint domain privatelink does not know"
+                );
+            }
+            UnsupportedForm::AwsServiceDomain => {
+                "a host under an AWS service domain that no interface endpoint serves"
+            }
         })
     }
 }
@@ -95,6 +116,17 @@ pub(crate) enum Shape<'a> {
 }
 
 impl Shape<'_> {
+    /// Whether a private path other than an interface endpoint (an S3 or DynamoDB gateway
+    /// endpoint, which carries the region's standard service addresses) carries a host of this
+    /// shape: standard hosts, S3 buckets and access points; not S3 Control or API Gateway.
+    pub(crate) fn private_path_carries(&self) -> bool {
+        match self {
+            Shape::Whole => true,
+            Shape::S3 { kind, .. } => matches!(kind, S3Kind::Bucket | S3Kind::AccessPoint),
+            Shape::ExecuteApi { .. } => false,
+        }
+    }
+
     /// Appends the host for endpoint name `name` to `out`.
     pub(crate) fn push_host(&self, out: &mut String, name: &str) {
         if let Shape::S3 { prefix, kind } = self {
@@ -129,13 +161,21 @@ pub(crate) struct AwsHost<'a> {
 /// What a request host is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum HostClass<'a> {
-    /// Not an AWS host (custom endpoint, IP address, localhost): never touched, never refused.
+    /// Not an AWS host (custom endpoint, localhost, a private address): never touched, never
+    /// refused.
     NotAws,
-    /// Already an endpoint name under `vpce.amazonaws.com[.cn]`: left alone (idempotent).
+    /// An IP address that is not private, loopback or link-local (or a numeric host that is not
+    /// a plain dotted quad): it may be AWS's, so strict mode refuses it.
+    PublicAddress,
+    /// A name under `vpce.amazonaws.com[.cn]`: an endpoint name, left alone when the snapshot
+    /// knows it.
     Endpoint,
-    /// An API Gateway private-API alias (`<api-id>-vpce-<id>.execute-api…`): public DNS already
-    /// points it at the endpoint, so it is left alone.
-    ApiGatewayEndpointAlias,
+    /// An API Gateway private-API alias (`<api-id>-vpce-<hex>.execute-api…`), whose public DNS
+    /// points at the endpoint `vpce-<hex>`: left alone when the snapshot knows that endpoint.
+    ApiGatewayEndpointAlias {
+        /// The endpoint id's hexadecimal part.
+        endpoint_hex: &'a str,
+    },
     /// A public AWS host of a supported form.
     Aws(AwsHost<'a>),
     /// A public AWS host of a form interface endpoints do not serve.
@@ -149,8 +189,14 @@ pub(crate) enum HostClass<'a> {
 
 /// Classifies a normalized request host (see [`normalize`](super::normalize)).
 pub(crate) fn classify_host(host: &str) -> HostClass<'_> {
+    if let Some(public) = address(host) {
+        return match public {
+            true => HostClass::PublicAddress,
+            false => HostClass::NotAws,
+        };
+    }
     for suffix in DnsSuffix::ALL {
-        if suffix.strip_endpoint_domain(host).is_some() || host == suffix.endpoint_domain() {
+        if is_under(host, suffix.endpoint_domain()) {
             return HostClass::Endpoint;
         }
     }
@@ -158,20 +204,41 @@ pub(crate) fn classify_host(host: &str) -> HostClass<'_> {
         form,
         service: unsupported_service(host),
     };
-    if is_under(host, "api.aws") || is_under(host, "api.amazonwebservices.com.cn") {
+    let aws = &*AWS;
+    if aws
+        .partitions
+        .iter()
+        .any(|p| is_under(host, p.dual_stack_suffix))
+    {
         return unsupported(UnsupportedForm::DualStack);
     }
-    let Some((rest, suffix)) = DnsSuffix::ALL
+    if let Some((rest, suffix)) = DnsSuffix::ALL
         .into_iter()
         .find_map(|suffix| suffix.strip(host).map(|rest| (rest, suffix)))
-    else {
-        return if DnsSuffix::ALL.iter().any(|s| host == s.as_str()) {
-            unsupported(UnsupportedForm::Other)
-        } else {
-            HostClass::NotAws
-        };
+    {
+        return classify_partition_host(host, rest, suffix);
+    }
+    if DnsSuffix::ALL.iter().any(|s| host == s.as_str()) {
+        return unsupported(UnsupportedForm::Other);
+    }
+    if let Some(partition) = aws.partitions.iter().find(|p| is_under(host, p.dns_suffix)) {
+        return unsupported(UnsupportedForm::UnknownEndpointDomain {
+            partition: partition.id,
+        });
+    }
+    if aws.service_domains.iter().any(|d| is_under(host, d)) {
+        return unsupported(UnsupportedForm::AwsServiceDomain);
+    }
+    HostClass::NotAws
+}
+
+/// Classifies `host` = `rest.<suffix>`, in a partition whose endpoint domain is known.
+fn classify_partition_host<'a>(host: &'a str, rest: &'a str, suffix: DnsSuffix) -> HostClass<'a> {
+    let unsupported = |form| HostClass::Unsupported {
+        form,
+        service: unsupported_service(host),
     };
-    let Some((prefix, region)) = rest.rsplit_once('.').filter(|(_, r)| is_region(r)) else {
+    let Some((prefix, region)) = rest.rsplit_once('.').filter(|(_, r)| suffix.is_region(r)) else {
         return unsupported(regionless_form(rest));
     };
     let (before, service) = match prefix.rsplit_once('.') {
@@ -193,23 +260,69 @@ pub(crate) fn classify_host(host: &str) -> HostClass<'_> {
         ("s3", Some(bucket)) if !bucket.contains('.') => s3(Some(bucket), S3Kind::Bucket),
         ("s3", Some(_)) => unsupported(UnsupportedForm::S3DottedBucket),
         ("s3-accesspoint", Some(ap)) if !ap.contains('.') => s3(Some(ap), S3Kind::AccessPoint),
-        ("s3-control", Some(account)) if !account.contains('.') => {
+        ("s3-control", Some(account)) if is_account_id(account) => {
             s3(Some(account), S3Kind::Control)
         }
-        ("s3-control", None) => unsupported(UnsupportedForm::S3ControlWithoutAccount),
+        ("s3-control", _) => unsupported(UnsupportedForm::S3ControlWithoutAccount),
         ("ddb", Some(account)) if is_account_id(account) => aws("dynamodb", Shape::Whole),
-        ("execute-api", Some(api)) if !api.contains('.') => {
-            if is_api_gateway_alias(api) {
-                HostClass::ApiGatewayEndpointAlias
-            } else {
-                aws("execute-api", Shape::ExecuteApi { api_id: api })
-            }
-        }
+        ("execute-api", Some(api)) if !api.contains('.') => match api_gateway_alias(api) {
+            Some(endpoint_hex) => HostClass::ApiGatewayEndpointAlias { endpoint_hex },
+            None => aws("execute-api", Shape::ExecuteApi { api_id: api }),
+        },
+        // No API id: no private API is meant, so the endpoint has nothing to serve.
+        ("execute-api", _) => unsupported(UnsupportedForm::Other),
         _ => match s3_form(service) {
             Some(form) => unsupported(form),
             None if prefix.split('.').all(is_dns_label) => aws(prefix, Shape::Whole),
             None => unsupported(UnsupportedForm::Other),
         },
+    }
+}
+
+/// For an IP literal (or another numeric host), whether it is public: `None` for a name.
+///
+/// A host whose last label is numeric (`2130706433`, `0x7f.1`, `1.2.3.4`) is an address to
+/// `getaddrinfo`; only a plain dotted quad is read here, any other numeric form counts as public.
+fn address(host: &str) -> Option<bool> {
+    if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return Some(
+            v6.parse::<Ipv6Addr>()
+                .map_or(true, |ip| is_public_address(ip.into())),
+        );
+    }
+    let last = host.rsplit('.').next().unwrap_or(host);
+    let numeric = last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x");
+    if !numeric {
+        return None;
+    }
+    Some(
+        host.parse::<Ipv4Addr>()
+            .map_or(true, |ip| is_public_address(ip.into())),
+    )
+}
+
+/// Whether `ip` is reachable from the internet: not private, shared (`100.64.0.0/10`),
+/// loopback, link-local, unique-local or unspecified.
+pub fn is_public_address(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            let shared = a == 100 && (64..128).contains(&b);
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || shared)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public_address(v4.into());
+            }
+            let first = v6.segments()[0];
+            let unique_local = first & 0xfe00 == 0xfc00;
+            let link_local = first & 0xffc0 == 0xfe80;
+            !(v6.is_loopback() || v6.is_unspecified() || unique_local || link_local)
+        }
     }
 }
 
@@ -223,7 +336,7 @@ fn unsupported_service(host: &str) -> &str {
     {
         return "s3";
     }
-    labels.find(|l| !is_region(l)).unwrap_or(host)
+    labels.find(|l| !is_any_region(l)).unwrap_or(host)
 }
 
 fn is_account_id(label: &str) -> bool {
@@ -266,19 +379,19 @@ fn regionless_form(rest: &str) -> UnsupportedForm {
     }
 }
 
-/// Whether `label` is an API Gateway private-API alias label, `<api-id>-vpce-<id>`: a 10-character
-/// API id and an endpoint id of 8 or 17 hex digits. Anything looser is an ordinary API id (a
-/// public host), so that strict mode does not take a look-alike for an endpoint.
-fn is_api_gateway_alias(label: &str) -> bool {
-    let Some((api_id, endpoint)) = label.split_once("-vpce-") else {
-        return false;
-    };
-    api_id.len() == 10
+/// The endpoint id's hexadecimal part when `label` is an API Gateway private-API alias label,
+/// `<api-id>-vpce-<hex>`: a 10-character API id and an endpoint id of 8 or 17 hex digits.
+/// Anything looser is an ordinary API id (a public host), so that strict mode does not take a
+/// look-alike for an endpoint.
+fn api_gateway_alias(label: &str) -> Option<&str> {
+    let (api_id, endpoint) = label.split_once("-vpce-")?;
+    let alias = api_id.len() == 10
         && api_id
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         && matches!(endpoint.len(), 8 | 17)
         && endpoint
             .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    alias.then_some(endpoint)
 }

@@ -9,6 +9,9 @@ use std::fmt;
 
 pub(crate) mod entry;
 pub(crate) mod host;
+pub(crate) mod partition;
+
+use partition::AWS;
 
 /// The DNS suffix of an AWS partition, as it appears in service hosts.
 #[non_exhaustive]
@@ -51,6 +54,14 @@ impl DnsSuffix {
             DnsSuffix::AmazonawsCom => 0,
             DnsSuffix::AmazonawsComCn => 1,
         }
+    }
+
+    /// Whether `label` is a region of a partition with this DNS suffix (`aws` and `aws-us-gov`
+    /// for `amazonaws.com`, `aws-cn` for `amazonaws.com.cn`), by the partitions' region patterns.
+    pub(crate) fn is_region(self, label: &str) -> bool {
+        AWS.partitions
+            .iter()
+            .any(|p| p.dns_suffix == self.as_str() && p.is_region(label))
     }
 
     /// `name` without `.<suffix>`, if it ends in exactly that (a whole-label match).
@@ -104,21 +115,9 @@ pub(crate) fn is_dns_label(label: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// A region name: `us-east-1`, `us-gov-west-1`, `cn-north-1`, `eu-isoe-west-1`, `eusc-de-east-1`.
-pub(crate) fn is_region(label: &str) -> bool {
-    // Called for every request host: no allocation.
-    let lowercase = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase());
-    let Some((words, number)) = label.rsplit_once('-') else {
-        return false;
-    };
-    let Some((first, middle)) = words.split_once('-') else {
-        return false;
-    };
-    (2..=4).contains(&first.len())
-        && lowercase(first)
-        && middle.split('-').all(lowercase)
-        && !number.is_empty()
-        && number.bytes().all(|b| b.is_ascii_digit())
+/// Whether `label` is a region name of any partition (by the partitions' region patterns).
+pub(crate) fn is_any_region(label: &str) -> bool {
+    AWS.partitions.iter().any(|p| p.is_region(label))
 }
 
 #[cfg(test)]
@@ -126,33 +125,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn regions() {
+    fn regions_by_partition() {
+        use DnsSuffix::{AmazonawsCom as Com, AmazonawsComCn as Cn};
+        for (label, suffix, yes) in [
+            ("us-east-1", Com, true),
+            ("us-gov-west-1", Com, true),
+            ("ap-southeast-7", Com, true),
+            ("cn-north-1", Cn, true),
+            ("cn-north-1", Com, false),
+            ("us-east-1", Cn, false),
+            ("us-iso-east-1", Com, false),
+            ("us-east-1a", Com, false),
+            ("US-EAST-1", Com, false),
+            ("global", Com, false),
+        ] {
+            assert_eq!(suffix.is_region(label), yes, "{label} {suffix}");
+        }
         for yes in [
-            "us-east-1",
-            "us-gov-west-1",
-            "cn-north-1",
             "eu-isoe-west-1",
             "eusc-de-east-1",
-            "ap-southeast-7",
             "us-isob-east-1",
+            "us-isof-south-1",
         ] {
-            assert!(is_region(yes), "{yes}");
+            assert!(is_any_region(yes), "{yes}");
         }
         for no in [
             "",
             "us",
             "us-east",
-            "us-east-1a",
             "vpce",
             "s3",
             "east-1",
-            "u-east-1",
-            "useast-east-1",
             "us--1",
-            "US-EAST-1",
             "us-east-x",
         ] {
-            assert!(!is_region(no), "{no}");
+            assert!(!is_any_region(no), "{no}");
         }
     }
 

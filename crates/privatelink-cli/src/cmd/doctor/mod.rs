@@ -271,7 +271,7 @@ fn gateway_findings(index: &EndpointIndex, region: &str, served: &BTreeSet<&str>
             e.endpoint_type() == &EndpointType::Gateway
                 && e.state().is_available()
                 && e.service_name()
-                    .rsplit_once('.')
+                    .and_then(|name| name.rsplit_once('.'))
                     .map(|(head, s)| s == service && head.ends_with(&format!(".{region}")))
                     == Some(true)
         });

@@ -10,6 +10,8 @@ use rustls::server::ParsedCertificate;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
+use privatelink::core::is_public_address as is_public;
+
 use super::{Finding, Status, Target};
 
 /// Resolves `host` with the system resolver, on a thread of its own so that a resolver that
@@ -29,27 +31,6 @@ async fn resolve(host: &str, timeout: Duration) -> Result<Vec<IpAddr>, String> {
         Ok(Ok(Err(error))) => Err(error.to_string()),
         Ok(Ok(Ok(ips))) if ips.is_empty() => Err("no addresses".into()),
         Ok(Ok(Ok(ips))) => Ok(ips),
-    }
-}
-
-/// Whether `ip` is reachable from the internet (not private, shared, loopback or link-local).
-fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            let shared = a == 100 && (64..128).contains(&b); // 100.64.0.0/10
-            !(v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || shared)
-        }
-        IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
-            let unique_local = first & 0xfe00 == 0xfc00;
-            let link_local = first & 0xffc0 == 0xfe80;
-            !(v6.is_loopback() || v6.is_unspecified() || unique_local || link_local)
-        }
     }
 }
 
