@@ -9,22 +9,12 @@ partition suffix, e.g. `on.aws`), with the services whose rules name them.
 --check exits 1 (printing a diff) when the file differs from what the installed botocore gives,
 and 2 when the installed botocore is not the version the file was made from.
 """
-import difflib
-import gzip
-import json
 import os
 import re
-import sys
 
 import botocore
 
-DATA = os.path.join(os.path.dirname(botocore.__file__), "data")
-
-
-def load(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        return json.load(f)
+from botocore_tables import DATA, load, main, newest
 
 
 def partitions():
@@ -32,22 +22,6 @@ def partitions():
         out = p["outputs"]
         yield (p["id"], out["dnsSuffix"], out["dualStackDnsSuffix"], p["regionRegex"],
                ",".join(sorted(p["regions"])))
-
-
-def rule_sets():
-    for service in sorted(os.listdir(DATA)):
-        directory = os.path.join(DATA, service)
-        if not os.path.isdir(directory):
-            continue
-        for version in sorted(os.listdir(directory), reverse=True):
-            for name in ("endpoint-rule-set-1.json.gz", "endpoint-rule-set-1.json"):
-                path = os.path.join(directory, version, name)
-                if os.path.exists(path):
-                    yield service, load(path)
-                    break
-            else:
-                continue
-            break  # the newest API version only
 
 
 def endpoint_hosts(node):
@@ -69,7 +43,7 @@ def service_domains(suffixes):
         return host == domain or host.endswith("." + domain)
 
     domains = {}
-    for service, rules in rule_sets():
+    for service, rules in newest("endpoint-rule-set-1.json"):
         for host in endpoint_hosts(rules):
             fixed = re.sub(r".*\}", "", host).lstrip(".").lower()
             if (not fixed or ":" in fixed or "." not in fixed
@@ -94,26 +68,4 @@ def table():
     return "\n".join(lines) + "\n"
 
 
-def main():
-    text = table()
-    if len(sys.argv) == 3 and sys.argv[1] == "--check":
-        with open(sys.argv[2], encoding="utf-8") as f:
-            current = f.read()
-        made_from = re.search(r"from botocore (\S+)", current)
-        if not made_from or made_from.group(1) != botocore.__version__:
-            print("%s was made from botocore %s, but botocore %s is installed"
-                  % (sys.argv[2], made_from and made_from.group(1), botocore.__version__))
-            sys.exit(2)
-        if current != text:
-            sys.stdout.writelines(difflib.unified_diff(
-                current.splitlines(True), text.splitlines(True), sys.argv[2], "botocore"))
-            sys.exit(1)
-        print("%s matches botocore %s" % (sys.argv[2], botocore.__version__))
-        return
-    if len(sys.argv) != 1:
-        sys.exit(__doc__)
-    sys.stdout.write(text)
-
-
-if __name__ == "__main__":
-    main()
+main(table, __doc__, "from botocore " + botocore.__version__ + " ")

@@ -11,32 +11,14 @@ Smithy `sdkId`, e.g. `ECR`). The models come from botocore, whose version is rec
 --check exits 1 (printing a diff) when the file differs from what the installed botocore gives,
 and 2 when the installed botocore is not the version the file was made from.
 """
-import difflib
-import gzip
-import json
-import os
-import sys
-
 import botocore
+
+from botocore_tables import main, newest
 
 
 def models():
-    data = os.path.join(os.path.dirname(botocore.__file__), "data")
-    for service in sorted(os.listdir(data)):
-        directory = os.path.join(data, service)
-        if not os.path.isdir(directory):
-            continue
-        for version in sorted(os.listdir(directory), reverse=True):
-            for name in ("service-2.json.gz", "service-2.json"):
-                path = os.path.join(directory, version, name)
-                if os.path.exists(path):
-                    opener = gzip.open if name.endswith(".gz") else open
-                    with opener(path, "rt", encoding="utf-8") as f:
-                        yield json.load(f)["metadata"]
-                    break
-            else:
-                continue
-            break  # the newest API version only
+    for _, model in newest("service-2.json"):
+        yield model["metadata"]
 
 
 def table():
@@ -54,24 +36,4 @@ def table():
     return "\n".join(lines) + "\n"
 
 
-def main():
-    text = table()
-    if len(sys.argv) == 3 and sys.argv[1] == "--check":
-        with open(sys.argv[2], encoding="utf-8") as f:
-            committed = f.read()
-        wanted = f"# botocore {botocore.__version__}\n"
-        if wanted not in committed:
-            print(f"{sys.argv[2]} was not made from botocore {botocore.__version__}", file=sys.stderr)
-            sys.exit(2)
-        if committed != text:
-            sys.stdout.writelines(difflib.unified_diff(
-                committed.splitlines(True), text.splitlines(True), sys.argv[2], "botocore"))
-            sys.exit(1)
-        print(f"{sys.argv[2]}: {text.count(chr(10)) - 3} rows match botocore {botocore.__version__}")
-    elif len(sys.argv) == 1:
-        sys.stdout.write(text)
-    else:
-        sys.exit(__doc__)
-
-
-main()
+main(table, __doc__, f"# botocore {botocore.__version__}\n")

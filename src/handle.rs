@@ -126,10 +126,18 @@ impl PrivateLink {
             .build()
     }
 
-    /// Loads the endpoints now if the snapshot is not fresh (sharing any call in flight), and
-    /// returns the snapshot in use.
-    pub async fn refresh(&self) -> Result<Arc<EndpointIndex>, DiscoveryError> {
+    /// Returns the snapshot in use, loading the endpoints first only if it is not fresh (sharing
+    /// any call in flight; within a failure backoff, the last error or the stale snapshot at
+    /// once). Cheap when fresh: no call.
+    pub async fn ensure_fresh(&self) -> Result<Arc<EndpointIndex>, DiscoveryError> {
         self.inner.cache.load(&self.inner.key).await
+    }
+
+    /// Loads the endpoints now, whatever the snapshot's age (after an endpoint was created,
+    /// say), joining a call already in flight rather than starting a second one. Returns that
+    /// call's result; on success the new snapshot is in use.
+    pub async fn refresh(&self) -> Result<Arc<EndpointIndex>, DiscoveryError> {
+        self.inner.cache.reload(&self.inner.key).await
     }
 }
 

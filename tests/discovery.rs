@@ -307,3 +307,36 @@ async fn ec2_discovery_from_the_sdk_config_with_location_from_the_environment() 
         "vpce-0ec2-abcd1234-us-east-1c.sts.us-east-1.vpce.amazonaws.com"
     );
 }
+
+/// An EC2 that accepts the request and never answers, with an `SdkConfig` that sets no timeout
+/// (as aws-config's defaults set none past connecting): `build()` fails with a typed error once
+/// the walk's own limit runs out (Tokio's clock, paused here, shows when).
+#[tokio::test(start_paused = true)]
+async fn a_hung_ec2_fails_build_within_the_walks_limit() {
+    use aws_smithy_http_client::test_util::NeverClient;
+    let config = privatelink_testkit::sdk_config("AKID", "SECRET")
+        .http_client(NeverClient::new())
+        .build();
+    let start = tokio::time::Instant::now();
+    let err = PrivateLink::builder()
+        .configure(&config)
+        .vpc_id(VPC)
+        .build()
+        .await
+        .unwrap_err();
+    // Tokio's timer rounds a deadline up to the next millisecond.
+    let limit = privatelink::discovery::DEFAULT_DESCRIBE_TIMEOUT;
+    let waited = start.elapsed();
+    assert!(
+        (limit..=limit + Duration::from_millis(1)).contains(&waited),
+        "{waited:?}"
+    );
+    let BuildError::Discovery(DiscoveryError::TimedOut(timed_out)) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(timed_out.what(), "DescribeVpcEndpoints");
+    assert_eq!(
+        err.source().unwrap().to_string(),
+        "DescribeVpcEndpoints did not finish within 20s (the time limit privatelink sets on it)"
+    );
+}

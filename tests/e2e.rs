@@ -291,17 +291,20 @@ async fn many_clients_and_requests_within_one_ttl_make_one_describe_call() {
                 .send()
                 .await
                 .unwrap();
-            privatelink.refresh().await.unwrap();
+            privatelink.ensure_fresh().await.unwrap();
         }
     }
     // Within the shortest lifetime the default jitter allows (0.8 × TTL): no new call.
     rig.time.advance(TTL.mul_f64(0.75));
-    privatelink.refresh().await.unwrap();
+    privatelink.ensure_fresh().await.unwrap();
     assert_eq!(rig.vpc.ec2.describe_calls(), 1);
-    // Past the longest possible lifetime, the next refresh calls again.
+    // Past the longest possible lifetime, the next check calls again.
     rig.time.advance(TTL.mul_f64(0.3));
-    privatelink.refresh().await.unwrap();
+    privatelink.ensure_fresh().await.unwrap();
     assert_eq!(rig.vpc.ec2.describe_calls(), 2);
+    // A forced refresh calls at once, fresh or not.
+    privatelink.refresh().await.unwrap();
+    assert_eq!(rig.vpc.ec2.describe_calls(), 3);
 }
 
 #[tokio::test]

@@ -40,3 +40,59 @@ fn loads_the_fixture_and_names_bad_files() {
     ));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An endpoint file of several VPCs needs a VPC id; with one, only that VPC's endpoints are kept
+/// (endpoints that name no VPC may be another VPC's, so they go too); oversized files are refused.
+#[test]
+fn endpoint_files_are_unambiguous_and_bounded() {
+    use privatelink::discovery::{MAX_ENDPOINT_FILE_BYTES, read_endpoints};
+    let endpoint = |id: &str, vpc: Option<&str>| {
+        let vpc = vpc
+            .map(|v| format!(r#""VpcId": "{v}","#))
+            .unwrap_or_default();
+        format!(
+            r#"{{{vpc} "VpcEndpointId": "{id}", "VpcEndpointType": "Interface", "State": "available",
+                "ServiceName": "com.amazonaws.us-east-1.ec2",
+                "DnsEntries": [{{"DnsName": "{id}-abcd1234.ec2.us-east-1.vpce.amazonaws.com"}}]}}"#
+        )
+    };
+    let json = format!(
+        r#"{{"VpcEndpoints": [{}, {}, {}]}}"#,
+        endpoint("vpce-0b", Some("vpc-0b")),
+        endpoint("vpce-0a", Some("vpc-0a")),
+        endpoint("vpce-0c", None)
+    );
+    let err = read_endpoints(json.as_bytes(), "-", None).unwrap_err();
+    assert_eq!(
+        err.vpcs(),
+        Some(&["vpc-0a".to_owned(), "vpc-0b".to_owned()][..])
+    );
+    assert_eq!(
+        err.to_string(),
+        "invalid endpoint data on standard input: it holds endpoints of several VPCs (vpc-0a, vpc-0b); set the VPC id (PRIVATELINK_VPC_ID, vpc_id(..), --vpc)"
+    );
+    let kept = read_endpoints(json.as_bytes(), "-", Some("vpc-0a")).unwrap();
+    assert_eq!(kept.iter().map(|e| e.id()).collect::<Vec<_>>(), ["vpce-0a"]);
+    let one_vpc = format!(
+        r#"{{"VpcEndpoints": [{}, {}]}}"#,
+        endpoint("vpce-0a", Some("vpc-0a")),
+        endpoint("vpce-0c", None)
+    );
+    assert_eq!(
+        read_endpoints(one_vpc.as_bytes(), "f.json", None)
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let mut oversized = json.clone().into_bytes();
+    oversized.resize(MAX_ENDPOINT_FILE_BYTES as usize + 1, b' ');
+    let err = read_endpoints(&oversized[..], "big.json", None).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("invalid endpoint file big.json: larger than {MAX_ENDPOINT_FILE_BYTES} bytes")
+    );
+    let mut at_limit = json.into_bytes();
+    at_limit.resize(MAX_ENDPOINT_FILE_BYTES as usize, b' ');
+    assert!(read_endpoints(&at_limit[..], "f.json", Some("vpc-0b")).is_ok());
+}

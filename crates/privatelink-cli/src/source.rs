@@ -23,7 +23,8 @@ pub(crate) struct SourceArgs {
     from_file: Option<PathBuf>,
 
     /// The VPC id. Default: PRIVATELINK_VPC_ID, then EC2 instance or ECS task metadata. With
-    /// --from-file, keeps only that VPC's endpoints.
+    /// --from-file, keeps only that VPC's endpoints (endpoints naming no VPC are dropped);
+    /// without it, a file holding several VPCs' endpoints is refused.
     #[arg(long, value_name = "VPC_ID")]
     vpc: Option<String>,
 

@@ -242,3 +242,38 @@ fn live_discovery_with_ec2_unreachable_says_how_to_reach_it() {
         "{stderr}"
     );
 }
+
+/// EC2 accepts the connection and never answers; the AWS configuration sets no timeouts. The
+/// command gives up when the walk's own limit (20 s) runs out: exit status 3, one line.
+#[test]
+fn a_hung_ec2_is_exit_3_with_one_line() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Accept and hold every connection, answering nothing, until the test ends.
+    std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().collect();
+        drop(held);
+    });
+    let output = privatelink()
+        .args(["endpoints", "--vpc", "vpc-0hung", "--region", "us-east-1"])
+        .env("AWS_ENDPOINT_URL_EC2", format!("http://127.0.0.1:{port}"))
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("PRIVATELINK_ENDPOINTS_FILE")
+        .timeout(std::time::Duration::from_secs(120))
+        .assert()
+        .code(3)
+        .stdout("")
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("DescribeVpcEndpoints did not finish within 20s"),
+        "{stderr}"
+    );
+}

@@ -378,6 +378,17 @@ impl EndpointCache {
         })
     }
 
+    /// Calls the source now for `vpc_id`, whatever the snapshot's age and any failure backoff,
+    /// and returns that call's result (its error included: no stale fallback). A call already in
+    /// flight is joined instead of starting a second one.
+    pub async fn reload(&self, vpc_id: &str) -> Result<Arc<EndpointIndex>, DiscoveryError> {
+        let slot = self.slot(vpc_id);
+        let load = slot.begin_load(&self.core);
+        let result = load.await;
+        self.ensure_refresher(&slot);
+        result
+    }
+
     fn ensure_refresher(&self, slot: &Arc<Slot>) {
         {
             let mut state = slot.state();

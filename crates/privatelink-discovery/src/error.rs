@@ -31,6 +31,8 @@ pub enum DiscoveryError {
     MetadataUnavailable(MetadataError),
     /// A static endpoint file could not be read or parsed.
     File(EndpointFileError),
+    /// A DescribeVpcEndpoints walk or a metadata lookup did not finish within its time limit.
+    TimedOut(TimedOutError),
 }
 
 impl fmt::Display for DiscoveryError {
@@ -63,6 +65,11 @@ impl fmt::Display for DiscoveryError {
             }
             DiscoveryError::MetadataUnavailable(e) => write!(f, "cannot read {}", e.what),
             DiscoveryError::File(e) => e.fmt(f),
+            DiscoveryError::TimedOut(e) => write!(
+                f,
+                "{} did not finish within {:?} (the time limit privatelink sets on it)",
+                e.what, e.after
+            ),
         }
     }
 }
@@ -82,8 +89,44 @@ impl Error for DiscoveryError {
                 e.source.as_deref().map(|s| s as &(dyn Error + 'static))
             }
             DiscoveryError::File(e) => e.source(),
+            DiscoveryError::TimedOut(_) => None,
         }
     }
+}
+
+/// Context of [`DiscoveryError::TimedOut`].
+#[derive(Clone, Debug)]
+pub struct TimedOutError {
+    pub(crate) what: &'static str,
+    pub(crate) after: std::time::Duration,
+}
+
+impl TimedOutError {
+    /// What timed out: `DescribeVpcEndpoints` or `instance metadata`.
+    pub fn what(&self) -> &'static str {
+        self.what
+    }
+
+    /// The limit that ran out.
+    pub fn after(&self) -> std::time::Duration {
+        self.after
+    }
+}
+
+/// Runs `future` with a total time limit on Tokio's timer (a paused Tokio clock in tests); past
+/// it, [`DiscoveryError::TimedOut`]. The SDK's own sleep is not used: tests replace it with one
+/// that returns at once, to skip retry delays.
+pub(crate) async fn within<T>(
+    future: impl std::future::Future<Output = Result<T, DiscoveryError>>,
+    limit: std::time::Duration,
+    what: &'static str,
+) -> Result<T, DiscoveryError> {
+    tokio::time::timeout(limit, future)
+        .await
+        .unwrap_or(Err(DiscoveryError::TimedOut(TimedOutError {
+            what,
+            after: limit,
+        })))
 }
 
 /// Context of [`DiscoveryError::NoVpc`]: names every place that was looked at.

@@ -19,11 +19,19 @@ use crate::source::{DescribeEndpoints, EndpointsFuture};
 /// `aws ec2 describe-vpc-endpoints` or `privatelink export`); when set, no EC2 call is made.
 pub const ENDPOINTS_FILE_ENV: &str = "PRIVATELINK_ENDPOINTS_FILE";
 
+/// The largest endpoint file read: 16 MiB (a `describe-vpc-endpoints` answer for a VPC with
+/// hundreds of endpoints is well under 1 MiB).
+pub const MAX_ENDPOINT_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Reads endpoint data from `reader`. `origin` names it in errors (a path; `-` is shown as
-/// standard input). With `vpc_id`, keeps only that VPC's endpoints (and endpoints that name no
-/// VPC); with `None`, every endpoint.
+/// standard input).
+///
+/// With `vpc_id`, keeps only that VPC's endpoints (endpoints that name no VPC are dropped too:
+/// they may be another VPC's). With `None`, every endpoint, as long as they are all of one VPC:
+/// endpoints of several VPCs are an error naming them, since an endpoint of another VPC is
+/// unreachable from here. More than [`MAX_ENDPOINT_FILE_BYTES`] is an error.
 pub fn read_endpoints(
-    mut reader: impl Read,
+    reader: impl Read,
     origin: impl AsRef<Path>,
     vpc_id: Option<&str>,
 ) -> Result<Vec<VpcEndpoint>, EndpointFileError> {
@@ -33,17 +41,30 @@ pub fn read_endpoints(
     };
     let mut json = String::new();
     reader
+        .take(MAX_ENDPOINT_FILE_BYTES + 1)
         .read_to_string(&mut json)
         .map_err(|e| error(FileErrorKind::Read(Arc::new(e))))?;
+    if json.len() as u64 > MAX_ENDPOINT_FILE_BYTES {
+        return Err(error(FileErrorKind::TooLarge));
+    }
     let endpoints = parse_describe_vpc_endpoints(&json)
         .map_err(|e| error(FileErrorKind::Parse(Arc::new(e))))?;
-    Ok(match vpc_id {
-        Some(vpc_id) => endpoints
+    if let Some(vpc_id) = vpc_id {
+        return Ok(endpoints
             .into_iter()
-            .filter(|e| e.vpc_id().is_none_or(|v| v == vpc_id))
-            .collect(),
-        None => endpoints,
-    })
+            .filter(|e| e.vpc_id() == Some(vpc_id))
+            .collect());
+    }
+    let mut vpcs: Vec<String> = endpoints
+        .iter()
+        .filter_map(|e| e.vpc_id().map(str::to_owned))
+        .collect();
+    vpcs.sort();
+    vpcs.dedup();
+    if vpcs.len() > 1 {
+        return Err(error(FileErrorKind::SeveralVpcs(vpcs)));
+    }
+    Ok(endpoints)
 }
 
 /// Reads the endpoint file at `path` (see [`read_endpoints`]).
@@ -79,6 +100,8 @@ pub struct EndpointFileError {
 enum FileErrorKind {
     Read(Arc<io::Error>),
     Parse(Arc<ParseError>),
+    TooLarge,
+    SeveralVpcs(Vec<String>),
 }
 
 impl EndpointFileError {
@@ -91,7 +114,15 @@ impl EndpointFileError {
     pub fn parse_error(&self) -> Option<&ParseError> {
         match &self.kind {
             FileErrorKind::Parse(e) => Some(e),
-            FileErrorKind::Read(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The VPCs the file's endpoints belong to, when there were several and no VPC id was set.
+    pub fn vpcs(&self) -> Option<&[String]> {
+        match &self.kind {
+            FileErrorKind::SeveralVpcs(vpcs) => Some(vpcs),
+            _ => None,
         }
     }
 }
@@ -100,12 +131,21 @@ impl fmt::Display for EndpointFileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let what = match self.kind {
             FileErrorKind::Read(_) => "cannot read",
-            FileErrorKind::Parse(_) => "invalid",
+            _ => "invalid",
         };
         if self.path.as_os_str() == "-" {
-            write!(f, "{what} endpoint data on standard input")
+            write!(f, "{what} endpoint data on standard input")?;
         } else {
-            write!(f, "{what} endpoint file {}", self.path.display())
+            write!(f, "{what} endpoint file {}", self.path.display())?;
+        }
+        match &self.kind {
+            FileErrorKind::TooLarge => write!(f, ": larger than {MAX_ENDPOINT_FILE_BYTES} bytes"),
+            FileErrorKind::SeveralVpcs(vpcs) => write!(
+                f,
+                ": it holds endpoints of several VPCs ({}); set the VPC id (PRIVATELINK_VPC_ID, vpc_id(..), --vpc)",
+                vpcs.join(", ")
+            ),
+            FileErrorKind::Read(_) | FileErrorKind::Parse(_) => Ok(()),
         }
     }
 }
@@ -115,6 +155,7 @@ impl Error for EndpointFileError {
         match &self.kind {
             FileErrorKind::Read(e) => Some(e.as_ref()),
             FileErrorKind::Parse(e) => Some(e.as_ref()),
+            FileErrorKind::TooLarge | FileErrorKind::SeveralVpcs(_) => None,
         }
     }
 }

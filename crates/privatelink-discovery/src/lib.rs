@@ -25,10 +25,17 @@ pub use cache::{
     CacheConfig, CacheConfigError, DEFAULT_FAILURE_BACKOFF, DEFAULT_JITTER, DEFAULT_MAX_STALE,
     DEFAULT_REFRESH_AHEAD, DEFAULT_TTL, EndpointCache, EndpointCacheBuilder, KeepAlive,
 };
-pub use error::{DiscoveryError, Ec2Error, InvalidResponseError, MetadataError, NoVpcError};
-pub use file::{
-    ENDPOINTS_FILE_ENV, EndpointFileError, FileSource, index_from_file, read_endpoint_file,
-    read_endpoints,
+pub use error::{
+    DiscoveryError, Ec2Error, InvalidResponseError, MetadataError, NoVpcError, TimedOutError,
 };
-pub use locate::{ECS_METADATA_ENV, Environment, FoundBy, Location, Locator, VPC_ID_ENV, ZONE_ENV};
-pub use source::{DescribeEndpoints, Ec2Source, EndpointsFuture, SharedSource};
+pub use file::{
+    ENDPOINTS_FILE_ENV, EndpointFileError, FileSource, MAX_ENDPOINT_FILE_BYTES, index_from_file,
+    read_endpoint_file, read_endpoints,
+};
+pub use locate::{
+    DEFAULT_METADATA_TIMEOUT, ECS_METADATA_ENV, Environment, FoundBy, Location, Locator,
+    VPC_ID_ENV, ZONE_ENV,
+};
+pub use source::{
+    DEFAULT_DESCRIBE_TIMEOUT, DescribeEndpoints, Ec2Source, EndpointsFuture, SharedSource,
+};

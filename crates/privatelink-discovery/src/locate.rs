@@ -12,7 +12,7 @@ use aws_types::SdkConfig;
 use serde::Deserialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::error::{DiscoveryError, MetadataError, NoVpcError};
+use crate::error::{DiscoveryError, MetadataError, NoVpcError, within};
 
 /// Environment variable: the VPC id (e.g. `vpc-0abc…`); overrides metadata.
 pub const VPC_ID_ENV: &str = "PRIVATELINK_VPC_ID";
@@ -21,6 +21,9 @@ pub const VPC_ID_ENV: &str = "PRIVATELINK_VPC_ID";
 pub const ZONE_ENV: &str = "PRIVATELINK_AZ";
 /// ECS task metadata v4 base URI, set by the ECS agent in every container.
 pub const ECS_METADATA_ENV: &str = "ECS_CONTAINER_METADATA_URI_V4";
+
+/// How long locating this process through metadata may take in all, unless configured: 10 s.
+pub const DEFAULT_METADATA_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long one ECS task metadata request may take.
 const ECS_TIMEOUT: Duration = Duration::from_secs(2);
@@ -131,6 +134,7 @@ pub struct Locator {
     env: Environment,
     provider_config: ProviderConfig,
     sleep: Option<SharedAsyncSleep>,
+    timeout: Duration,
     imds_endpoint: Option<String>,
 }
 
@@ -143,6 +147,7 @@ impl Default for Locator {
             provider_config: ProviderConfig::empty(),
             sleep: None,
             imds_endpoint: None,
+            timeout: DEFAULT_METADATA_TIMEOUT,
         }
     }
 }
@@ -204,8 +209,20 @@ impl Locator {
         )
     }
 
-    /// Finds the location, or says what to set.
+    /// Sets the time limit of one metadata lookup (every request and retry of it). Defaults to
+    /// [`DEFAULT_METADATA_TIMEOUT`] (10 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Finds the location, or says what to set. Metadata lookups are bounded in all by
+    /// [`Locator::timeout`] (on Tokio's timer), past which [`DiscoveryError::TimedOut`].
     pub async fn locate(&self) -> Result<Location, DiscoveryError> {
+        within(self.locate_unbounded(), self.timeout, "instance metadata").await
+    }
+
+    async fn locate_unbounded(&self) -> Result<Location, DiscoveryError> {
         let zone = self.zone.clone().or_else(|| self.env.var(ZONE_ENV));
         if let Some(vpc_id) = &self.vpc_id {
             return Ok(Location {

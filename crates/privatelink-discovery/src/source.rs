@@ -5,6 +5,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::types::Filter;
@@ -12,7 +13,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_types::SdkConfig;
 use privatelink_core::{DnsEntry, EndpointState, EndpointType, VpcEndpoint};
 
-use crate::error::{DiscoveryError, Ec2Error, InvalidResponseError};
+use crate::error::{DiscoveryError, Ec2Error, InvalidResponseError, within};
 
 /// The future returned by [`DescribeEndpoints::describe`].
 pub type EndpointsFuture<'a> =
@@ -44,14 +45,22 @@ impl DescribeEndpoints for SharedSource {
 
 // ===== EC2 =====
 
+/// How long one DescribeVpcEndpoints walk (every page, every retry) may take in all, unless
+/// configured: 20 seconds.
+pub const DEFAULT_DESCRIBE_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// `DescribeVpcEndpoints` through `aws-sdk-ec2`, built from an `SdkConfig`, so its region,
 /// credentials, retries, timeouts, HTTP client and `AWS_ENDPOINT_URL_EC2` apply.
 ///
 /// Lists the VPC's `Interface` and `Gateway` endpoints (filters `vpc-id` and
 /// `vpc-endpoint-type`), following every page. Needs the IAM permission `ec2:DescribeVpcEndpoints`.
+/// The whole walk has a time limit of its own ([`DEFAULT_DESCRIBE_TIMEOUT`], see
+/// [`Ec2Source::timeout`]) on Tokio's timer, whatever timeouts the `SdkConfig` sets (its tighter
+/// ones still apply); past it, [`DiscoveryError::TimedOut`].
 #[derive(Clone, Debug)]
 pub struct Ec2Source {
     client: aws_sdk_ec2::Client,
+    timeout: Duration,
 }
 
 impl Ec2Source {
@@ -59,10 +68,21 @@ impl Ec2Source {
     pub fn new(sdk_config: &SdkConfig) -> Self {
         Self {
             client: aws_sdk_ec2::Client::new(sdk_config),
+            timeout: DEFAULT_DESCRIBE_TIMEOUT,
         }
     }
 
+    /// Sets the time limit of one walk. Defaults to [`DEFAULT_DESCRIBE_TIMEOUT`] (20 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
     async fn fetch(&self, vpc_id: &str) -> Result<Vec<VpcEndpoint>, DiscoveryError> {
+        within(self.walk(vpc_id), self.timeout, "DescribeVpcEndpoints").await
+    }
+
+    async fn walk(&self, vpc_id: &str) -> Result<Vec<VpcEndpoint>, DiscoveryError> {
         let filter = |name: &str, values: &[&str]| {
             values
                 .iter()

@@ -41,8 +41,8 @@ const MATRIX: &[(&str, &str, Check)] = &[
      "Ec2(InternalError) after 3 attempts", || Box::pin(ec2_first_load(vec![500, 500, 500], "InternalError"))),
     ("EC2 503 Unavailable on every attempt",
      "Ec2(Unavailable) after 3 attempts", || Box::pin(ec2_first_load(vec![503, 503, 503], "Unavailable"))),
-    ("EC2 never answers",
-     "Ec2(no code) after a timeout", || Box::pin(ec2_never_answers())),
+    ("EC2 accepts the connection and never answers (SdkConfig without timeouts, as aws-config's defaults)",
+     "TimedOut(DescribeVpcEndpoints after 20s), the walk's own limit", || Box::pin(ec2_never_answers())),
     ("EC2 AccessDenied",
      "AccessDenied(AccessDenied) after 1 attempts", || Box::pin(ec2_first_load(vec![403], "AccessDenied"))),
     ("EC2 UnauthorizedOperation",
@@ -120,6 +120,9 @@ fn ec2_config(http: impl aws_smithy_runtime_api::client::http::HttpClient + 'sta
 }
 
 fn describe_error(error: &DiscoveryError) -> String {
+    if let DiscoveryError::TimedOut(e) = error {
+        return format!("TimedOut({} after {:?})", e.what(), e.after());
+    }
     let (variant, context) = match error {
         DiscoveryError::Throttled(e) => ("Throttled", e),
         DiscoveryError::AccessDenied(e) => ("AccessDenied", e),
@@ -162,17 +165,27 @@ async fn ec2_throttled_then_ok() -> String {
 }
 
 async fn ec2_never_answers() -> String {
-    let error = Ec2Source::new(&ec2_config(NeverClient::new()))
+    // No timeout_config at all. Tokio's clock is paused for the row, so the walk's limit runs
+    // out as soon as nothing else can happen; the paused clock shows how long that was.
+    tokio::time::pause();
+    let config = privatelink_testkit::sdk_config("AKID", "SECRET")
+        .http_client(NeverClient::new())
+        .build();
+    let start = tokio::time::Instant::now();
+    let error = Ec2Source::new(&config)
         .describe("vpc-0test")
         .await
         .unwrap_err();
-    let text = aws_smithy_types::error::display::DisplayErrorContext(&error).to_string();
-    let timeout = if text.to_ascii_lowercase().contains("timeout") {
-        "after a timeout"
+    let waited = start.elapsed();
+    tokio::time::resume();
+    // Tokio's timer rounds a deadline up to the next millisecond.
+    let limit = privatelink_discovery::DEFAULT_DESCRIBE_TIMEOUT;
+    let limited = if (limit..=limit + Duration::from_millis(1)).contains(&waited) {
+        ", the walk's own limit".to_owned()
     } else {
-        "without a timeout"
+        format!(", another limit ({waited:?})")
     };
-    format!("{} {timeout}", describe_error(&error))
+    format!("{}{limited}", describe_error(&error))
 }
 
 /// One scripted DescribeVpcEndpoints answer.
