@@ -96,9 +96,10 @@ impl DialResolver {
 
     /// The endpoint name whose addresses `name` gets, `None` when `name` resolves as itself.
     pub fn endpoint_name(&self, name: &str) -> Result<Option<String>, RewriteError> {
+        let now = self.inner.time.now();
         self.inner
             .cell
-            .with_current(|index| self.inner.config.route_host(index, name))
+            .with_current_at(now, |index| self.inner.config.route_host(index, name))
     }
 
     fn cached(&self, name: &str, now: SystemTime) -> Option<Vec<IpAddr>> {

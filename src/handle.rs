@@ -66,6 +66,12 @@ impl PrivateLink {
         PrivateLinkBuilder::default()
     }
 
+    /// Discovery's health as of now: the snapshot's age, expiry and deadline, whether it is
+    /// stale, the last error and its class, consecutive failures, the next call, calls made.
+    pub fn status(&self) -> privatelink_discovery::CacheStatus {
+        self.inner.cache.status(&self.inner.key)
+    }
+
     /// The interceptor for SDK clients, bound to the live snapshot:
     /// `aws_sdk_x::config::Builder::from(&sdk_config).interceptor(privatelink.interceptor())`.
     pub fn interceptor(&self) -> PrivateLinkInterceptor {
@@ -317,6 +323,9 @@ impl PrivateLinkBuilder {
     pub async fn build(mut self) -> Result<PrivateLink, BuildError> {
         if self.start_empty && self.policy != Policy::Prefer {
             return Err(BuildError::StartEmptyNeedsPrefer);
+        }
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(BuildError::Discovery(DiscoveryError::NoRuntime));
         }
         let env = self.env.clone().unwrap_or_else(Environment::process);
         let source = self.choose_source(&env)?;

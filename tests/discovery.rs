@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::error::Error;
 use std::fmt;
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::Duration;
 
 use aws_config::SdkConfig;
 use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
@@ -58,8 +58,7 @@ fn throttled() -> Answer {
 }
 
 fn controlled_sdk_config() -> (SdkConfig, SleepGate) {
-    let (time, sleep, gate) =
-        controlled_time_and_sleep(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let (time, sleep, gate) = controlled_time_and_sleep(real_now());
     let config = privatelink_testkit::sdk_config(
         privatelink_testkit::ACCESS_KEY_ID,
         privatelink_testkit::SECRET_ACCESS_KEY,
@@ -339,4 +338,31 @@ async fn a_hung_ec2_fails_build_within_the_walks_limit() {
         err.source().unwrap().to_string(),
         "DescribeVpcEndpoints did not finish within 20s (the time limit privatelink sets on it)"
     );
+}
+
+/// `build()` polled by an executor other than Tokio (no runtime running): a typed error at once,
+/// not a panic deep in a timer.
+#[test]
+fn build_outside_a_tokio_runtime_is_a_typed_error() {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+    let build = PrivateLink::builder()
+        .endpoints_file("/nonexistent/endpoints.json")
+        .build();
+    let mut build = std::pin::pin!(build);
+    let Poll::Ready(Err(err)) = build.as_mut().poll(&mut Context::from_waker(Waker::noop())) else {
+        panic!("build() waited for something")
+    };
+    assert!(
+        matches!(err, BuildError::Discovery(DiscoveryError::NoRuntime)),
+        "{err:?}"
+    );
+}
+
+/// The real time, read once: privatelink's test clock starts there, so that the snapshot
+/// deadlines it sets agree with the clock of SDK clients that sign with real time (the peers check
+/// signatures against it), as they do in production, where both are the system clock.
+fn real_now() -> std::time::SystemTime {
+    use aws_smithy_async::time::TimeSource;
+    aws_smithy_async::time::SystemTimeSource::new().now()
 }

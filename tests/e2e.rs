@@ -1,7 +1,7 @@
 //! End to end over loopback TLS: discovery through a signed `DescribeVpcEndpoints` to a peer,
 //! then real S3 calls through the endpoint names to an S3 peer (s3s-fs) that checks SigV4.
 
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::Duration;
 
 use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
@@ -27,7 +27,7 @@ struct Rig {
 
 async fn rig() -> Rig {
     let vpc = LoopbackVpc::start().await.unwrap();
-    let time = ManualTimeSource::new(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let time = ManualTimeSource::new(real_now());
     let sdk_config = privatelink_testkit::sdk_config(ACCESS_KEY_ID, SECRET_ACCESS_KEY)
         .http_client(vpc.http_client())
         .time_source(SharedTimeSource::new(time.clone()))
@@ -350,4 +350,12 @@ async fn a_presigned_url_names_the_endpoint_and_a_plain_https_client_can_fetch_i
             .is_err()
     );
     assert_eq!(rig.vpc.s3.requests(), before + 2);
+}
+
+/// The real time, read once: privatelink's test clock starts there, so that the snapshot
+/// deadlines it sets agree with the clock of SDK clients that sign with real time (the peers check
+/// signatures against it), as they do in production, where both are the system clock.
+fn real_now() -> std::time::SystemTime {
+    use aws_smithy_async::time::TimeSource;
+    aws_smithy_async::time::SystemTimeSource::new().now()
 }

@@ -17,8 +17,21 @@ use privatelink_core::{EndpointIndex, SnapshotCell};
 use tokio::sync::watch;
 use tracing::Instrument;
 
-use crate::error::DiscoveryError;
+use crate::error::{DiscoveryError, FailureClass};
 use crate::source::{DescribeEndpoints, SharedSource};
+
+/// After failures a person must fix (access denied, bad credentials, no such VPC), the wait
+/// doubles up to this: 30 minutes (before jitter).
+pub const PERMANENT_BACKOFF_CAP: Duration = Duration::from_secs(30 * 60);
+/// After throttling, the wait doubles up to this: 5 minutes (before jitter).
+pub const THROTTLED_BACKOFF_CAP: Duration = Duration::from_secs(5 * 60);
+/// After transient failures (network, timeouts, 5xx), the wait doubles up to this: 5 minutes
+/// (before jitter).
+pub const TRANSIENT_BACKOFF_CAP: Duration = Duration::from_secs(5 * 60);
+
+/// The longest `ttl`, `max_stale` or `failure_backoff` accepted: 7 days. Longer settings are
+/// errors, so that no deadline computed from them can overflow the clock.
+pub const MAX_SETTING: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
 /// Default time a snapshot is fresh: 45 minutes. Chosen with the fleet simulation
 /// (`benches/fleet.rs`, BENCHMARKS.md): 10,000 processes of one account then make about 4
@@ -83,8 +96,23 @@ impl CacheConfig {
         self.ttl.mul_f64(1.0 - self.jitter * fastrand::f64())
     }
 
-    fn backoff(&self) -> Duration {
-        self.failure_backoff.mul_f64(1.0 + 0.5 * fastrand::f64())
+    /// The wait before the next call after `failures` consecutive failures (1 or more), the
+    /// last of `class`: `failure_backoff` doubled per earlier failure up to the class's cap
+    /// ([`PERMANENT_BACKOFF_CAP`], [`THROTTLED_BACKOFF_CAP`], [`TRANSIENT_BACKOFF_CAP`]),
+    /// stretched by a random 0–50 %.
+    fn backoff(&self, class: FailureClass, failures: u32) -> Duration {
+        let cap = match class {
+            FailureClass::Permanent => PERMANENT_BACKOFF_CAP,
+            FailureClass::Throttled => THROTTLED_BACKOFF_CAP,
+            FailureClass::Transient => TRANSIENT_BACKOFF_CAP,
+        }
+        .max(self.failure_backoff);
+        let doublings = failures.saturating_sub(1).min(20);
+        let base = self
+            .failure_backoff
+            .checked_mul(1 << doublings)
+            .map_or(cap, |d| d.min(cap));
+        base.mul_f64(1.0 + 0.5 * fastrand::f64())
     }
 }
 
@@ -112,8 +140,16 @@ struct SlotState {
     expires_at: Option<SystemTime>,
     /// The last call's error and when the next call may be made; cleared on success.
     failure: Option<(DiscoveryError, SystemTime)>,
+    /// Failed calls since the last success.
+    consecutive_failures: u32,
+    /// Calls made to the source.
+    calls: u64,
+    /// When the snapshot in use was loaded.
+    loaded_at: Option<SystemTime>,
     inflight: Option<LoadFuture>,
-    refresher: bool,
+    /// The background refresher's task, while one was started; a finished one (its runtime shut
+    /// down, say) is started again on the next load.
+    refresher: Option<tokio::task::AbortHandle>,
 }
 
 impl Slot {
@@ -135,14 +171,16 @@ impl Slot {
         if let Some(inflight) = &state.inflight {
             return inflight.clone();
         }
+        state.calls += 1;
         let (core, slot, vpc_id) = (core.clone(), Arc::downgrade(self), self.vpc_id.clone());
         let span = tracing::debug_span!("privatelink_describe_vpc_endpoints", vpc_id = %vpc_id);
         let load = async move {
             tracing::debug!("calling DescribeVpcEndpoints");
-            let result = core
-                .source
-                .describe(&vpc_id)
+            // A source that panics fails this load only: the slot stays usable.
+            let result = std::panic::AssertUnwindSafe(core.source.describe(&vpc_id))
+                .catch_unwind()
                 .await
+                .unwrap_or_else(|panic| Err(DiscoveryError::source_panicked(panic.as_ref())))
                 .map(|endpoints| Arc::new(EndpointIndex::new(endpoints)));
             if let Some(slot) = Weak::upgrade(&slot) {
                 slot.finish(&core, &result);
@@ -169,13 +207,23 @@ impl Slot {
                     expires_in = ?lifetime,
                     "endpoint snapshot loaded"
                 );
+                let expires_at = now + lifetime;
                 state.index = Some(index.clone());
-                state.expires_at = Some(now + lifetime);
+                state.expires_at = Some(expires_at);
+                state.loaded_at = Some(now);
                 state.failure = None;
-                self.cell.publish(index.clone());
+                state.consecutive_failures = 0;
+                // Readers stop using it at expiry + max_stale on their own clock, even if no
+                // refresh ever runs again.
+                self.cell
+                    .publish_until(index.clone(), expires_at + core.config.max_stale);
             }
             Err(error) => {
-                let retry_at = now + core.config.backoff();
+                state.consecutive_failures = state.consecutive_failures.saturating_add(1);
+                let backoff = core
+                    .config
+                    .backoff(error.class(), state.consecutive_failures);
+                let retry_at = now + backoff;
                 state.failure = Some((error.clone(), retry_at));
                 match (&state.index, state.expires_at) {
                     (Some(_), Some(expires_at)) if now <= expires_at => tracing::warn!(
@@ -378,6 +426,35 @@ impl EndpointCache {
         })
     }
 
+    /// The health of `vpc_id`'s discovery as of now.
+    pub fn status(&self, vpc_id: &str) -> CacheStatus {
+        let slot = self.slot(vpc_id);
+        let now = self.core.time.now();
+        let state = slot.state();
+        let deadline = state
+            .expires_at
+            .filter(|_| state.index.is_some())
+            .map(|expires_at| expires_at + self.core.config.max_stale);
+        CacheStatus {
+            snapshot_age: state
+                .loaded_at
+                .filter(|_| state.index.is_some())
+                .map(|at| now.duration_since(at).unwrap_or_default()),
+            expires_at: state.expires_at.filter(|_| state.index.is_some()),
+            deadline,
+            stale: state
+                .expires_at
+                .is_some_and(|expires_at| state.index.is_some() && now > expires_at),
+            last_error: state.failure.as_ref().map(|(error, _)| error.clone()),
+            consecutive_failures: state.consecutive_failures,
+            next_call: state
+                .refresher
+                .as_ref()
+                .map(|_| Slot::next_wake(&state, &self.core.config, now)),
+            calls: state.calls,
+        }
+    }
+
     /// Calls the source now for `vpc_id`, whatever the snapshot's age and any failure backoff,
     /// and returns that call's result (its error included: no stale fallback). A call already in
     /// flight is joined instead of starting a second one.
@@ -390,26 +467,93 @@ impl EndpointCache {
     }
 
     fn ensure_refresher(&self, slot: &Arc<Slot>) {
+        let mut state = slot.state();
+        if state
+            .refresher
+            .as_ref()
+            .is_some_and(|task| !task.is_finished())
         {
-            let mut state = slot.state();
-            if state.refresher {
-                return;
-            }
-            state.refresher = true;
+            return;
         }
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
-                runtime.spawn(refresher(
+                if state.refresher.is_some() {
+                    tracing::debug!(vpc_id = %slot.vpc_id, "starting the endpoint refresher again");
+                }
+                let task = runtime.spawn(refresher(
                     self.core.clone(),
                     slot.clone(),
                     self.stop.clone(),
                 ));
+                state.refresher = Some(task.abort_handle());
             }
             Err(_) => tracing::warn!(
                 vpc_id = %slot.vpc_id,
                 "no Tokio runtime: endpoints will not be refreshed in the background"
             ),
         }
+    }
+}
+
+/// One VPC's discovery health: see [`EndpointCache::status`].
+#[derive(Clone, Debug)]
+pub struct CacheStatus {
+    snapshot_age: Option<Duration>,
+    expires_at: Option<SystemTime>,
+    deadline: Option<SystemTime>,
+    stale: bool,
+    last_error: Option<DiscoveryError>,
+    consecutive_failures: u32,
+    next_call: Option<SystemTime>,
+    calls: u64,
+}
+
+impl CacheStatus {
+    /// How long ago the snapshot in use was loaded; `None` without one.
+    pub fn snapshot_age(&self) -> Option<Duration> {
+        self.snapshot_age
+    }
+
+    /// When the snapshot stops being fresh (a refresh is due before).
+    pub fn expires_at(&self) -> Option<SystemTime> {
+        self.expires_at
+    }
+
+    /// When the snapshot stops being used at all: expiry + `max_stale`.
+    pub fn deadline(&self) -> Option<SystemTime> {
+        self.deadline
+    }
+
+    /// Whether the snapshot is past expiry (served only while refreshes fail, until the
+    /// deadline).
+    pub fn is_stale(&self) -> bool {
+        self.stale
+    }
+
+    /// The last call's error, until a call succeeds.
+    pub fn last_error(&self) -> Option<&DiscoveryError> {
+        self.last_error.as_ref()
+    }
+
+    /// The class of [`CacheStatus::last_error`], which sets the backoff.
+    pub fn last_error_class(&self) -> Option<FailureClass> {
+        self.last_error.as_ref().map(DiscoveryError::class)
+    }
+
+    /// Failed calls since the last success.
+    pub fn consecutive_failures(&self) -> u32 {
+        self.consecutive_failures
+    }
+
+    /// When the background refresher calls next (refresh ahead of expiry, or the end of a
+    /// failure backoff); `None` before the first load started it.
+    pub fn next_call(&self) -> Option<SystemTime> {
+        self.next_call
+    }
+
+    /// Calls made to the source so far (each one a whole DescribeVpcEndpoints walk).
+    pub fn calls(&self) -> u64 {
+        self.calls
     }
 }
 
@@ -496,6 +640,15 @@ impl EndpointCacheBuilder {
         }
         if config.ttl.is_zero() {
             return invalid("ttl must be positive");
+        }
+        if config.ttl > MAX_SETTING {
+            return invalid("ttl must be at most 7 days");
+        }
+        if config.max_stale > MAX_SETTING {
+            return invalid("max_stale must be at most 7 days");
+        }
+        if config.failure_backoff < Duration::from_secs(1) || config.failure_backoff > MAX_SETTING {
+            return invalid("failure_backoff must be between 1 second and 7 days");
         }
         if config.refresh_ahead >= config.ttl.mul_f64(1.0 - config.jitter) {
             return invalid("refresh_ahead must be shorter than ttl × (1 − jitter)");

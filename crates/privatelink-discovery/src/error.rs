@@ -33,6 +33,82 @@ pub enum DiscoveryError {
     File(EndpointFileError),
     /// A DescribeVpcEndpoints walk or a metadata lookup did not finish within its time limit.
     TimedOut(TimedOutError),
+    /// The endpoint source panicked (a custom [`DescribeEndpoints`](crate::DescribeEndpoints)
+    /// implementation); the cache stays usable and the next load calls it again.
+    SourcePanicked(SourcePanickedError),
+    /// No Tokio runtime is running: discovery needs one (as the AWS SDK's `rt-tokio` does).
+    NoRuntime,
+}
+
+/// How a failure is retried: what the cache's backoff grows by.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FailureClass {
+    /// Fixing it takes a person (a missing IAM permission, bad credentials, a VPC that does not
+    /// exist, a bad file or source): backs off to tens of minutes.
+    Permanent,
+    /// EC2 throttled the account: backs off to minutes.
+    Throttled,
+    /// Network, timeouts, 5xx and the like: may pass on its own.
+    Transient,
+}
+
+impl fmt::Display for FailureClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FailureClass::Permanent => "permanent",
+            FailureClass::Throttled => "throttled",
+            FailureClass::Transient => "transient",
+        })
+    }
+}
+
+impl DiscoveryError {
+    /// How this failure is retried.
+    pub fn class(&self) -> FailureClass {
+        match self {
+            DiscoveryError::AccessDenied(_)
+            | DiscoveryError::InvalidCredentials(_)
+            | DiscoveryError::NoVpc(_)
+            | DiscoveryError::File(_)
+            | DiscoveryError::InvalidResponse(_)
+            | DiscoveryError::SourcePanicked(_)
+            | DiscoveryError::NoRuntime => FailureClass::Permanent,
+            DiscoveryError::Ec2(e)
+                if e.code().is_some_and(|code| {
+                    code.starts_with("InvalidVpcID") || code.starts_with("InvalidParameter")
+                }) =>
+            {
+                FailureClass::Permanent
+            }
+            DiscoveryError::Throttled(_) => FailureClass::Throttled,
+            DiscoveryError::Ec2(_)
+            | DiscoveryError::TimedOut(_)
+            | DiscoveryError::MetadataUnavailable(_) => FailureClass::Transient,
+        }
+    }
+
+    pub(crate) fn source_panicked(payload: &(dyn std::any::Any + Send)) -> Self {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a non-text panic payload".to_owned());
+        DiscoveryError::SourcePanicked(SourcePanickedError { message })
+    }
+}
+
+/// Context of [`DiscoveryError::SourcePanicked`].
+#[derive(Clone, Debug)]
+pub struct SourcePanickedError {
+    message: String,
+}
+
+impl SourcePanickedError {
+    /// The panic's message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl fmt::Display for DiscoveryError {
@@ -70,6 +146,12 @@ impl fmt::Display for DiscoveryError {
                 "{} did not finish within {:?} (the time limit privatelink sets on it)",
                 e.what, e.after
             ),
+            DiscoveryError::SourcePanicked(e) => {
+                write!(f, "the endpoint source panicked: {}", e.message)
+            }
+            DiscoveryError::NoRuntime => f.write_str(
+                "privatelink needs a Tokio runtime (as the AWS SDK's rt-tokio does); none is running",
+            ),
         }
     }
 }
@@ -89,7 +171,9 @@ impl Error for DiscoveryError {
                 e.source.as_deref().map(|s| s as &(dyn Error + 'static))
             }
             DiscoveryError::File(e) => e.source(),
-            DiscoveryError::TimedOut(_) => None,
+            DiscoveryError::TimedOut(_)
+            | DiscoveryError::SourcePanicked(_)
+            | DiscoveryError::NoRuntime => None,
         }
     }
 }
@@ -121,6 +205,9 @@ pub(crate) async fn within<T>(
     limit: std::time::Duration,
     what: &'static str,
 ) -> Result<T, DiscoveryError> {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return Err(DiscoveryError::NoRuntime);
+    }
     tokio::time::timeout(limit, future)
         .await
         .unwrap_or(Err(DiscoveryError::TimedOut(TimedOutError {

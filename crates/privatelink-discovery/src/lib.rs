@@ -22,11 +22,13 @@ mod locate;
 mod source;
 
 pub use cache::{
-    CacheConfig, CacheConfigError, DEFAULT_FAILURE_BACKOFF, DEFAULT_JITTER, DEFAULT_MAX_STALE,
-    DEFAULT_REFRESH_AHEAD, DEFAULT_TTL, EndpointCache, EndpointCacheBuilder, KeepAlive,
+    CacheConfig, CacheConfigError, CacheStatus, DEFAULT_FAILURE_BACKOFF, DEFAULT_JITTER,
+    DEFAULT_MAX_STALE, DEFAULT_REFRESH_AHEAD, DEFAULT_TTL, EndpointCache, EndpointCacheBuilder,
+    KeepAlive, MAX_SETTING, PERMANENT_BACKOFF_CAP, THROTTLED_BACKOFF_CAP, TRANSIENT_BACKOFF_CAP,
 };
 pub use error::{
-    DiscoveryError, Ec2Error, InvalidResponseError, MetadataError, NoVpcError, TimedOutError,
+    DiscoveryError, Ec2Error, FailureClass, InvalidResponseError, MetadataError, NoVpcError,
+    SourcePanickedError, TimedOutError,
 };
 pub use file::{
     ENDPOINTS_FILE_ENV, EndpointFileError, FileSource, MAX_ENDPOINT_FILE_BYTES, index_from_file,

@@ -406,3 +406,183 @@ fn invalid_settings_are_named() {
         assert!(err.to_string().contains(message), "{err}");
     }
 }
+
+/// A source that panics fails that load with a typed error; the slot is not poisoned and the next
+/// load (past the backoff) calls the source again.
+#[tokio::test]
+async fn a_panicking_source_is_an_error_not_a_poisoned_slot() {
+    #[derive(Debug)]
+    struct PanicsOnce(AtomicUsize);
+    impl DescribeEndpoints for PanicsOnce {
+        fn describe<'a>(&'a self, _vpc_id: &'a str) -> EndpointsFuture<'a> {
+            Box::pin(async move {
+                if self.0.fetch_add(1, Ordering::SeqCst) == 0 {
+                    panic!("the source broke");
+                }
+                endpoints("v2")
+            })
+        }
+    }
+    let time = ManualTimeSource::new(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let cache = EndpointCache::builder()
+        .source(PanicsOnce(AtomicUsize::new(0)))
+        .time_source(SharedTimeSource::new(time.clone()))
+        .build()
+        .unwrap();
+    let err = cache.load(VPC).await.unwrap_err();
+    let DiscoveryError::SourcePanicked(panicked) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(panicked.message(), "the source broke");
+    assert_eq!(
+        err.to_string(),
+        "the endpoint source panicked: the source broke"
+    );
+    time.advance(privatelink_discovery::DEFAULT_FAILURE_BACKOFF * 2);
+    assert_eq!(version(&cache.load(VPC).await.unwrap()), "v2");
+}
+
+/// Settings at their extremes are typed errors at build, never a panic later.
+#[test]
+fn extreme_settings_are_errors_at_build() {
+    let (source, _answers, _dropped) = TestSource::new();
+    let build = |f: &dyn Fn(
+        privatelink_discovery::EndpointCacheBuilder,
+    ) -> privatelink_discovery::EndpointCacheBuilder| {
+        f(EndpointCache::builder().source(source.clone()))
+            .build()
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    let bad = |problem: &str| Err(format!("invalid endpoint cache settings: {problem}"));
+    #[rustfmt::skip]
+    let rows: Vec<(&str, Result<(), String>)> = vec![
+        ("ttl MAX", build(&|b| b.ttl(Duration::MAX))),
+        ("ttl 0", build(&|b| b.ttl(Duration::ZERO))),
+        ("max_stale MAX", build(&|b| b.max_stale(Duration::MAX))),
+        ("failure_backoff 0", build(&|b| b.failure_backoff(Duration::ZERO))),
+        ("failure_backoff MAX", build(&|b| b.failure_backoff(Duration::MAX))),
+        ("jitter NaN", build(&|b| b.jitter(f64::NAN))),
+        ("jitter 1", build(&|b| b.jitter(1.0))),
+        ("jitter -0.1", build(&|b| b.jitter(-0.1))),
+        ("refresh_ahead MAX", build(&|b| b.refresh_ahead(Duration::MAX))),
+        ("max_stale 0", build(&|b| b.max_stale(Duration::ZERO))),
+        ("7 days", build(&|b| b.ttl(Duration::from_secs(7 * 86_400)).max_stale(Duration::from_secs(7 * 86_400)))),
+    ];
+    let expected: Vec<Result<(), String>> = vec![
+        bad("ttl must be at most 7 days"),
+        bad("ttl must be positive"),
+        bad("max_stale must be at most 7 days"),
+        bad("failure_backoff must be between 1 second and 7 days"),
+        bad("failure_backoff must be between 1 second and 7 days"),
+        bad("jitter must be in [0, 1)"),
+        bad("jitter must be in [0, 1)"),
+        bad("jitter must be in [0, 1)"),
+        bad("refresh_ahead must be shorter than ttl × (1 − jitter)"),
+        Ok(()),
+        Ok(()),
+    ];
+    for ((name, got), want) in rows.into_iter().zip(expected) {
+        assert_eq!(got, want, "{name}");
+    }
+}
+
+/// The cell carries the snapshot's deadline: expiry + max_stale.
+#[tokio::test]
+async fn the_published_snapshot_carries_expiry_plus_max_stale() {
+    let start = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let time = ManualTimeSource::new(start);
+    let cache = EndpointCache::builder()
+        .source(ScriptedOnce(endpoints("v1")))
+        .time_source(SharedTimeSource::new(time))
+        .ttl(TTL)
+        .jitter(0.0)
+        .max_stale(MAX_STALE)
+        .build()
+        .unwrap();
+    cache.load(VPC).await.unwrap();
+    assert_eq!(cache.cell(VPC).deadline(), Some(start + TTL + MAX_STALE));
+}
+
+#[derive(Debug)]
+struct ScriptedOnce(Answer);
+
+impl DescribeEndpoints for ScriptedOnce {
+    fn describe<'a>(&'a self, _vpc_id: &'a str) -> EndpointsFuture<'a> {
+        Box::pin(std::future::ready(self.0.clone()))
+    }
+}
+
+/// The wait after a failure doubles per consecutive failure, from `failure_backoff` to a cap set
+/// by what failed (permanent: 30 min, throttled and transient: 5 min), jittered by 0–50 %;
+/// callers inside the wait get the cached error at once; a success resets it. `status()` shows it.
+#[tokio::test]
+async fn backoff_grows_by_what_failed_and_success_resets_it() {
+    use privatelink_discovery::{FailureClass, PERMANENT_BACKOFF_CAP, THROTTLED_BACKOFF_CAP};
+    #[derive(Debug)]
+    struct Failing(Mutex<Answer>);
+    impl DescribeEndpoints for Failing {
+        fn describe<'a>(&'a self, _vpc_id: &'a str) -> EndpointsFuture<'a> {
+            Box::pin(std::future::ready(self.0.lock().unwrap().clone()))
+        }
+    }
+    let denied = || {
+        Err(DiscoveryError::AccessDenied(Ec2Error::new(
+            Some("UnauthorizedOperation".into()),
+            std::io::Error::other("You are not authorized"),
+        )))
+    };
+    for (answer, class, cap) in [
+        (denied(), FailureClass::Permanent, PERMANENT_BACKOFF_CAP),
+        (throttled(), FailureClass::Throttled, THROTTLED_BACKOFF_CAP),
+    ] {
+        let time = ManualTimeSource::new(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+        let source = Arc::new(Failing(Mutex::new(answer)));
+        #[derive(Debug)]
+        struct Shared(Arc<Failing>);
+        impl DescribeEndpoints for Shared {
+            fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
+                self.0.describe(vpc_id)
+            }
+        }
+        let cache = EndpointCache::builder()
+            .source(Shared(source.clone()))
+            .time_source(SharedTimeSource::new(time.clone()))
+            .failure_backoff(BACKOFF)
+            .build()
+            .unwrap();
+        for n in 1..=9u32 {
+            assert!(cache.load(VPC).await.is_err());
+            let status = cache.status(VPC);
+            assert_eq!(
+                (
+                    status.consecutive_failures(),
+                    status.calls(),
+                    status.last_error_class()
+                ),
+                (n, u64::from(n), Some(class))
+            );
+            let wait = status
+                .next_call()
+                .unwrap()
+                .duration_since(time.now())
+                .unwrap();
+            let base = (BACKOFF * 2u32.pow(n - 1)).min(cap);
+            assert!(
+                wait >= base && wait <= base.mul_f64(1.5),
+                "{class} failure {n}: waits {wait:?}, expected {base:?} to 1.5×"
+            );
+            // Inside the wait: the cached error at once, no call.
+            time.advance(wait - Duration::from_secs(1));
+            assert!(cache.load(VPC).await.is_err());
+            assert_eq!(cache.status(VPC).calls(), u64::from(n));
+            time.advance(Duration::from_secs(1));
+        }
+        *source.0.lock().unwrap() = endpoints("v1");
+        assert_eq!(version(&cache.load(VPC).await.unwrap()), "v1");
+        let status = cache.status(VPC);
+        assert_eq!((status.consecutive_failures(), status.calls()), (0, 10));
+        assert!(status.last_error().is_none() && !status.is_stale());
+        assert_eq!(status.snapshot_age(), Some(Duration::ZERO));
+    }
+}

@@ -5,7 +5,7 @@
 //! `--ignored --test-threads=1` (they read moto's request counters).
 
 use std::net::SocketAddr;
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::Duration;
 
 use aws_config::SdkConfig;
 use aws_sdk_ec2::types::{Filter, Tag};
@@ -263,7 +263,7 @@ async fn s3_through_discovered_names_strict_refusals_and_one_call_per_ttl() {
         .unwrap();
 
     // privatelink's clock is manual; clients sign with the real one.
-    let time = ManualTimeSource::new(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let time = ManualTimeSource::new(real_now());
     let config = rig.sdk_config(
         &rig.secret_key,
         Some((&s3_peer, &s3_ca)),
@@ -431,4 +431,12 @@ async fn s3_through_discovered_names_strict_refusals_and_one_call_per_ttl() {
         served,
         "nothing reached the endpoint after it turned pending"
     );
+}
+
+/// The real time, read once: privatelink's test clock starts there, so that the snapshot
+/// deadlines it sets agree with the clock of SDK clients that sign with real time (the peers check
+/// signatures against it), as they do in production, where both are the system clock.
+fn real_now() -> std::time::SystemTime {
+    use aws_smithy_async::time::TimeSource;
+    aws_smithy_async::time::SystemTimeSource::new().now()
 }

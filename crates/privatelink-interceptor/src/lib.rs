@@ -20,7 +20,9 @@ use std::any::Any;
 use std::error::Error;
 use std::fmt;
 use std::sync::Arc;
+use std::time::SystemTime;
 
+use aws_smithy_async::time::{SystemTimeSource, TimeSource};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
@@ -31,6 +33,11 @@ use privatelink_core::{
 };
 
 /// Rewrites SDK request hosts to interface endpoint names before signing.
+///
+/// It reads the snapshot as of the client's clock (the runtime components' time source): a
+/// snapshot past its deadline (the discovery cache sets expiry + `max_stale`) is not used, so
+/// prefer mode sends requests to their default hosts and strict mode refuses them
+/// ([`RefusalReason::NoSnapshot`](privatelink_core::RefusalReason::NoSnapshot)).
 ///
 /// Cheap to clone; clones share the snapshot cell and the config, so one interceptor (or its
 /// clones) can serve every client of a process. Attach it per client:
@@ -76,8 +83,8 @@ impl PrivateLinkInterceptor {
 
     /// The new URI and extra header for `uri`, or `None` to leave the request alone: one
     /// decision by core, explained (which allocates) only when trace logging is on.
-    fn decide(&self, uri: &str) -> Result<Option<NewTarget>, RewriteError> {
-        self.cell.with_current(|index| {
+    fn decide(&self, uri: &str, now: SystemTime) -> Result<Option<NewTarget>, RewriteError> {
+        self.cell.with_current_at(now, |index| {
             let rewritten = if tracing::enabled!(tracing::Level::TRACE) {
                 match self.config.rewrite_url(index, uri)? {
                     Outcome::Rewritten(rewritten) => Some(rewritten),
@@ -146,11 +153,16 @@ impl Intercept for PrivateLinkInterceptor {
     fn modify_before_signing(
         &self,
         context: &mut BeforeTransmitInterceptorContextMut<'_>,
-        _runtime_components: &RuntimeComponents,
+        runtime_components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        // The client's own clock: a snapshot past its deadline (expiry + max_stale) is not used.
+        let now = match runtime_components.time_source() {
+            Some(time) => time.now(),
+            None => SystemTimeSource::new().now(),
+        };
         let request = context.request_mut();
-        match self.decide(request.uri()) {
+        match self.decide(request.uri(), now) {
             Ok(Some(NewTarget { uri, header })) => {
                 request.set_uri(uri)?;
                 if let Some((name, value)) = header {

@@ -338,3 +338,56 @@ async fn a_newly_published_snapshot_applies_to_the_next_request() {
     );
     assert_eq!(interceptor.cell().generation(), 2);
 }
+
+/// A snapshot published with a deadline (the cache's expiry + max_stale) is used up to that
+/// deadline on the client's own clock, and not after — even though nothing cleared it (the
+/// refresher could be dead or hung). Past it: strict refuses (no snapshot), prefer sends the
+/// request to its default host.
+#[tokio::test]
+async fn a_snapshot_past_its_deadline_is_not_used_by_the_client() {
+    use aws_smithy_async::test_util::ManualTimeSource;
+    use aws_smithy_async::time::SharedTimeSource;
+    use std::time::UNIX_EPOCH;
+    let deadline = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    for policy in [Policy::Strict, Policy::Prefer] {
+        let clock = ManualTimeSource::new(deadline - Duration::from_secs(1));
+        let config = RewriteConfig::builder().policy(policy).build().unwrap();
+        let interceptor = PrivateLinkInterceptor::new(SnapshotCell::new(), config);
+        interceptor.cell().publish_until(common::index(), deadline);
+        let call = |clock: &ManualTimeSource| {
+            let (http_client, rx) = capture_request(Some(ok(CALLER_IDENTITY)));
+            let config = sts_config(http_client, interceptor.clone())
+                .time_source(SharedTimeSource::new(clock.clone()))
+                .build();
+            (aws_sdk_sts::Client::from_conf(config), rx)
+        };
+        let (client, rx) = call(&clock);
+        client.get_caller_identity().send().await.unwrap();
+        assert_eq!(
+            host(&rx.expect_request()),
+            STS_E,
+            "{policy}: before the deadline"
+        );
+
+        clock.advance(Duration::from_secs(2));
+        let (client, rx) = call(&clock);
+        let result = client.get_caller_identity().send().await;
+        match policy {
+            Policy::Strict => {
+                let err = result.unwrap_err();
+                let Some(RewriteError::Refused(refused)) = find_rewrite_error(&err) else {
+                    panic!("{err:?}")
+                };
+                assert_eq!(refused.reason(), &RefusalReason::NoSnapshot);
+                rx.expect_no_request();
+            }
+            _ => {
+                result.unwrap();
+                assert_eq!(host(&rx.expect_request()), "sts.us-east-1.amazonaws.com");
+            }
+        }
+        // The snapshot is still in the cell, for inspection; only the request path skips it.
+        assert!(interceptor.cell().current().is_some());
+        assert_eq!(interceptor.cell().deadline(), Some(deadline));
+    }
+}
