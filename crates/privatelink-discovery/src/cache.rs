@@ -146,6 +146,8 @@ struct SlotState {
     calls: u64,
     /// When the snapshot in use was loaded.
     loaded_at: Option<SystemTime>,
+    /// Whether the current stale spell was logged (reset by a success).
+    stale_logged: bool,
     inflight: Option<LoadFuture>,
     /// The background refresher's task, while one was started; a finished one (its runtime shut
     /// down, say) is started again on the next load.
@@ -213,6 +215,7 @@ impl Slot {
                 state.loaded_at = Some(now);
                 state.failure = None;
                 state.consecutive_failures = 0;
+                state.stale_logged = false;
                 // Readers stop using it at expiry + max_stale on their own clock, even if no
                 // refresh ever runs again.
                 self.cell
@@ -220,22 +223,49 @@ impl Slot {
             }
             Err(error) => {
                 state.consecutive_failures = state.consecutive_failures.saturating_add(1);
-                let backoff = core
-                    .config
-                    .backoff(error.class(), state.consecutive_failures);
+                let class = error.class();
+                let mut backoff = core.config.backoff(class, state.consecutive_failures);
+                // A failure that waiting will not fix soon (permanent, throttled) uses the time
+                // the snapshot stays servable: most of what is left to its deadline. A fleet
+                // then makes about one call per process per storm, not one per backoff step.
+                if class != FailureClass::Transient
+                    && let (Some(_), Some(expires_at)) = (&state.index, state.expires_at)
+                    && let Some(left) = (expires_at + core.config.max_stale)
+                        .duration_since(now)
+                        .ok()
+                {
+                    backoff = backoff.max(left.mul_f64(0.93 + 0.05 * fastrand::f64()));
+                }
                 let retry_at = now + backoff;
                 state.failure = Some((error.clone(), retry_at));
+                // Transitions are logged at warn once each (the first failure, the first use
+                // past expiry, the drop); repeated failures at debug.
+                let first = state.consecutive_failures == 1;
                 match (&state.index, state.expires_at) {
-                    (Some(_), Some(expires_at)) if now <= expires_at => tracing::warn!(
-                        vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
-                        "refreshing endpoints failed; the current snapshot is still fresh"
-                    ),
-                    (Some(_), Some(expires_at)) if now <= expires_at + core.config.max_stale => {
-                        tracing::warn!(
+                    (Some(_), Some(expires_at)) if now <= expires_at => match first {
+                        true => tracing::warn!(
                             vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
-                            stale_for = ?now.duration_since(expires_at).unwrap_or_default(),
-                            "refreshing endpoints failed; serving the stale snapshot"
-                        )
+                            next_call_in = ?backoff,
+                            "refreshing endpoints failed; the current snapshot is still fresh"
+                        ),
+                        false => tracing::debug!(
+                            vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
+                            next_call_in = ?backoff, "refreshing endpoints failed again"
+                        ),
+                    },
+                    (Some(_), Some(expires_at)) if now <= expires_at + core.config.max_stale => {
+                        match std::mem::replace(&mut state.stale_logged, true) {
+                            false => tracing::warn!(
+                                vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
+                                stale_for = ?now.duration_since(expires_at).unwrap_or_default(),
+                                next_call_in = ?backoff,
+                                "refreshing endpoints failed; serving the stale snapshot until max_stale"
+                            ),
+                            true => tracing::debug!(
+                                vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
+                                next_call_in = ?backoff, "refreshing endpoints failed again"
+                            ),
+                        }
                     }
                     (Some(_), _) => {
                         tracing::error!(
@@ -246,9 +276,13 @@ impl Slot {
                         state.expires_at = None;
                         self.cell.clear();
                     }
-                    (None, _) => tracing::warn!(
+                    (None, _) if first => tracing::warn!(
                         vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
-                        "loading endpoints failed"
+                        next_call_in = ?backoff, "loading endpoints failed"
+                    ),
+                    (None, _) => tracing::debug!(
+                        vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
+                        next_call_in = ?backoff, "loading endpoints failed again"
                     ),
                 }
             }
@@ -256,24 +290,27 @@ impl Slot {
     }
 
     /// The snapshot if it may still be served at `now` (fresh, or stale within `max_stale`).
+    /// Logs the first use of the snapshot past its expiry, once until the next success.
     fn servable(
         &self,
-        state: &SlotState,
+        state: &mut SlotState,
         config: &CacheConfig,
         now: SystemTime,
     ) -> Option<Arc<EndpointIndex>> {
         let expires_at = state.expires_at?;
-        let index = state.index.as_ref()?;
+        let index = state.index.clone()?;
         if now <= expires_at {
-            return Some(index.clone());
+            return Some(index);
         }
         (now <= expires_at + config.max_stale).then(|| {
-            tracing::warn!(
-                vpc_id = %self.vpc_id,
-                stale_for = ?now.duration_since(expires_at).unwrap_or_default(),
-                "serving a stale endpoint snapshot"
-            );
-            index.clone()
+            if !std::mem::replace(&mut state.stale_logged, true) {
+                tracing::warn!(
+                    vpc_id = %self.vpc_id,
+                    stale_for = ?now.duration_since(expires_at).unwrap_or_default(),
+                    "endpoint snapshot is stale: serving it while refreshes fail, until max_stale"
+                );
+            }
+            index
         })
     }
 
@@ -404,15 +441,19 @@ impl EndpointCache {
             if let (Some(index), Some(expires_at)) = (&state.index, state.expires_at)
                 && now <= expires_at
             {
-                return Ok(index.clone());
+                let index = index.clone();
+                drop(state);
+                // A refresher whose task ended (its runtime shut down) starts again here.
+                self.ensure_refresher(&slot);
+                return Ok(index);
             }
-            match (&state.inflight, &state.failure) {
-                (None, Some((error, retry_at))) if now < *retry_at => {
-                    return slot
-                        .servable(&state, &self.core.config, now)
-                        .ok_or_else(|| error.clone());
-                }
-                _ => {}
+            if state.inflight.is_none()
+                && let Some((error, retry_at)) = state.failure.clone()
+                && now < retry_at
+            {
+                return slot
+                    .servable(&mut state, &self.core.config, now)
+                    .ok_or(error);
             }
             // Under the same lock as the checks above: a load that finished in between would
             // otherwise be followed by a second, needless call.
@@ -421,7 +462,7 @@ impl EndpointCache {
         let result = load.await;
         self.ensure_refresher(&slot);
         result.or_else(|error| {
-            slot.servable(&slot.state(), &self.core.config, self.core.time.now())
+            slot.servable(&mut slot.state(), &self.core.config, self.core.time.now())
                 .ok_or(error)
         })
     }
@@ -452,6 +493,10 @@ impl EndpointCache {
                 .as_ref()
                 .map(|_| Slot::next_wake(&state, &self.core.config, now)),
             calls: state.calls,
+            refresher_running: state
+                .refresher
+                .as_ref()
+                .is_some_and(|task| !task.is_finished()),
         }
     }
 
@@ -506,6 +551,7 @@ pub struct CacheStatus {
     consecutive_failures: u32,
     next_call: Option<SystemTime>,
     calls: u64,
+    refresher_running: bool,
 }
 
 impl CacheStatus {
@@ -554,6 +600,12 @@ impl CacheStatus {
     /// Calls made to the source so far (each one a whole DescribeVpcEndpoints walk).
     pub fn calls(&self) -> u64 {
         self.calls
+    }
+
+    /// Whether the background refresher is running. It stops when its runtime shuts down; the
+    /// next load starts it again.
+    pub fn refresher_running(&self) -> bool {
+        self.refresher_running
     }
 }
 

@@ -584,5 +584,32 @@ async fn backoff_grows_by_what_failed_and_success_resets_it() {
         assert_eq!((status.consecutive_failures(), status.calls()), (0, 10));
         assert!(status.last_error().is_none() && !status.is_stale());
         assert_eq!(status.snapshot_age(), Some(Duration::ZERO));
+
+        // With a servable snapshot, a failure of this class waits for most of what is left
+        // until the snapshot's deadline (93–98 %), serving the stale snapshot meanwhile.
+        let expires_at = status.expires_at().unwrap();
+        let deadline = status.deadline().unwrap();
+        *source.0.lock().unwrap() = match class {
+            FailureClass::Permanent => denied(),
+            _ => throttled(),
+        };
+        time.set_time(expires_at + Duration::from_secs(1));
+        assert_eq!(
+            version(&cache.load(VPC).await.unwrap()),
+            "v1",
+            "stale, served"
+        );
+        let status = cache.status(VPC);
+        assert!(status.is_stale());
+        let left = deadline.duration_since(time.now()).unwrap();
+        let wait = status
+            .next_call()
+            .unwrap()
+            .duration_since(time.now())
+            .unwrap();
+        assert!(
+            wait >= left.mul_f64(0.93) && wait <= left.mul_f64(0.98),
+            "{class}: waits {wait:?} of {left:?}"
+        );
     }
 }

@@ -14,7 +14,7 @@ use aws_smithy_async::rt::sleep::SharedAsyncSleep;
 use aws_smithy_async::test_util::{
     ControlledSleep, InstantSleep, ManualTimeSource, SleepGate, controlled_time_and_sleep,
 };
-use aws_smithy_async::time::SharedTimeSource;
+use aws_smithy_async::time::{SharedTimeSource, TimeSource};
 use aws_smithy_http_client::test_util::{NeverClient, ReplayEvent, StaticReplayClient};
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::timeout::TimeoutConfig;
@@ -73,6 +73,18 @@ const MATRIX: &[(&str, &str, Check)] = &[
      "prefer: unchanged (no endpoint in eu-west-1); strict: refused", || Box::pin(region_mismatch())),
     ("the snapshot is older than max_stale",
      "prefer: unchanged (no snapshot); strict: refused (no snapshot)", || Box::pin(past_max_stale())),
+    ("a refresh hangs forever (a dead or stuck refresher); requests read the cell on their clock",
+     "until the deadline: rewritten; past it: prefer unchanged (no snapshot), strict refused (no snapshot)", || Box::pin(refresh_hangs())),
+    ("the clock jumps back a day, then forward a day",
+     "back: served, no call; forward: not served by the cell, the next load calls", || Box::pin(clock_jumps())),
+    ("the source panics",
+     "SourcePanicked; the next load (after the backoff) calls again and succeeds", || Box::pin(source_panics())),
+    ("every cache setting at its extremes (Duration::MAX, zero, NaN jitter)",
+     "9 typed errors at build, 0 panics", || Box::pin(extreme_settings())),
+    ("an empty answer after a good one",
+     "taken as the VPC's endpoints now: prefer unchanged (no endpoint in us-east-1), strict refused", || Box::pin(empty_after_good())),
+    ("the refresher's runtime shuts down (its task ends)",
+     "the next load in another runtime starts a new refresher", || Box::pin(refresher_restarts())),
 ];
 
 #[tokio::test]
@@ -473,4 +485,208 @@ async fn past_max_stale() -> String {
         request(index.as_deref(), Policy::Prefer, EC2_URL),
         request(index.as_deref(), Policy::Strict, EC2_URL)
     )
+}
+
+async fn refresh_hangs() -> String {
+    #[derive(Debug)]
+    struct HangsAfterFirst(Mutex<usize>);
+    impl DescribeEndpoints for HangsAfterFirst {
+        fn describe<'a>(&'a self, _vpc_id: &'a str) -> EndpointsFuture<'a> {
+            let mut calls = self.0.lock().unwrap();
+            *calls += 1;
+            match *calls {
+                1 => Box::pin(std::future::ready(Ok(vec![endpoint(
+                    "available",
+                    &[EC2_NAME],
+                )]))),
+                _ => Box::pin(std::future::pending()),
+            }
+        }
+    }
+    let (time, sleep, _gate) = clock();
+    let cache = EndpointCache::builder()
+        .source(HangsAfterFirst(Mutex::new(0)))
+        .ttl(TTL)
+        .jitter(0.0)
+        .max_stale(Duration::from_secs(3600))
+        .time_source(SharedTimeSource::new(time.clone()))
+        .sleep_impl(SharedAsyncSleep::new(sleep))
+        .build()
+        .unwrap();
+    cache.load("vpc-0test").await.unwrap();
+    // A refresh starts and never returns; nothing else will publish or clear the cell.
+    time.advance(TTL + Duration::from_secs(1));
+    let hung = cache.clone();
+    let refresh = tokio::spawn(async move { hung.load("vpc-0test").await });
+    tokio::task::yield_now().await;
+    let cell = cache.cell("vpc-0test");
+    let read = |policy| cell.with_current_at(time.now(), |index| request(index, policy, EC2_URL));
+    time.advance(Duration::from_secs(3598));
+    let before = read(Policy::Strict);
+    time.advance(Duration::from_secs(2));
+    let after = format!(
+        "prefer {}, strict {}",
+        read(Policy::Prefer),
+        read(Policy::Strict)
+    );
+    refresh.abort();
+    let before = match before.as_str() {
+        "rewritten" => "until the deadline: rewritten".to_owned(),
+        other => format!("until the deadline: {other}"),
+    };
+    let after = match after.as_str() {
+        "prefer unchanged (no snapshot), strict refused (no snapshot)" => {
+            "past it: prefer unchanged (no snapshot), strict refused (no snapshot)".to_owned()
+        }
+        other => format!("past it: {other}"),
+    };
+    format!("{before}; {after}")
+}
+
+/// A clock that can be set anywhere, backwards included (as a system clock can be).
+#[derive(Debug, Clone)]
+struct SettableClock(Arc<Mutex<std::time::SystemTime>>);
+
+impl TimeSource for SettableClock {
+    fn now(&self) -> std::time::SystemTime {
+        *self.0.lock().unwrap()
+    }
+}
+
+async fn clock_jumps() -> String {
+    let script = Script::default();
+    script
+        .then(Ok(vec![endpoint("available", &[EC2_NAME])]))
+        .then(Ok(vec![endpoint("available", &[EC2_NAME])]));
+    let start = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let clock = SettableClock(Arc::new(Mutex::new(start)));
+    let (_, sleep, _gate) = self::clock();
+    let cache = EndpointCache::builder()
+        .source(script.clone())
+        .ttl(TTL)
+        .jitter(0.0)
+        .max_stale(Duration::from_secs(3600))
+        .time_source(SharedTimeSource::new(clock.clone()))
+        .sleep_impl(SharedAsyncSleep::new(sleep))
+        .build()
+        .unwrap();
+    cache.load("vpc-0test").await.unwrap();
+    let cell = cache.cell("vpc-0test");
+    let set = |time| *clock.0.lock().unwrap() = time;
+    set(start - Duration::from_secs(86_400));
+    let served_back = cell.with_current_at(clock.now(), |index| index.is_some());
+    let back_load = cache.load("vpc-0test").await.is_ok() && script.calls() == 1;
+    set(start + Duration::from_secs(86_400));
+    let served_forward = cell.with_current_at(clock.now(), |index| index.is_some());
+    cache.load("vpc-0test").await.unwrap();
+    match (served_back && back_load, served_forward, script.calls()) {
+        (true, false, 2) => {
+            "back: served, no call; forward: not served by the cell, the next load calls".into()
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+async fn source_panics() -> String {
+    #[derive(Debug)]
+    struct PanicsOnce(Mutex<usize>);
+    impl DescribeEndpoints for PanicsOnce {
+        fn describe<'a>(&'a self, _vpc_id: &'a str) -> EndpointsFuture<'a> {
+            let first = {
+                let mut calls = self.0.lock().unwrap();
+                *calls += 1;
+                *calls == 1
+            };
+            Box::pin(async move {
+                assert!(!first, "the source broke");
+                Ok(vec![endpoint("available", &[EC2_NAME])])
+            })
+        }
+    }
+    let (time, sleep, _gate) = clock();
+    let cache = EndpointCache::builder()
+        .source(PanicsOnce(Mutex::new(0)))
+        .time_source(SharedTimeSource::new(time.clone()))
+        .sleep_impl(SharedAsyncSleep::new(sleep))
+        .build()
+        .unwrap();
+    let first = match cache.load("vpc-0test").await {
+        Err(DiscoveryError::SourcePanicked(_)) => "SourcePanicked",
+        other => return format!("{other:?}"),
+    };
+    time.advance(privatelink_discovery::DEFAULT_FAILURE_BACKOFF * 2);
+    match cache.load("vpc-0test").await {
+        Ok(_) => format!("{first}; the next load (after the backoff) calls again and succeeds"),
+        Err(e) => format!("{first}; then {e}"),
+    }
+}
+
+async fn extreme_settings() -> String {
+    type Setting = fn(
+        privatelink_discovery::EndpointCacheBuilder,
+    ) -> privatelink_discovery::EndpointCacheBuilder;
+    let settings: [Setting; 9] = [
+        |b| b.ttl(Duration::MAX),
+        |b| b.ttl(Duration::ZERO),
+        |b| b.max_stale(Duration::MAX),
+        |b| b.failure_backoff(Duration::ZERO),
+        |b| b.failure_backoff(Duration::MAX),
+        |b| b.refresh_ahead(Duration::MAX),
+        |b| b.jitter(f64::NAN),
+        |b| b.jitter(f64::INFINITY),
+        |b| b.jitter(-1.0),
+    ];
+    let (mut errors, mut panics) = (0, 0);
+    for setting in settings {
+        let built = std::panic::catch_unwind(|| {
+            setting(EndpointCache::builder().source(Script::default())).build()
+        });
+        match built {
+            Ok(Err(_)) => errors += 1,
+            Ok(Ok(_)) => {}
+            Err(_) => panics += 1,
+        }
+    }
+    format!("{errors} typed errors at build, {panics} panics")
+}
+
+async fn empty_after_good() -> String {
+    let script = Script::default();
+    script
+        .then(Ok(vec![endpoint("available", &[EC2_NAME])]))
+        .then(Ok(vec![]));
+    let controlled = clock();
+    let cache = cache(&script, &controlled);
+    cache.load("vpc-0test").await.unwrap();
+    controlled.0.advance(TTL + Duration::from_secs(1));
+    let index = cache.load("vpc-0test").await.unwrap();
+    let prefer = request(Some(&index), Policy::Prefer, EC2_URL);
+    let strict = request(Some(&index), Policy::Strict, EC2_URL);
+    format!("taken as the VPC's endpoints now: prefer {prefer}, strict {strict}")
+}
+
+async fn refresher_restarts() -> String {
+    let script = Script::default();
+    script.then(Ok(vec![endpoint("available", &[EC2_NAME])]));
+    let controlled = clock();
+    let cache = cache(&script, &controlled);
+    // A runtime of its own, shut down after the first load: its refresher task ends with it.
+    let first = cache.clone();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move { first.load("vpc-0test").await.unwrap() });
+    })
+    .join()
+    .unwrap();
+    let ended = !cache.status("vpc-0test").refresher_running();
+    // The snapshot is fresh: no call, but the refresher starts again on this runtime.
+    cache.load("vpc-0test").await.unwrap();
+    let restarted = cache.status("vpc-0test").refresher_running();
+    match (ended, restarted, script.calls()) {
+        (true, true, 1) => "the next load in another runtime starts a new refresher".into(),
+        other => format!("(ended, restarted, calls) = {other:?}"),
+    }
 }
