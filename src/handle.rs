@@ -15,8 +15,9 @@ use privatelink_core::{
     EndpointIndex, InvalidConfigError, Policy, RewriteConfig, RewriteConfigBuilder, SnapshotCell,
 };
 use privatelink_discovery::{
-    CacheConfigError, DescribeEndpoints, DiscoveryError, ENDPOINTS_FILE_ENV, Ec2Source,
-    EndpointCache, EndpointCacheBuilder, Environment, FileSource, Location, Locator, SharedSource,
+    CacheConfigError, DEFAULT_DESCRIBE_TIMEOUT, DEFAULT_METADATA_TIMEOUT, DescribeEndpoints,
+    DiscoveryError, ENDPOINTS_FILE_ENV, Ec2Source, EndpointCache, EndpointCacheBuilder,
+    Environment, FileSource, Location, Locator, SharedSource,
 };
 use privatelink_interceptor::PrivateLinkInterceptor;
 
@@ -163,6 +164,8 @@ pub struct PrivateLinkBuilder {
     dns_resolver: Option<SharedDnsResolver>,
     dial_dns_ttl: Option<Duration>,
     trust_store: Option<TrustStore>,
+    describe_timeout: Option<Duration>,
+    metadata_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for PrivateLinkBuilder {
@@ -298,6 +301,23 @@ impl PrivateLinkBuilder {
         self
     }
 
+    /// The time limit of one DescribeVpcEndpoints walk (every page and retry), whatever the
+    /// `SdkConfig`'s timeouts (its tighter ones still apply). Defaults to 20 seconds
+    /// ([`DEFAULT_DESCRIBE_TIMEOUT`](privatelink_discovery::DEFAULT_DESCRIBE_TIMEOUT)); 1 second
+    /// to 1 hour.
+    pub fn describe_timeout(mut self, timeout: Duration) -> Self {
+        self.describe_timeout = Some(timeout);
+        self
+    }
+
+    /// The time limit of locating this process through instance or task metadata. Defaults to
+    /// 10 seconds ([`DEFAULT_METADATA_TIMEOUT`](privatelink_discovery::DEFAULT_METADATA_TIMEOUT));
+    /// 1 second to 1 hour.
+    pub fn metadata_timeout(mut self, timeout: Duration) -> Self {
+        self.metadata_timeout = Some(timeout);
+        self
+    }
+
     /// Dial mode: the resolver endpoint names are resolved with. Defaults to the system resolver.
     pub fn dns_resolver(mut self, resolver: impl ResolveDns + 'static) -> Self {
         self.dns_resolver = Some(SharedDnsResolver::new(resolver));
@@ -326,6 +346,14 @@ impl PrivateLinkBuilder {
         }
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(BuildError::Discovery(DiscoveryError::NoRuntime));
+        }
+        for (setting, value) in [
+            ("describe_timeout", self.describe_timeout),
+            ("metadata_timeout", self.metadata_timeout),
+        ] {
+            if value.is_some_and(|v| !(MIN_TIMEOUT..=MAX_TIMEOUT).contains(&v)) {
+                return Err(BuildError::InvalidTimeout(InvalidTimeoutError { setting }));
+            }
         }
         let env = self.env.clone().unwrap_or_else(Environment::process);
         let source = self.choose_source(&env)?;
@@ -357,7 +385,10 @@ impl PrivateLinkBuilder {
             .or_else(|| env.var(ENDPOINTS_FILE_ENV).map(PathBuf::from));
         Ok(match (file, &self.sdk_config) {
             (Some(path), _) => Source::Static(SharedSource::new(FileSource::new(path))),
-            (None, Some(sdk)) => Source::Ec2(Ec2Source::new(sdk)),
+            (None, Some(sdk)) => Source::Ec2(
+                Ec2Source::new(sdk)
+                    .timeout(self.describe_timeout.unwrap_or(DEFAULT_DESCRIBE_TIMEOUT)),
+            ),
             (None, None) => return Err(BuildError::NoSdkConfig),
         })
     }
@@ -370,6 +401,7 @@ impl PrivateLinkBuilder {
         env: Environment,
     ) -> Result<(String, Option<Location>, Option<String>), BuildError> {
         let mut locator = Locator::new()
+            .timeout(self.metadata_timeout.unwrap_or(DEFAULT_METADATA_TIMEOUT))
             .environment(env)
             .vpc_id(self.vpc_id.clone())
             .zone(self.zone.clone());
@@ -493,6 +525,8 @@ pub enum BuildError {
     Config(InvalidConfigError),
     /// A cache setting is invalid.
     Cache(CacheConfigError),
+    /// `describe_timeout` or `metadata_timeout` is outside 1 second to 1 hour.
+    InvalidTimeout(InvalidTimeoutError),
     /// Location or the first load failed.
     Discovery(DiscoveryError),
 }
@@ -506,6 +540,11 @@ impl fmt::Display for BuildError {
             BuildError::StartEmptyNeedsPrefer => f.write_str("`start_empty(true)` requires Policy::Prefer"),
             BuildError::Config(_) => f.write_str("invalid privatelink settings"),
             BuildError::Cache(_) => f.write_str("invalid privatelink cache settings"),
+            BuildError::InvalidTimeout(e) => write!(
+                f,
+                "invalid privatelink setting {}: expected 1 second to 1 hour",
+                e.setting
+            ),
             BuildError::Discovery(_) => f.write_str("privatelink could not load the VPC's endpoints"),
         }
     }
@@ -514,10 +553,29 @@ impl fmt::Display for BuildError {
 impl Error for BuildError {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
         match self {
-            BuildError::NoSdkConfig | BuildError::StartEmptyNeedsPrefer => None,
+            BuildError::NoSdkConfig
+            | BuildError::StartEmptyNeedsPrefer
+            | BuildError::InvalidTimeout(_) => None,
             BuildError::Config(e) => Some(e),
             BuildError::Cache(e) => Some(e),
             BuildError::Discovery(e) => Some(e),
         }
+    }
+}
+
+/// The shortest and longest `describe_timeout` / `metadata_timeout` accepted.
+const MIN_TIMEOUT: Duration = Duration::from_secs(1);
+const MAX_TIMEOUT: Duration = Duration::from_secs(60 * 60);
+
+/// Context of [`BuildError::InvalidTimeout`].
+#[derive(Debug)]
+pub struct InvalidTimeoutError {
+    setting: &'static str,
+}
+
+impl InvalidTimeoutError {
+    /// The setting: `describe_timeout` or `metadata_timeout`.
+    pub fn setting(&self) -> &'static str {
+        self.setting
     }
 }

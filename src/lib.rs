@@ -39,7 +39,7 @@
 pub mod dial;
 mod handle;
 
-pub use handle::{BuildError, PrivateLink, PrivateLinkBuilder};
+pub use handle::{BuildError, InvalidTimeoutError, PrivateLink, PrivateLinkBuilder};
 pub use privatelink_core::{EndpointIndex, Policy, RewriteConfig, RewriteError};
 pub use privatelink_discovery::{DiscoveryError, EndpointFileError, index_from_file};
 pub use privatelink_interceptor::{PrivateLinkInterceptor, find_rewrite_error};

@@ -366,3 +366,56 @@ fn real_now() -> std::time::SystemTime {
     use aws_smithy_async::time::TimeSource;
     aws_smithy_async::time::SystemTimeSource::new().now()
 }
+
+/// The walk's limit is a builder setting: a hung EC2 fails `build()` after the configured time;
+/// settings outside 1 second to 1 hour are typed errors.
+#[tokio::test(start_paused = true)]
+async fn the_walk_limit_is_a_builder_setting() {
+    use aws_smithy_http_client::test_util::NeverClient;
+    let config = privatelink_testkit::sdk_config("AKID", "SECRET")
+        .http_client(NeverClient::new())
+        .build();
+    let start = tokio::time::Instant::now();
+    let err = PrivateLink::builder()
+        .configure(&config)
+        .vpc_id(VPC)
+        .describe_timeout(Duration::from_secs(3))
+        .build()
+        .await
+        .unwrap_err();
+    let waited = start.elapsed();
+    let limit = Duration::from_secs(3);
+    assert!(
+        (limit..=limit + Duration::from_millis(1)).contains(&waited),
+        "{waited:?}"
+    );
+    assert!(
+        matches!(err, BuildError::Discovery(DiscoveryError::TimedOut(_))),
+        "{err:?}"
+    );
+    for (builder, setting) in [
+        (
+            PrivateLink::builder().describe_timeout(Duration::ZERO),
+            "describe_timeout",
+        ),
+        (
+            PrivateLink::builder().describe_timeout(Duration::MAX),
+            "describe_timeout",
+        ),
+        (
+            PrivateLink::builder().metadata_timeout(Duration::from_millis(10)),
+            "metadata_timeout",
+        ),
+    ] {
+        let err = builder
+            .configure(&config)
+            .vpc_id(VPC)
+            .build()
+            .await
+            .unwrap_err();
+        let BuildError::InvalidTimeout(invalid) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(invalid.setting(), setting);
+    }
+}
