@@ -307,29 +307,40 @@ async fn ec2_discovery_from_the_sdk_config_with_location_from_the_environment() 
     );
 }
 
-/// An EC2 that accepts the request and never answers, with an `SdkConfig` that sets no timeout
-/// (as aws-config's defaults set none past connecting): `build()` fails with a typed error once
-/// the walk's own limit runs out (Tokio's clock, paused here, shows when).
-#[tokio::test(start_paused = true)]
-async fn a_hung_ec2_fails_build_within_the_walks_limit() {
-    use aws_smithy_http_client::test_util::NeverClient;
-    let config = privatelink_testkit::sdk_config("AKID", "SECRET")
-        .http_client(NeverClient::new())
-        .build();
+/// An `SdkConfig` whose EC2 accepts the request and never answers, and which sets no timeout
+/// (as aws-config's defaults set none past connecting).
+fn hung_ec2() -> SdkConfig {
+    privatelink_testkit::sdk_config("AKID", "SECRET")
+        .http_client(aws_smithy_http_client::test_util::NeverClient::new())
+        .build()
+}
+
+/// Builds against [`hung_ec2`] on Tokio's paused clock: the error, and that the build took
+/// `limit` (Tokio's timer rounds a deadline up to the next millisecond).
+async fn build_against_a_hung_ec2(
+    builder: privatelink::PrivateLinkBuilder,
+    limit: Duration,
+) -> BuildError {
     let start = tokio::time::Instant::now();
-    let err = PrivateLink::builder()
-        .configure(&config)
+    let err = builder
+        .configure(&hung_ec2())
         .vpc_id(VPC)
         .build()
         .await
         .unwrap_err();
-    // Tokio's timer rounds a deadline up to the next millisecond.
-    let limit = privatelink::discovery::DEFAULT_DESCRIBE_TIMEOUT;
     let waited = start.elapsed();
     assert!(
         (limit..=limit + Duration::from_millis(1)).contains(&waited),
         "{waited:?}"
     );
+    err
+}
+
+/// `build()` fails with a typed error once the walk's own limit (20 s) runs out.
+#[tokio::test(start_paused = true)]
+async fn a_hung_ec2_fails_build_within_the_walks_limit() {
+    let limit = privatelink::discovery::DEFAULT_DESCRIBE_TIMEOUT;
+    let err = build_against_a_hung_ec2(PrivateLink::builder(), limit).await;
     let BuildError::Discovery(DiscoveryError::TimedOut(timed_out)) = &err else {
         panic!("{err:?}")
     };
@@ -371,28 +382,13 @@ fn real_now() -> std::time::SystemTime {
 /// settings outside 1 second to 1 hour are typed errors.
 #[tokio::test(start_paused = true)]
 async fn the_walk_limit_is_a_builder_setting() {
-    use aws_smithy_http_client::test_util::NeverClient;
-    let config = privatelink_testkit::sdk_config("AKID", "SECRET")
-        .http_client(NeverClient::new())
-        .build();
-    let start = tokio::time::Instant::now();
-    let err = PrivateLink::builder()
-        .configure(&config)
-        .vpc_id(VPC)
-        .describe_timeout(Duration::from_secs(3))
-        .build()
-        .await
-        .unwrap_err();
-    let waited = start.elapsed();
     let limit = Duration::from_secs(3);
-    assert!(
-        (limit..=limit + Duration::from_millis(1)).contains(&waited),
-        "{waited:?}"
-    );
+    let err = build_against_a_hung_ec2(PrivateLink::builder().describe_timeout(limit), limit).await;
     assert!(
         matches!(err, BuildError::Discovery(DiscoveryError::TimedOut(_))),
         "{err:?}"
     );
+    let config = hung_ec2();
     for (builder, setting) in [
         (
             PrivateLink::builder().describe_timeout(Duration::ZERO),

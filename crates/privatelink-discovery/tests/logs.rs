@@ -2,7 +2,7 @@
 //! process-wide): each transition — first failure, stale, past the deadline — is logged at warn
 //! once, however many requests and failed refreshes follow.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, UNIX_EPOCH};
 
 use aws_smithy_async::test_util::ManualTimeSource;
@@ -12,19 +12,6 @@ use privatelink_discovery::{
     DescribeEndpoints, DiscoveryError, Ec2Error, EndpointCache, EndpointsFuture,
 };
 use privatelink_testkit::interface_endpoint;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Answers the first call, then throttles every call.
 #[derive(Debug, Default)]
@@ -50,7 +37,7 @@ impl DescribeEndpoints for GoodThenThrottled {
 
 #[tokio::test(flavor = "current_thread")]
 async fn each_transition_is_warned_once_not_per_request() {
-    let logs = Captured::default();
+    let logs = privatelink_testkit::CapturedLogs::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::WARN)
@@ -84,7 +71,7 @@ async fn each_transition_is_warned_once_not_per_request() {
     for _ in 0..100 {
         cell.with_current_at(time.now(), |index| assert!(index.is_none()));
     }
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     let count = |phrase: &str| text.lines().filter(|l| l.contains(phrase)).count();
     assert_eq!(
         count("serving the stale snapshot until max_stale"),

@@ -3,30 +3,15 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
 use aws_credential_types::Credentials;
 use aws_smithy_http_client::test_util::capture_request;
 use common::*;
 use privatelink_core::Policy;
 use privatelink_testkit::{Authorization, SECRET_ACCESS_KEY};
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn traces_each_rewrite_without_secrets() {
-    let logs = Captured::default();
+    let logs = privatelink_testkit::CapturedLogs::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -56,7 +41,7 @@ async fn traces_each_rewrite_without_secrets() {
         .unwrap();
     let signature = Authorization::of(&rx.expect_request()).unwrap().signature;
 
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     assert!(
         text.contains("privatelink endpoint snapshot published"),
         "{text}"

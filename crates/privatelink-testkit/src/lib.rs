@@ -17,6 +17,29 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use privatelink_core::{DnsEntry, EndpointState, EndpointType, VpcEndpoint};
 
+/// A log sink for `tracing_subscriber::fmt().with_writer(..)` that keeps everything written,
+/// for tests that read their logs back. Clones share one buffer.
+#[derive(Clone, Debug, Default)]
+pub struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
+
+impl CapturedLogs {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// `testdata/describe-vpc-endpoints.json`: a realistic `aws ec2 describe-vpc-endpoints` output
 /// for one VPC in us-east-1 (ec2, s3, sts, dynamodb, execute-api, api.ecr, … plus a pending, a
 /// deleting and a gateway endpoint, and an endpoint with bad DNS entries).
