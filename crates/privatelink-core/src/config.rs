@@ -4,7 +4,28 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use crate::error::InvalidConfigError;
+use crate::names::host::is_api_id;
 use crate::names::{is_any_region, is_dns_label};
+
+/// What a service setting must look like.
+const SERVICE: &str = "a service label such as `s3`, `ec2` or `api.ecr`";
+
+/// `value` when `valid`, else the error naming `field`, the value and what was `expected`.
+fn checked(
+    field: &'static str,
+    expected: &'static str,
+    value: String,
+    valid: bool,
+) -> Result<String, InvalidConfigError> {
+    match valid {
+        true => Ok(value),
+        false => Err(InvalidConfigError {
+            field,
+            value,
+            expected,
+        }),
+    }
+}
 
 /// What to do with requests to public AWS hosts.
 #[non_exhaustive]
@@ -172,60 +193,50 @@ impl RewriteConfigBuilder {
 
     /// Builds the config, or names the first invalid service label, zone, region or API id.
     pub fn build(self) -> Result<RewriteConfig, InvalidConfigError> {
-        let services = |list: Vec<String>, field: &'static str| {
+        let services = |list: Vec<String>, field| {
             list.into_iter()
                 .map(|s| {
                     let s = s.trim().to_ascii_lowercase();
-                    if !s.is_empty() && s.split('.').all(is_dns_label) {
-                        Ok(s)
-                    } else {
-                        Err(InvalidConfigError {
-                            field,
-                            value: s,
-                            expected: "a service label such as `s3`, `ec2` or `api.ecr`",
-                        })
-                    }
+                    let valid = !s.is_empty() && s.split('.').all(is_dns_label);
+                    checked(field, SERVICE, s, valid)
                 })
                 .collect::<Result<BTreeSet<_>, _>>()
         };
-        let zone = match self.zone {
-            Some(zone) if is_dns_label(&zone) && zone.contains('-') => Some(zone),
-            Some(zone) => {
-                return Err(InvalidConfigError {
-                    field: "zone",
-                    value: zone,
-                    expected: "an availability zone name such as `us-east-1a`",
-                });
-            }
-            None => None,
-        };
-        let region = match self.region {
-            Some(region) if is_any_region(&region) => Some(region),
-            Some(region) => {
-                return Err(InvalidConfigError {
-                    field: "region",
-                    value: region,
-                    expected: "a region of an AWS partition such as `us-east-1`",
-                });
-            }
-            None => None,
-        };
+        let zone = self
+            .zone
+            .map(|z| {
+                let valid = is_dns_label(&z) && z.contains('-');
+                checked(
+                    "zone",
+                    "an availability zone name such as `us-east-1a`",
+                    z,
+                    valid,
+                )
+            })
+            .transpose()?;
+        let region = self
+            .region
+            .map(|r| {
+                let valid = is_any_region(&r);
+                checked(
+                    "region",
+                    "a region of an AWS partition such as `us-east-1`",
+                    r,
+                    valid,
+                )
+            })
+            .transpose()?;
         let private_apis = self
             .private_apis
             .into_iter()
             .map(|id| {
-                let valid = id.len() == 10
-                    && id
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-                match valid {
-                    true => Ok(id),
-                    false => Err(InvalidConfigError {
-                        field: "private_api",
-                        value: id,
-                        expected: "an API Gateway API id: 10 lowercase letters and digits",
-                    }),
-                }
+                let valid = is_api_id(&id);
+                checked(
+                    "private_api",
+                    "an API Gateway API id: 10 lowercase letters and digits",
+                    id,
+                    valid,
+                )
             })
             .collect::<Result<BTreeSet<_>, _>>()?;
         Ok(RewriteConfig {

@@ -96,13 +96,7 @@ impl RewriteConfig {
         let original_host = &text[span.clone()];
         let normalized = normalize(original_host);
         let strict = self.policy == Policy::Strict;
-        let refuse = |service: &str, reason: RefusalReason| {
-            Err(RewriteError::Refused(RefusedError {
-                host: original_host.to_owned(),
-                service: service.to_owned(),
-                reason,
-            }))
-        };
+        let refuse = |service: &str, reason| Err(refused(original_host, service, reason));
         // Strict mode leaves an endpoint name alone only when the snapshot knows it.
         let known_endpoint = |known: &dyn Fn(&EndpointIndex) -> bool, service: &str| match index {
             Some(index) if known(index) => unchanged(&|| Unchanged::AlreadyEndpoint),
@@ -210,17 +204,22 @@ impl RewriteConfig {
         reason: &dyn Fn() -> RefusalReason,
     ) -> Result<Decision<'a>, RewriteError> {
         match self.policy {
-            Policy::Strict => Err(RewriteError::Refused(RefusedError {
-                host: host.to_owned(),
-                service: service.to_owned(),
-                reason: reason(),
-            })),
+            Policy::Strict => Err(refused(host, service, reason())),
             _ => Ok(Decision::Unchanged(explain.then(|| Unchanged::NotMapped {
                 service: service.to_owned(),
                 reason: reason(),
             }))),
         }
     }
+}
+
+/// Strict mode's refusal of a request to `host`.
+fn refused(host: &str, service: &str, reason: RefusalReason) -> RewriteError {
+    RewriteError::Refused(RefusedError {
+        host: host.to_owned(),
+        service: service.to_owned(),
+        reason,
+    })
 }
 
 /// What [`RewriteConfig::decide`] concluded.

@@ -241,32 +241,15 @@ impl Slot {
                 // Transitions are logged at warn once each (the first failure, the first use
                 // past expiry, the drop); repeated failures at debug.
                 let first = state.consecutive_failures == 1;
-                match (&state.index, state.expires_at) {
-                    (Some(_), Some(expires_at)) if now <= expires_at => match first {
-                        true => tracing::warn!(
-                            vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
-                            next_call_in = ?backoff,
-                            "refreshing endpoints failed; the current snapshot is still fresh"
-                        ),
-                        false => tracing::debug!(
-                            vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
-                            next_call_in = ?backoff, "refreshing endpoints failed again"
-                        ),
-                    },
-                    (Some(_), Some(expires_at)) if now <= expires_at + core.config.max_stale => {
-                        match std::mem::replace(&mut state.stale_logged, true) {
-                            false => tracing::warn!(
-                                vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
-                                stale_for = ?now.duration_since(expires_at).unwrap_or_default(),
-                                next_call_in = ?backoff,
-                                "refreshing endpoints failed; serving the stale snapshot until max_stale"
-                            ),
-                            true => tracing::debug!(
-                                vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
-                                next_call_in = ?backoff, "refreshing endpoints failed again"
-                            ),
-                        }
-                    }
+                let (message, transition) = match (&state.index, state.expires_at) {
+                    (Some(_), Some(expires_at)) if now <= expires_at => (
+                        "refreshing endpoints failed; the current snapshot is still fresh",
+                        first,
+                    ),
+                    (Some(_), Some(expires_at)) if now <= expires_at + core.config.max_stale => (
+                        "refreshing endpoints failed; serving the stale snapshot until max_stale",
+                        !std::mem::replace(&mut state.stale_logged, true),
+                    ),
                     (Some(_), _) => {
                         tracing::error!(
                             vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
@@ -275,14 +258,18 @@ impl Slot {
                         state.index = None;
                         state.expires_at = None;
                         self.cell.clear();
+                        return;
                     }
-                    (None, _) if first => tracing::warn!(
+                    (None, _) => ("loading endpoints failed", first),
+                };
+                match transition {
+                    true => tracing::warn!(
                         vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
-                        next_call_in = ?backoff, "loading endpoints failed"
+                        next_call_in = ?backoff, "{message}"
                     ),
-                    (None, _) => tracing::debug!(
+                    false => tracing::debug!(
                         vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
-                        next_call_in = ?backoff, "loading endpoints failed again"
+                        next_call_in = ?backoff, "{message} (again)"
                     ),
                 }
             }
@@ -472,20 +459,14 @@ impl EndpointCache {
         let slot = self.slot(vpc_id);
         let now = self.core.time.now();
         let state = slot.state();
-        let deadline = state
-            .expires_at
-            .filter(|_| state.index.is_some())
-            .map(|expires_at| expires_at + self.core.config.max_stale);
+        // The expiry and load time of the snapshot in use, when there is one.
+        let expires_at = state.expires_at.filter(|_| state.index.is_some());
+        let loaded_at = state.loaded_at.filter(|_| state.index.is_some());
         CacheStatus {
-            snapshot_age: state
-                .loaded_at
-                .filter(|_| state.index.is_some())
-                .map(|at| now.duration_since(at).unwrap_or_default()),
-            expires_at: state.expires_at.filter(|_| state.index.is_some()),
-            deadline,
-            stale: state
-                .expires_at
-                .is_some_and(|expires_at| state.index.is_some() && now > expires_at),
+            snapshot_age: loaded_at.map(|at| now.duration_since(at).unwrap_or_default()),
+            expires_at,
+            deadline: expires_at.map(|at| at + self.core.config.max_stale),
+            stale: expires_at.is_some_and(|at| now > at),
             last_error: state.failure.as_ref().map(|(error, _)| error.clone()),
             consecutive_failures: state.consecutive_failures,
             next_call: state

@@ -204,14 +204,7 @@ pub(crate) fn classify_host(host: &str) -> HostClass<'_> {
         form,
         service: unsupported_service(host),
     };
-    let aws = &*AWS;
-    if aws
-        .partitions
-        .iter()
-        .any(|p| is_under(host, p.dual_stack_suffix))
-    {
-        return unsupported(UnsupportedForm::DualStack);
-    }
+    // The common case first: no dual-stack suffix lies under these (a test holds the data to it).
     if let Some((rest, suffix)) = DnsSuffix::ALL
         .into_iter()
         .find_map(|suffix| suffix.strip(host).map(|rest| (rest, suffix)))
@@ -220,6 +213,14 @@ pub(crate) fn classify_host(host: &str) -> HostClass<'_> {
     }
     if DnsSuffix::ALL.iter().any(|s| host == s.as_str()) {
         return unsupported(UnsupportedForm::Other);
+    }
+    let aws = &*AWS;
+    if aws
+        .partitions
+        .iter()
+        .any(|p| is_under(host, p.dual_stack_suffix))
+    {
+        return unsupported(UnsupportedForm::DualStack);
     }
     if let Some(partition) = aws.partitions.iter().find(|p| is_under(host, p.dns_suffix)) {
         return unsupported(UnsupportedForm::UnknownEndpointDomain {
@@ -379,16 +380,21 @@ fn regionless_form(rest: &str) -> UnsupportedForm {
     }
 }
 
+/// An API Gateway API id: 10 lowercase letters and digits.
+pub(crate) fn is_api_id(label: &str) -> bool {
+    label.len() == 10
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
 /// The endpoint id's hexadecimal part when `label` is an API Gateway private-API alias label,
 /// `<api-id>-vpce-<hex>`: a 10-character API id and an endpoint id of 8 or 17 hex digits.
 /// Anything looser is an ordinary API id (a public host), so that strict mode does not take a
 /// look-alike for an endpoint.
 fn api_gateway_alias(label: &str) -> Option<&str> {
     let (api_id, endpoint) = label.split_once("-vpce-")?;
-    let alias = api_id.len() == 10
-        && api_id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    let alias = is_api_id(api_id)
         && matches!(endpoint.len(), 8 | 17)
         && endpoint
             .bytes()

@@ -59,9 +59,7 @@ impl DnsSuffix {
     /// Whether `label` is a region of a partition with this DNS suffix (`aws` and `aws-us-gov`
     /// for `amazonaws.com`, `aws-cn` for `amazonaws.com.cn`), by the partitions' region patterns.
     pub(crate) fn is_region(self, label: &str) -> bool {
-        AWS.partitions
-            .iter()
-            .any(|p| p.dns_suffix == self.as_str() && p.is_region(label))
+        AWS.is_region_of(self, label)
     }
 
     /// `name` without `.<suffix>`, if it ends in exactly that (a whole-label match).

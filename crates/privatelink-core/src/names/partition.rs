@@ -4,6 +4,8 @@
 
 use std::sync::LazyLock;
 
+use super::DnsSuffix;
+
 const TABLE: &str = include_str!("../../data/partitions.tsv");
 
 /// One AWS partition.
@@ -33,6 +35,9 @@ pub(crate) struct AwsDomains {
     pub(crate) partitions: Vec<Partition>,
     /// Public service domains under no partition suffix (`on.aws`, `signin.aws.amazon.com`, …).
     pub(crate) service_domains: Vec<&'static str>,
+    /// Per [`DnsSuffix`] (by its index), the partitions with that DNS suffix: the request path
+    /// checks a host's region against these only.
+    by_suffix: [Vec<usize>; 2],
 }
 
 /// The table, parsed on first use. It is compiled in and checked by this module's tests, so it
@@ -48,6 +53,7 @@ impl AwsDomains {
         let mut out = AwsDomains {
             partitions: Vec::new(),
             service_domains: Vec::new(),
+            by_suffix: Default::default(),
         };
         for (n, line) in table.lines().enumerate() {
             if line.starts_with('#') || line.is_empty() {
@@ -76,7 +82,21 @@ impl AwsDomains {
         if out.partitions.is_empty() {
             return Err(0);
         }
+        for suffix in DnsSuffix::ALL {
+            out.by_suffix[suffix.index()] = (0..out.partitions.len())
+                .filter(|&n| out.partitions[n].dns_suffix == suffix.as_str())
+                .collect();
+        }
         Ok(out)
+    }
+}
+
+impl AwsDomains {
+    /// Whether `label` is a region of a partition whose DNS suffix is `suffix`.
+    pub(crate) fn is_region_of(&self, suffix: DnsSuffix, label: &str) -> bool {
+        self.by_suffix[suffix.index()]
+            .iter()
+            .any(|&n| self.partitions[n].is_region(label))
     }
 }
 
@@ -172,6 +192,32 @@ mod tests {
             }
         }
         assert!(aws.service_domains.contains(&"on.aws"));
+    }
+
+    /// The request path classifies hosts under `amazonaws.com[.cn]` before it looks for
+    /// dual-stack suffixes; that order is right only while no dual-stack suffix lies under them.
+    #[test]
+    fn no_dual_stack_suffix_is_under_a_suffix_with_a_known_endpoint_domain() {
+        let aws = AwsDomains::parse(TABLE).unwrap();
+        for partition in &aws.partitions {
+            for suffix in DnsSuffix::ALL {
+                assert!(
+                    !super::super::is_under(partition.dual_stack_suffix, suffix.as_str()),
+                    "{}",
+                    partition.dual_stack_suffix
+                );
+            }
+        }
+        assert_eq!(
+            aws.by_suffix[DnsSuffix::AmazonawsCom.index()].len(),
+            2,
+            "aws, aws-us-gov"
+        );
+        assert_eq!(
+            aws.by_suffix[DnsSuffix::AmazonawsComCn.index()].len(),
+            1,
+            "aws-cn"
+        );
     }
 
     #[test]
