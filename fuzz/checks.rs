@@ -82,8 +82,11 @@ pub struct OracleSnapshot {
     /// The hexadecimal part of every Interface endpoint id that has a `vpce-` name.
     hexes: Vec<String>,
     /// Names private DNS covers: non-`vpce-` names of available Interface endpoints with
-    /// private DNS on.
+    /// private DNS on for queries from inside the VPC.
     private: Vec<String>,
+    /// (region, service) of every available Gateway endpoint, from its `ServiceName`
+    /// (`com.amazonaws.<region>.<service>`).
+    gateways: Vec<(String, String)>,
 }
 
 impl OracleSnapshot {
@@ -93,11 +96,24 @@ impl OracleSnapshot {
         let mut snapshot = OracleSnapshot::default();
         for endpoint in value.get("VpcEndpoints")?.as_array()? {
             let text = |key: &str| endpoint.get(key).and_then(|v| v.as_str()).unwrap_or("");
+            let available = text("State").eq_ignore_ascii_case("available");
+            if text("VpcEndpointType").eq_ignore_ascii_case("gateway") {
+                let name = text("ServiceName").to_ascii_lowercase();
+                let parts: Vec<&str> = name.split('.').collect();
+                if available && let [_, _, region, service] = parts.as_slice() {
+                    snapshot.gateways.push(((*region).to_owned(), (*service).to_owned()));
+                }
+                continue;
+            }
             if !text("VpcEndpointType").eq_ignore_ascii_case("interface") {
                 continue;
             }
-            let available = text("State").eq_ignore_ascii_case("available");
-            let private_dns = endpoint.get("PrivateDnsEnabled").and_then(|v| v.as_bool());
+            let inbound_only = endpoint
+                .pointer("/DnsOptions/PrivateDnsOnlyForInboundResolverEndpoint")
+                .and_then(|v| v.as_bool())
+                == Some(true);
+            let private_dns =
+                endpoint.get("PrivateDnsEnabled").and_then(|v| v.as_bool()).filter(|_| !inbound_only);
             let entries = endpoint.get("DnsEntries").and_then(|v| v.as_array());
             for entry in entries.into_iter().flatten() {
                 let Some(name) = entry.get("DnsName").and_then(|v| v.as_str()) else {
@@ -239,6 +255,8 @@ pub struct Settings {
     pub region: Option<String>,
     /// Leave hosts private DNS covers alone.
     pub skip_private_dns: bool,
+    /// Gateway endpoints are named as a private path.
+    pub gateways: bool,
 }
 
 impl Settings {
@@ -250,24 +268,34 @@ impl Settings {
     /// Whether `host` is the standard host, in the home region, of a service out of scope: what
     /// a gateway endpoint (or another private path the user vouches for) carries.
     fn goes_around(&self, oracle: &Oracle, host: &str) -> bool {
-        let host = normalized(host);
         let Some(region) = &self.region else {
             return false;
         };
-        let Some(suffix) = oracle.suffix_of(region) else {
-            return false;
-        };
-        let Some(prefix) = host.strip_suffix(&format!(".{region}.{suffix}")) else {
-            return false;
-        };
-        let labels: Vec<&str> = prefix.split('.').collect();
-        let service = match labels.as_slice() {
-            [_, "s3"] | [_, "s3-accesspoint"] => "s3",
-            [account, "ddb"] if account.len() == 12 => "dynamodb",
-            _ => prefix,
-        };
-        self.out_of_scope(service)
+        standard_service(oracle, host, region).is_some_and(|service| self.out_of_scope(&service))
     }
+
+    /// Whether `host` is a standard host of a gateway endpoint's service in its region, and
+    /// gateways are named as a private path.
+    fn gateway_carries(&self, oracle: &Oracle, host: &str, snapshot: &OracleSnapshot) -> bool {
+        self.gateways
+            && snapshot.gateways.iter().any(|(region, service)| {
+                standard_service(oracle, host, region).as_deref() == Some(service.as_str())
+            })
+    }
+}
+
+/// The service of `host` when it is a standard host in `region` (`<svc>.<region>.<suffix>`, an
+/// S3 bucket or access point, a DynamoDB account host), else `None`.
+fn standard_service(oracle: &Oracle, host: &str, region: &str) -> Option<String> {
+    let host = normalized(host);
+    let suffix = oracle.suffix_of(region)?;
+    let prefix = host.strip_suffix(&format!(".{region}.{suffix}"))?;
+    let labels: Vec<&str> = prefix.split('.').collect();
+    Some(match labels.as_slice() {
+        [_, "s3"] | [_, "s3-accesspoint"] => "s3".to_owned(),
+        [account, "ddb"] if account.len() == 12 => "dynamodb".to_owned(),
+        _ => prefix.to_owned(),
+    })
 }
 
 /// Judges one outcome of a request to `url` under `settings` with `snapshot` (None: no snapshot
@@ -302,6 +330,7 @@ pub fn judge(
             let host = url_host(url);
             let allowed = !oracle.is_public(host, snapshot)
                 || settings.goes_around(oracle, host)
+                || settings.gateway_carries(oracle, host, snapshot)
                 || (settings.skip_private_dns && snapshot.private_dns_covers(host));
             assert!(allowed, "strict mode left {url} on a public AWS host ({settings:?})");
         }
@@ -411,7 +440,8 @@ pub fn oracle() -> &'static Oracle {
 }
 
 /// Maps `url` (the bytes after the first) against the fixture under the settings the first byte
-/// selects: bits 0–1 the policy (0 and 1 strict, 2 prefer, 3 off), bit 4 the zone `us-east-1a`,
+/// selects: bits 0–1 the policy (0 and 1 strict, 2 prefer, 3 off), bit 2 gateway endpoints named
+/// as a private path, bit 4 the zone `us-east-1a`,
 /// bit 5 skip private DNS, bit 6 exclude `s3`, bit 7 the home region `us-east-1`. A rewrite goes
 /// only to a name of an available endpoint and changes only the host; strict mode leaves no
 /// public AWS host unchanged.
@@ -439,11 +469,13 @@ pub fn check_host_mapper(data: &[u8]) {
     let mut settings = Settings {
         strict: policy == Policy::Strict,
         skip_private_dns: selector & 0x20 != 0,
+        gateways: selector & 0x04 != 0,
         ..Settings::default()
     };
     let mut config = RewriteConfig::builder()
         .policy(policy)
-        .skip_private_dns_endpoints(settings.skip_private_dns);
+        .skip_private_dns_endpoints(settings.skip_private_dns)
+        .gateway_endpoints(settings.gateways);
     config.set_zone((selector & 0x10 != 0).then(|| "us-east-1a".to_owned()));
     if selector & 0x40 != 0 {
         config = config.exclude_service("s3");

@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
-use aws_smithy_async::time::SharedTimeSource;
+use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource, TimeSource};
 use aws_smithy_http_client::tls::{self, TrustStore};
 use aws_smithy_runtime_api::client::dns::{
     DnsFuture, ResolveDns, ResolveDnsError, SharedDnsResolver,
@@ -40,21 +40,29 @@ pub struct DialResolver {
 }
 
 struct Inner {
-    cell: SnapshotCell,
-    config: RewriteConfig,
     resolver: SharedDnsResolver,
     ttl: Duration,
-    time: SharedTimeSource,
+    /// The snapshot and settings. Unset only while [`PrivateLinkBuilder::load_config`]
+    /// (crate::PrivateLinkBuilder::load_config) makes its first load: names then resolve as
+    /// themselves, for discovery's own calls (EC2, and STS for its credentials).
+    bound: OnceLock<Bound>,
     /// Endpoint name → (addresses, when resolved).
     cache: Mutex<HashMap<String, (Vec<IpAddr>, SystemTime)>>,
+}
+
+struct Bound {
+    cell: SnapshotCell,
+    config: RewriteConfig,
+    time: SharedTimeSource,
     _keep_alive: Option<KeepAlive>,
 }
 
 impl fmt::Debug for DialResolver {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let bound = self.inner.bound.get();
         f.debug_struct("DialResolver")
-            .field("cell", &self.inner.cell)
-            .field("config", &self.inner.config)
+            .field("cell", &bound.map(|b| &b.cell))
+            .field("config", &bound.map(|b| &b.config))
             .field("ttl", &self.inner.ttl)
             .finish()
     }
@@ -70,36 +78,56 @@ impl DialResolver {
         ttl: Duration,
         time: SharedTimeSource,
     ) -> Self {
-        Self::with_keep_alive(cell, config, resolver, ttl, time, None)
+        let dial = Self::unbound(resolver, ttl);
+        dial.bind(cell, config, time, None);
+        dial
     }
 
-    pub(crate) fn with_keep_alive(
-        cell: SnapshotCell,
-        config: RewriteConfig,
-        resolver: SharedDnsResolver,
-        ttl: Duration,
-        time: SharedTimeSource,
-        keep_alive: Option<KeepAlive>,
-    ) -> Self {
+    /// A resolver that resolves every name as itself until [`DialResolver::bind`].
+    pub(crate) fn unbound(resolver: SharedDnsResolver, ttl: Duration) -> Self {
         DialResolver {
             inner: Arc::new(Inner {
-                cell,
-                config,
                 resolver,
                 ttl,
-                time,
+                bound: OnceLock::new(),
                 cache: Mutex::new(HashMap::new()),
-                _keep_alive: keep_alive,
             }),
         }
     }
 
+    /// Binds the snapshot and settings, once; later calls change nothing.
+    pub(crate) fn bind(
+        &self,
+        cell: SnapshotCell,
+        config: RewriteConfig,
+        time: SharedTimeSource,
+        keep_alive: Option<KeepAlive>,
+    ) {
+        let _ = self.inner.bound.set(Bound {
+            cell,
+            config,
+            time,
+            _keep_alive: keep_alive,
+        });
+    }
+
     /// The endpoint name whose addresses `name` gets, `None` when `name` resolves as itself.
     pub fn endpoint_name(&self, name: &str) -> Result<Option<String>, RewriteError> {
-        let now = self.inner.time.now();
-        self.inner
+        let Some(bound) = self.inner.bound.get() else {
+            return Ok(None);
+        };
+        let now = bound.time.now();
+        bound
             .cell
-            .with_current_at(now, |index| self.inner.config.route_host(index, name))
+            .with_current_at(now, |index| bound.config.route_host(index, name))
+    }
+
+    /// The bound clock's time (the system clock before binding; nothing is cached then).
+    fn now(&self) -> SystemTime {
+        match self.inner.bound.get() {
+            Some(bound) => bound.time.now(),
+            None => SystemTimeSource::new().now(),
+        }
     }
 
     fn cached(&self, name: &str, now: SystemTime) -> Option<Vec<IpAddr>> {
@@ -118,7 +146,7 @@ impl ResolveDns for DialResolver {
             Err(error) => return DnsFuture::ready(Err(ResolveDnsError::new(error))),
         };
         DnsFuture::new(async move {
-            let now = self.inner.time.now();
+            let now = self.now();
             if let Some(addresses) = self.cached(&endpoint_name, now) {
                 return Ok(addresses);
             }

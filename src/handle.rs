@@ -17,7 +17,7 @@ use privatelink_core::{
 use privatelink_discovery::{
     CacheConfigError, DEFAULT_DESCRIBE_TIMEOUT, DEFAULT_METADATA_TIMEOUT, DescribeEndpoints,
     DiscoveryError, ENDPOINTS_FILE_ENV, Ec2Source, EndpointCache, EndpointCacheBuilder,
-    Environment, FileSource, Location, Locator, SharedSource,
+    Environment, FileSource, HubVpc, Location, Locator, SharedSource,
 };
 use privatelink_interceptor::PrivateLinkInterceptor;
 
@@ -155,7 +155,8 @@ pub struct PrivateLinkBuilder {
     vpc_id: Option<String>,
     zone: Option<String>,
     rewrite: RewriteConfigBuilder,
-    policy: Policy,
+    policy: Option<Policy>,
+    gateway_endpoints: GatewayEndpoints,
     cache: Option<EndpointCacheBuilder>,
     source: Option<SharedSource>,
     endpoints_file: Option<PathBuf>,
@@ -166,6 +167,8 @@ pub struct PrivateLinkBuilder {
     trust_store: Option<TrustStore>,
     describe_timeout: Option<Duration>,
     metadata_timeout: Option<Duration>,
+    hub: Option<HubVpc>,
+    zone_id: Option<String>,
 }
 
 impl fmt::Debug for PrivateLinkBuilder {
@@ -173,7 +176,9 @@ impl fmt::Debug for PrivateLinkBuilder {
         f.debug_struct("PrivateLinkBuilder")
             .field("vpc_id", &self.vpc_id)
             .field("zone", &self.zone)
+            .field("hub", &self.hub)
             .field("policy", &self.policy)
+            .field("gateway_endpoints", &self.gateway_endpoints)
             .field("endpoints_file", &self.endpoints_file)
             .field("start_empty", &self.start_empty)
             .finish()
@@ -206,9 +211,42 @@ impl PrivateLinkBuilder {
         self
     }
 
-    /// Sets the policy. Defaults to [`Policy::Prefer`].
+    /// Uses the interface endpoints of a shared-services (hub) VPC in another account, reached
+    /// from this (spoke) VPC over peering or Transit Gateway: discovery assumes the hub's role
+    /// with this process's credentials and lists the hub VPC's endpoints. Zonal names then name
+    /// the hub account's zones, which map to other physical zones than this account's: this
+    /// process's zone id ([`PrivateLinkBuilder::zone_id`], else instance metadata's
+    /// `placement/availability-zone-id`, else the zone name from [`PrivateLinkBuilder::zone`],
+    /// `PRIVATELINK_AZ` or metadata looked up with this account's credentials) is translated to
+    /// the hub account's zone name once, with the hub's credentials
+    /// (`DescribeAvailabilityZones`); without a zone id, regional names are used. Gateway
+    /// endpoints are never used ([`GatewayEndpoints::Auto`]): they do not carry traffic from
+    /// other VPCs. Defaults to none: the VPC this process runs in.
+    pub fn hub_vpc(mut self, hub: HubVpc) -> Self {
+        self.hub = Some(hub);
+        self
+    }
+
+    /// Sets this process's availability zone id (`use1-az1`), for a hub VPC's zone translation.
+    /// Defaults to metadata, else none.
+    pub fn zone_id(mut self, zone_id: impl Into<String>) -> Self {
+        self.zone_id = Some(zone_id.into());
+        self
+    }
+
+    /// Sets the policy; this wins over `PRIVATELINK_POLICY`. Defaults to `PRIVATELINK_POLICY`
+    /// (`off`, `prefer` or `strict`, so an operator can change it without a rebuild), else
+    /// [`Policy::Prefer`].
     pub fn policy(mut self, policy: Policy) -> Self {
-        self.policy = policy;
+        self.policy = Some(policy);
+        self
+    }
+
+    /// Whether same-region S3 and DynamoDB requests that an available gateway endpoint of the
+    /// VPC carries stay on their default host (free) instead of going to an interface endpoint
+    /// (billed per GB). Defaults to [`GatewayEndpoints::Auto`].
+    pub fn gateway_endpoints(mut self, gateway_endpoints: GatewayEndpoints) -> Self {
+        self.gateway_endpoints = gateway_endpoints;
         self
     }
 
@@ -340,10 +378,59 @@ impl PrivateLinkBuilder {
     }
 
     /// Resolves the source and location, loads the endpoints once, and returns the handle.
-    pub async fn build(mut self) -> Result<PrivateLink, BuildError> {
-        if self.start_empty && self.policy != Policy::Prefer {
-            return Err(BuildError::StartEmptyNeedsPrefer);
-        }
+    pub async fn build(self) -> Result<PrivateLink, BuildError> {
+        self.build_with(None).await
+    }
+
+    /// Loads `loader`'s configuration with dial mode's HTTPS client, so that every client and
+    /// every credentials provider it builds (AssumeRole, web identity, SSO, ECS/IMDS) connects
+    /// through the endpoints, then discovers the endpoints with that configuration. Returns the
+    /// handle and the configuration; everything set on `loader` (region, profile, retries,
+    /// timeouts, credentials) is kept, except its HTTP client, which this replaces (TLS trust:
+    /// [`PrivateLinkBuilder::trust_store`]; name resolution: [`PrivateLinkBuilder::dns_resolver`]).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+    /// use aws_config::BehaviorVersion;
+    /// let (privatelink, sdk_config) = privatelink::PrivateLink::builder()
+    ///     .load_config(aws_config::defaults(BehaviorVersion::latest()))
+    ///     .await?;
+    /// // let s3 = aws_sdk_s3::Client::new(&sdk_config);  // through the S3 endpoint
+    /// # let _ = (privatelink, sdk_config); Ok(()) }
+    /// ```
+    ///
+    /// Until the first load has finished, names resolve as themselves: discovery's own calls
+    /// (EC2 `DescribeVpcEndpoints`, and STS or the credentials endpoint when the credentials
+    /// come from there) go where the default names lead — inside a VPC without internet, to
+    /// endpoints with private DNS. Nothing else can send a request then: the configuration is
+    /// not returned before. Afterwards discovery's EC2 calls use the EC2 endpoint when the VPC
+    /// has one (never refused, as in rewrite mode); everything else follows the policy.
+    /// Settings that need an `SdkConfig` take this one; [`PrivateLinkBuilder::configure`] is
+    /// not needed.
+    pub async fn load_config(
+        mut self,
+        loader: aws_config::ConfigLoader,
+    ) -> Result<(PrivateLink, SdkConfig), BuildError> {
+        self.check()?;
+        let trust_store = self.trust_store.take().unwrap_or_default();
+        let ttl = self.dial_dns_ttl.unwrap_or(DEFAULT_DIAL_DNS_TTL);
+        let underlying = self
+            .dns_resolver
+            .take()
+            .unwrap_or_else(|| SharedDnsResolver::new(SystemResolver));
+        let dial = PendingDial {
+            resolver: DialResolver::unbound(underlying.clone(), ttl),
+            discovery_resolver: Some(DialResolver::unbound(underlying, ttl)),
+            trust_store,
+        };
+        let sdk_config = loader.http_client(dial.http_client()).load().await;
+        self.sdk_config = Some(sdk_config.clone());
+        let privatelink = self.build_with(Some(dial)).await?;
+        Ok((privatelink, sdk_config))
+    }
+
+    /// Settings that need no I/O to check, and a Tokio runtime.
+    fn check(&self) -> Result<(), BuildError> {
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(BuildError::Discovery(DiscoveryError::NoRuntime));
         }
@@ -355,10 +442,35 @@ impl PrivateLinkBuilder {
                 return Err(BuildError::InvalidTimeout(InvalidTimeoutError { setting }));
             }
         }
+        Ok(())
+    }
+
+    /// The policy: set in code, else `PRIVATELINK_POLICY`, else `Prefer`.
+    fn resolve_policy(&self, env: &Environment) -> Result<Policy, BuildError> {
+        if let Some(policy) = self.policy {
+            return Ok(policy);
+        }
+        match env.var(POLICY_ENV) {
+            None => Ok(Policy::default()),
+            Some(value) => value.parse().map_err(|source| {
+                BuildError::Environment(EnvironmentError {
+                    variable: POLICY_ENV,
+                    source,
+                })
+            }),
+        }
+    }
+
+    async fn build_with(mut self, dial: Option<PendingDial>) -> Result<PrivateLink, BuildError> {
+        self.check()?;
         let env = self.env.clone().unwrap_or_else(Environment::process);
-        let source = self.choose_source(&env)?;
+        let policy = self.resolve_policy(&env)?;
+        if self.start_empty && policy != Policy::Prefer {
+            return Err(BuildError::StartEmptyNeedsPrefer);
+        }
+        let source = self.choose_source(&env, dial.as_ref()).await?;
         let (key, location, zone) = self.locate(&source, env).await?;
-        let mut rewrite = std::mem::take(&mut self.rewrite).policy(self.policy);
+        let mut rewrite = std::mem::take(&mut self.rewrite).policy(policy);
         rewrite.set_zone(zone);
         // The home region: what an excluded service may reach under strict (a gateway endpoint).
         rewrite.set_region(
@@ -367,15 +479,23 @@ impl PrivateLinkBuilder {
                 .and_then(SdkConfig::region)
                 .map(ToString::to_string),
         );
-        let rewrite = rewrite.build().map_err(BuildError::Config)?;
+        let inside_vpc = location.as_ref().is_some_and(Location::is_inside_vpc);
+        let rewrite = rewrite
+            .gateway_endpoints(self.gateway_endpoints.applies(policy, inside_vpc))
+            .build()
+            .map_err(BuildError::Config)?;
         let cache = self.cache_for(source.into_shared())?;
         self.first_load(&cache, &key).await?;
-        Ok(self.wire_modes(cache, key, location, rewrite))
+        Ok(self.wire_modes(cache, key, location, rewrite, dial))
     }
 
     /// Step 1: a source set in code, else an endpoint file (setting, then
     /// `PRIVATELINK_ENDPOINTS_FILE`), else EC2 (which needs an `SdkConfig`).
-    fn choose_source(&mut self, env: &Environment) -> Result<Source, BuildError> {
+    async fn choose_source(
+        &mut self,
+        env: &Environment,
+        dial: Option<&PendingDial>,
+    ) -> Result<Source, BuildError> {
         if let Some(source) = self.source.take() {
             return Ok(Source::Static(source));
         }
@@ -385,10 +505,23 @@ impl PrivateLinkBuilder {
             .or_else(|| env.var(ENDPOINTS_FILE_ENV).map(PathBuf::from));
         Ok(match (file, &self.sdk_config) {
             (Some(path), _) => Source::Static(SharedSource::new(FileSource::new(path))),
-            (None, Some(sdk)) => Source::Ec2(
-                Ec2Source::new(sdk)
-                    .timeout(self.describe_timeout.unwrap_or(DEFAULT_DESCRIBE_TIMEOUT)),
-            ),
+            (None, Some(sdk)) => {
+                // With `load_config`, discovery dials through its own (never strict) resolver.
+                let mut sdk = match dial {
+                    Some(dial) => sdk
+                        .to_builder()
+                        .http_client(dial.discovery_http_client())
+                        .build(),
+                    None => sdk.clone(),
+                };
+                // A hub VPC is discovered with the hub account's credentials.
+                if let Some(hub) = &self.hub {
+                    sdk = hub.sdk_config(&sdk).await.map_err(BuildError::Discovery)?;
+                }
+                let ec2 = Ec2Source::new(&sdk)
+                    .timeout(self.describe_timeout.unwrap_or(DEFAULT_DESCRIBE_TIMEOUT));
+                Source::Ec2(ec2, Box::new(sdk))
+            }
             (None, None) => return Err(BuildError::NoSdkConfig),
         })
     }
@@ -409,7 +542,10 @@ impl PrivateLinkBuilder {
             locator = locator.configure(sdk);
         }
         Ok(match source {
-            Source::Ec2(_) => {
+            Source::Ec2(_, discovery) if let Some(hub) = &self.hub => {
+                self.locate_in_hub(hub, discovery, locator).await?
+            }
+            Source::Ec2(..) => {
                 let location = locator.locate().await.map_err(BuildError::Discovery)?;
                 let key = location.vpc_id().to_owned();
                 let zone = location.zone().map(str::to_owned);
@@ -420,6 +556,47 @@ impl PrivateLinkBuilder {
                 (vpc_id.unwrap_or_default(), None, zone)
             }
         })
+    }
+
+    /// With a hub VPC: the caller's zone id (setting, else metadata, else the caller's zone
+    /// name through the caller's account), translated to the hub account's zone name with the
+    /// hub's credentials, once. Without a zone id, no zone: regional names.
+    async fn locate_in_hub(
+        &self,
+        hub: &HubVpc,
+        hub_config: &SdkConfig,
+        locator: Locator,
+    ) -> Result<(String, Option<Location>, Option<String>), BuildError> {
+        let caller = self.sdk_config.as_ref().ok_or(BuildError::NoSdkConfig)?;
+        let mut zone_id = self.zone_id.clone();
+        if zone_id.is_none() {
+            let (zone, found_id) = match locator.configured() {
+                (_, Some(zone)) => (Some(zone), None),
+                // Metadata, when there is some; elsewhere (on-premises) no zone at all.
+                _ => match locator.vpc_id(None).locate().await {
+                    Ok(location) => (
+                        location.zone().map(str::to_owned),
+                        location.zone_id().map(str::to_owned),
+                    ),
+                    Err(_) => (None, None),
+                },
+            };
+            zone_id = match (found_id, zone) {
+                (Some(id), _) => Some(id),
+                (None, Some(zone)) => HubVpc::zone_id(caller, &zone)
+                    .await
+                    .map_err(BuildError::Discovery)?,
+                (None, None) => None,
+            };
+        }
+        let hub_zone = match &zone_id {
+            Some(id) => HubVpc::zone_name(hub_config, id)
+                .await
+                .map_err(BuildError::Discovery)?,
+            None => None,
+        };
+        let location = Location::in_hub(hub.vpc_id().to_owned(), hub_zone.clone(), zone_id);
+        Ok((hub.vpc_id().to_owned(), Some(location), hub_zone))
     }
 
     /// The cache over `source`, on the `SdkConfig`'s clock and sleep when it has them.
@@ -456,13 +633,15 @@ impl PrivateLinkBuilder {
     }
 
     /// Step 4: both modes over the VPC's cell: the interceptor, and dial mode's resolver and
-    /// HTTPS client. Each keeps the background refresh alive.
+    /// HTTPS client (those `load_config` made, bound now). Each keeps the background refresh
+    /// alive.
     fn wire_modes(
         self,
         cache: EndpointCache,
         key: String,
         location: Option<Location>,
         rewrite: RewriteConfig,
+        dial: Option<PendingDial>,
     ) -> PrivateLink {
         let cell = cache.cell(&key);
         let time = self
@@ -470,18 +649,31 @@ impl PrivateLinkBuilder {
             .as_ref()
             .and_then(SdkConfig::time_source)
             .unwrap_or_else(|| SharedTimeSource::new(SystemTimeSource::new()));
-        let resolver = DialResolver::with_keep_alive(
-            cell.clone(),
-            rewrite.clone(),
-            self.dns_resolver
-                .unwrap_or_else(|| SharedDnsResolver::new(SystemResolver)),
-            self.dial_dns_ttl.unwrap_or(DEFAULT_DIAL_DNS_TTL),
-            time,
-            Some(cache.keep_alive()),
-        );
+        let dial = dial.unwrap_or_else(|| {
+            let resolver = DialResolver::unbound(
+                self.dns_resolver
+                    .unwrap_or_else(|| SharedDnsResolver::new(SystemResolver)),
+                self.dial_dns_ttl.unwrap_or(DEFAULT_DIAL_DNS_TTL),
+            );
+            PendingDial {
+                discovery_resolver: None,
+                resolver,
+                trust_store: self.trust_store.unwrap_or_default(),
+            }
+        });
+        let bind = |resolver: &DialResolver, config: RewriteConfig| {
+            resolver.bind(cell.clone(), config, time.clone(), Some(cache.keep_alive()))
+        };
+        // Discovery's own calls are never refused (as in rewrite mode, where its client has no
+        // interceptor): they use the EC2 endpoint when there is one, else the default host.
+        if let Some(discovery) = &dial.discovery_resolver {
+            let prefer = rewrite.to_builder().policy(Policy::Prefer).build();
+            bind(discovery, prefer.expect("settings already validated"));
+        }
+        bind(&dial.resolver, rewrite.clone());
         let interceptor =
             PrivateLinkInterceptor::new(cell.clone(), rewrite).with_keep_alive(cache.keep_alive());
-        let http_client = dial::http_client(resolver.clone(), self.trust_store.unwrap_or_default());
+        let http_client = dial.http_client();
         PrivateLink {
             inner: Arc::new(Inner {
                 cache,
@@ -490,16 +682,71 @@ impl PrivateLinkBuilder {
                 cell,
                 interceptor,
                 http_client,
-                resolver,
+                resolver: dial.resolver,
             }),
+        }
+    }
+}
+
+/// Dial mode's resolvers before they are bound to the cell: `load_config` needs the HTTP client
+/// before the configuration (and so the location and settings) exists.
+struct PendingDial {
+    resolver: DialResolver,
+    /// Discovery's, with `load_config`: the same, never strict.
+    discovery_resolver: Option<DialResolver>,
+    trust_store: TrustStore,
+}
+
+impl PendingDial {
+    fn http_client(&self) -> SharedHttpClient {
+        dial::http_client(self.resolver.clone(), self.trust_store.clone())
+    }
+
+    /// Discovery's client: its own resolver when it has one.
+    fn discovery_http_client(&self) -> SharedHttpClient {
+        let resolver = self.discovery_resolver.as_ref().unwrap_or(&self.resolver);
+        dial::http_client(resolver.clone(), self.trust_store.clone())
+    }
+}
+
+/// Whether same-region requests a gateway endpoint carries stay on their default host; see
+/// [`PrivateLinkBuilder::gateway_endpoints`].
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum GatewayEndpoints {
+    /// Decide by where the process runs: inside the VPC (its location came from instance or
+    /// task metadata), S3 and DynamoDB requests in the VPC's region stay on their default host
+    /// when the VPC has an available gateway endpoint for them; outside it (Client VPN,
+    /// on-premises, a VPC id configured without metadata) they go to the interface endpoint.
+    /// Under [`Policy::Strict`], always the interface endpoint: strict mode does not trust a
+    /// route it cannot see (use [`GatewayEndpoints::Use`] to name the gateway as a private path).
+    /// The default.
+    #[default]
+    Auto,
+    /// Use gateway endpoints wherever the snapshot has one, under every policy: the operator
+    /// names the gateway as a private path (this process's route tables reach it).
+    Use,
+    /// Never: requests go to interface endpoints.
+    Ignore,
+}
+
+impl GatewayEndpoints {
+    /// Whether gateway endpoints are used under `policy`, for a process inside the VPC or not
+    /// (the one rule; the `privatelink` command uses it too).
+    pub fn applies(self, policy: Policy, inside_vpc: bool) -> bool {
+        match self {
+            GatewayEndpoints::Auto => inside_vpc && policy != Policy::Strict,
+            GatewayEndpoints::Use => true,
+            GatewayEndpoints::Ignore => false,
         }
     }
 }
 
 /// Where the endpoints come from.
 enum Source {
-    /// EC2 `DescribeVpcEndpoints`: needs this process's VPC.
-    Ec2(Ec2Source),
+    /// EC2 `DescribeVpcEndpoints` (with the configuration it uses): needs this process's VPC,
+    /// or a hub VPC.
+    Ec2(Ec2Source, Box<SdkConfig>),
     /// A file or a source set in code: uses only a configured VPC id.
     Static(SharedSource),
 }
@@ -507,7 +754,7 @@ enum Source {
 impl Source {
     fn into_shared(self) -> SharedSource {
         match self {
-            Source::Ec2(ec2) => SharedSource::new(ec2),
+            Source::Ec2(ec2, _) => SharedSource::new(ec2),
             Source::Static(shared) => shared,
         }
     }
@@ -527,6 +774,8 @@ pub enum BuildError {
     Cache(CacheConfigError),
     /// `describe_timeout` or `metadata_timeout` is outside 1 second to 1 hour.
     InvalidTimeout(InvalidTimeoutError),
+    /// An environment variable privatelink reads has a value it does not accept.
+    Environment(EnvironmentError),
     /// Location or the first load failed.
     Discovery(DiscoveryError),
 }
@@ -545,6 +794,7 @@ impl fmt::Display for BuildError {
                 "invalid privatelink setting {}: expected 1 second to 1 hour",
                 e.setting
             ),
+            BuildError::Environment(e) => write!(f, "invalid environment variable {}", e.variable),
             BuildError::Discovery(_) => f.write_str("privatelink could not load the VPC's endpoints"),
         }
     }
@@ -558,6 +808,7 @@ impl Error for BuildError {
             | BuildError::InvalidTimeout(_) => None,
             BuildError::Config(e) => Some(e),
             BuildError::Cache(e) => Some(e),
+            BuildError::Environment(e) => Some(&e.source),
             BuildError::Discovery(e) => Some(e),
         }
     }
@@ -577,5 +828,23 @@ impl InvalidTimeoutError {
     /// The setting: `describe_timeout` or `metadata_timeout`.
     pub fn setting(&self) -> &'static str {
         self.setting
+    }
+}
+
+/// Environment variable: the policy (`off`, `prefer` or `strict`, any case), when none is set in
+/// code ([`PrivateLinkBuilder::policy`] wins).
+pub const POLICY_ENV: &str = "PRIVATELINK_POLICY";
+
+/// Context of [`BuildError::Environment`]; its source names the value and what was expected.
+#[derive(Debug)]
+pub struct EnvironmentError {
+    variable: &'static str,
+    source: InvalidConfigError,
+}
+
+impl EnvironmentError {
+    /// The variable, e.g. `PRIVATELINK_POLICY`.
+    pub fn variable(&self) -> &'static str {
+        self.variable
     }
 }

@@ -39,9 +39,12 @@
 pub mod dial;
 mod handle;
 
-pub use handle::{BuildError, InvalidTimeoutError, PrivateLink, PrivateLinkBuilder};
+pub use handle::{
+    BuildError, EnvironmentError, GatewayEndpoints, InvalidTimeoutError, POLICY_ENV, PrivateLink,
+    PrivateLinkBuilder,
+};
 pub use privatelink_core::{EndpointIndex, Policy, RewriteConfig, RewriteError};
-pub use privatelink_discovery::{DiscoveryError, EndpointFileError, index_from_file};
+pub use privatelink_discovery::{DiscoveryError, EndpointFileError, HubVpc, index_from_file};
 pub use privatelink_interceptor::{PrivateLinkInterceptor, find_rewrite_error};
 
 /// Discovery: sources, location, the endpoint cache.

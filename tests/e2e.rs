@@ -359,3 +359,113 @@ fn real_now() -> std::time::SystemTime {
     use aws_smithy_async::time::TimeSource;
     aws_smithy_async::time::SystemTimeSource::new().now()
 }
+
+/// Builds with the ECS task metadata stand-in locating this process in the VPC (or, with
+/// `vpc_id`, a VPC id configured as from outside it), the policy from code or the environment.
+async fn located(
+    rig: &Rig,
+    configured_vpc: bool,
+    policy: Option<Policy>,
+    policy_env: Option<&str>,
+    gateways: privatelink::GatewayEndpoints,
+) -> Result<PrivateLink, BuildError> {
+    let task = format!(r#"{{"LaunchType":"EC2","AvailabilityZone":"{ZONE}","VPCID":"{VPC_ID}"}}"#);
+    let (base, _agent) = privatelink_peers::ecs_agent("200 OK", &task).await;
+    let mut vars = std::collections::HashMap::from([(
+        privatelink::discovery::ECS_METADATA_ENV.to_owned(),
+        base,
+    )]);
+    if let Some(value) = policy_env {
+        vars.insert(privatelink::POLICY_ENV.to_owned(), value.to_owned());
+    }
+    let mut builder = PrivateLink::builder()
+        .configure(&rig.sdk_config)
+        .environment(privatelink::discovery::Environment::from_map(vars))
+        .gateway_endpoints(gateways);
+    if configured_vpc {
+        builder = builder.vpc_id(VPC_ID);
+    }
+    if let Some(policy) = policy {
+        builder = builder.policy(policy);
+    }
+    builder.build().await
+}
+
+#[tokio::test]
+async fn gateway_endpoints_first_inside_the_vpc_and_interface_endpoints_from_outside() {
+    use privatelink::GatewayEndpoints::{Auto, Ignore, Use};
+    let rig = rig().await;
+    let url = "https://mybucket.s3.us-east-1.amazonaws.com/key";
+    // (located by metadata, policy, setting) → gateway used
+    for (inside, policy, setting, expected) in [
+        (true, Policy::Prefer, Auto, true),
+        (false, Policy::Prefer, Auto, false),
+        (true, Policy::Strict, Auto, false),
+        (true, Policy::Strict, Use, true),
+        (false, Policy::Prefer, Use, true),
+        (true, Policy::Prefer, Ignore, false),
+    ] {
+        let privatelink = located(&rig, !inside, Some(policy), None, setting)
+            .await
+            .unwrap();
+        let case = format!("inside {inside}, {policy}, {setting:?}");
+        assert_eq!(
+            privatelink.location().unwrap().is_inside_vpc(),
+            inside,
+            "{case}"
+        );
+        let config = privatelink.rewrite_config();
+        assert_eq!(config.gateway_endpoints(), expected, "{case}");
+        let snapshot = privatelink.snapshot().unwrap();
+        match config.rewrite_url(Some(&snapshot), url).unwrap() {
+            privatelink::core::Outcome::Unchanged(privatelink::core::Unchanged::Gateway {
+                endpoint_id,
+            }) => {
+                assert!(expected, "{case}");
+                assert_eq!(endpoint_id, "vpce-0de11a9a7e0000004");
+            }
+            privatelink::core::Outcome::Rewritten(rewritten) => {
+                assert!(!expected, "{case}");
+                assert!(
+                    rewritten.host().starts_with("mybucket.bucket.vpce-"),
+                    "{case}"
+                );
+            }
+            other => panic!("{case}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_policy_comes_from_code_then_privatelink_policy() {
+    let rig = rig().await;
+    let auto = privatelink::GatewayEndpoints::Auto;
+    for (code, env, expected) in [
+        (None, None, Policy::Prefer),
+        (None, Some("strict"), Policy::Strict),
+        (None, Some(" OFF "), Policy::Off),
+        (Some(Policy::Prefer), Some("strict"), Policy::Prefer),
+        (Some(Policy::Strict), Some("nonsense"), Policy::Strict),
+    ] {
+        let privatelink = located(&rig, true, code, env, auto).await.unwrap();
+        assert_eq!(
+            privatelink.rewrite_config().policy(),
+            expected,
+            "{code:?} {env:?}"
+        );
+    }
+    let error = located(&rig, true, None, Some("stritc"), auto)
+        .await
+        .unwrap_err();
+    let BuildError::Environment(context) = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(context.variable(), "PRIVATELINK_POLICY");
+    let chain = aws_smithy_types::error::display::DisplayErrorContext(&error).to_string();
+    assert!(
+        chain.contains("PRIVATELINK_POLICY")
+            && chain.contains("stritc")
+            && chain.contains("`strict`"),
+        "{chain}"
+    );
+}

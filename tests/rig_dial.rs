@@ -1,4 +1,5 @@
-//! Dial mode and presigned URLs against the rig (`scripts/rig.sh`, as root: moto on
+//! Dial mode, `load_config` (web identity and AssumeRole), a hub VPC in another account and
+//! presigned URLs against the rig (`scripts/rig.sh`, as root: moto on
 //! 127.0.0.11:443 with a certificate for EC2's, STS's and S3's default names; the S3 peer
 //! process on 127.0.0.10:443 with one for the S3 endpoint names only).
 //!
@@ -10,7 +11,9 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use aws_config::BehaviorVersion;
 use aws_credential_types::provider::ProvideCredentials;
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
@@ -18,7 +21,7 @@ use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
 use aws_smithy_http_client::tls::{self, TrustStore};
 use aws_smithy_runtime_api::client::dns::{DnsFuture, ResolveDns, ResolveDnsError};
 use aws_types::SdkConfig;
-use privatelink::{Policy, PrivateLink};
+use privatelink::{HubVpc, Policy, PrivateLink, RewriteError, find_rewrite_error};
 use privatelink_peers::https_get;
 
 const MOTO: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 11));
@@ -85,7 +88,10 @@ fn caller_config() -> SdkConfig {
                 .build()
                 .unwrap(),
         )
-        .build_with_resolver(RigDns::new(vec![("ec2.us-east-1.amazonaws.com", MOTO)]));
+        .build_with_resolver(RigDns::new(vec![
+            ("ec2.us-east-1.amazonaws.com", MOTO),
+            ("sts.us-east-1.amazonaws.com", MOTO),
+        ]));
     privatelink_testkit::sdk_config(
         &var("PRIVATELINK_RIG_ACCESS_KEY"),
         &var("PRIVATELINK_RIG_SECRET_KEY"),
@@ -228,4 +234,188 @@ async fn a_presigned_url_for_the_endpoint_name_is_fetched_from_the_s3_peer_proce
         .await
         .unwrap();
     assert_eq!(body, "shared through the endpoint");
+}
+
+/// A loader for `profile` of a config file naming the rig's role: `web` (web identity),
+/// `assumed` (AssumeRole from the static `base`).
+fn profile_loader(dir: &std::path::Path, profile: &str) -> aws_config::ConfigLoader {
+    let token = dir.join("token");
+    std::fs::write(&token, "a-web-identity-token").unwrap();
+    let role = var("PRIVATELINK_RIG_ROLE_ARN");
+    let config = dir.join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile web]\nweb_identity_token_file = {}\nrole_arn = {role}\nrole_session_name = privatelink-web\nregion = us-east-1\n\n\
+             [profile base]\naws_access_key_id = {}\naws_secret_access_key = {}\nregion = us-east-1\n\n\
+             [profile assumed]\nrole_arn = {role}\nsource_profile = base\nrole_session_name = privatelink-assumed\nregion = us-east-1\n",
+            token.display(),
+            var("PRIVATELINK_RIG_ACCESS_KEY"),
+            var("PRIVATELINK_RIG_SECRET_KEY"),
+        ),
+    )
+    .unwrap();
+    aws_config::defaults(BehaviorVersion::latest())
+        .profile_files(
+            EnvConfigFiles::builder()
+                .with_file(EnvConfigFileKind::Config, &config)
+                .build(),
+        )
+        .profile_name(profile)
+}
+
+#[tokio::test]
+#[ignore = "needs root and the rig: ./scripts/test.sh runs it"]
+async fn load_config_sends_credential_providers_and_clients_through_the_endpoints() {
+    for (profile, session) in [
+        ("web", "privatelink-web"),
+        ("assumed", "privatelink-assumed"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        // Default names lead to moto only for discovery's bootstrap (EC2, and STS for its
+        // credentials); endpoint names lead to moto, which serves STS and S3 by default name.
+        let dns = RigDns::new(vec![
+            (".vpce.amazonaws.com", MOTO),
+            ("ec2.us-east-1.amazonaws.com", MOTO),
+            ("sts.us-east-1.amazonaws.com", MOTO),
+        ]);
+        let (privatelink, config) = PrivateLink::builder()
+            .vpc_id(var("PRIVATELINK_RIG_DIAL_VPC"))
+            .zone("us-east-1a")
+            .policy(Policy::Strict)
+            .dns_resolver(dns.clone())
+            .trust_store(trust_store())
+            .load_config(profile_loader(dir.path(), profile))
+            .await
+            .unwrap();
+        let bootstrap = dns.asked();
+        assert!(
+            bootstrap.contains(&"sts.us-east-1.amazonaws.com".to_owned())
+                && bootstrap
+                    .iter()
+                    .all(|n| n == "ec2.us-east-1.amazonaws.com"
+                        || n == "sts.us-east-1.amazonaws.com"),
+            "{profile}: only discovery's bootstrap used default names: {bootstrap:?}"
+        );
+        assert!(privatelink.snapshot().is_some());
+
+        // The provider the loader built (web identity / AssumeRole) calls STS again: now
+        // through the STS endpoint.
+        let provider = config.credentials_provider().unwrap();
+        let credentials = provider.provide_credentials().await.unwrap();
+        assert!(credentials.session_token().is_some(), "{profile}");
+        let sts = aws_sdk_sts::Client::new(&config);
+        let identity = sts.get_caller_identity().send().await.unwrap();
+        assert!(
+            identity
+                .arn()
+                .unwrap()
+                .ends_with(&format!("assumed-role/privatelink-rig-role/{session}")),
+            "{profile}: {identity:?}"
+        );
+        let s3 = aws_sdk_s3::Client::new(&config);
+        let bucket = format!("privatelink-{profile}-{}", std::process::id());
+        s3.create_bucket().bucket(&bucket).send().await.unwrap();
+        s3.put_object()
+            .bucket(&bucket)
+            .key("k")
+            .body(ByteStream::from_static(b"loaded"))
+            .send()
+            .await
+            .unwrap();
+        let listed = s3.list_objects_v2().bucket(&bucket).send().await.unwrap();
+        assert_eq!(listed.key_count(), Some(1));
+
+        let after = &dns.asked()[bootstrap.len()..];
+        assert!(
+            after
+                .iter()
+                .any(|n| n.ends_with(".sts.us-east-1.vpce.amazonaws.com"))
+                && after
+                    .iter()
+                    .any(|n| n.starts_with(&format!("{bucket}.bucket.vpce-"))),
+            "{profile}: STS (provider and client) and S3 went through their endpoints: {after:?}"
+        );
+        assert!(
+            after.iter().all(|n| n.ends_with(".vpce.amazonaws.com")),
+            "{profile}: no default name was resolved after the bootstrap: {after:?}"
+        );
+
+        // Strict holds for every client of the configuration: no endpoint, refused unsent.
+        let west = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&config)
+                .region(aws_config::Region::new("us-west-2"))
+                .build(),
+        );
+        let error = west.list_buckets().send().await.unwrap_err();
+        assert!(
+            matches!(find_rewrite_error(&error), Some(RewriteError::Refused(_))),
+            "{profile}: {error:?}"
+        );
+        // Discovery's own call is not refused (the VPC has no EC2 endpoint: the default host).
+        let asked = dns.asked().len();
+        privatelink.refresh().await.unwrap();
+        assert!(
+            dns.asked()[asked..]
+                .iter()
+                .all(|n| n == "ec2.us-east-1.amazonaws.com"),
+            "{profile}"
+        );
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs root and the rig: ./scripts/test.sh runs it"]
+async fn a_hub_vpc_of_another_account_is_used_with_the_hub_accounts_zone_names() {
+    let dns = RigDns::new(vec![(".vpce.amazonaws.com", MOTO)]);
+    let privatelink = PrivateLink::builder()
+        .configure(&caller_config())
+        .hub_vpc(HubVpc::new(
+            var("PRIVATELINK_RIG_HUB_ROLE_ARN"),
+            var("PRIVATELINK_RIG_HUB_VPC"),
+        ))
+        .zone("us-east-1a")
+        .policy(Policy::Strict)
+        .dns_resolver(dns.clone())
+        .trust_store(trust_store())
+        .build()
+        .await
+        .unwrap();
+    // The rig's seed asked each account (boto3): the hub's name for the caller's us-east-1a.
+    let hub_zone = var("PRIVATELINK_RIG_HUB_ZONE");
+    assert_ne!(hub_zone, "us-east-1a");
+    let location = privatelink.location().unwrap();
+    assert_eq!(
+        (location.vpc_id(), location.zone(), location.zone_id()),
+        (
+            var("PRIVATELINK_RIG_HUB_VPC").as_str(),
+            Some(hub_zone.as_str()),
+            Some(var("PRIVATELINK_RIG_SPOKE_ZONE_ID").as_str())
+        )
+    );
+    assert_eq!(privatelink.rewrite_config().zone(), Some(hub_zone.as_str()));
+    assert!(!privatelink.rewrite_config().gateway_endpoints());
+    let snapshot = privatelink.snapshot().unwrap();
+    assert!(
+        snapshot
+            .endpoints()
+            .iter()
+            .all(|e| e.vpc_id() == Some(var("PRIVATELINK_RIG_HUB_VPC").as_str())),
+        "the hub account's endpoints"
+    );
+
+    // A real call, dialled to the hub's zonal STS name of the caller's physical zone.
+    let sts = aws_sdk_sts::Client::new(&privatelink.dial_config(&caller_config()));
+    sts.get_caller_identity().send().await.unwrap();
+    let asked = dns.asked();
+    assert!(
+        asked
+            .iter()
+            .any(|n| n.ends_with(&format!("-{hub_zone}.sts.us-east-1.vpce.amazonaws.com"))),
+        "{asked:?}"
+    );
+    assert!(
+        !asked.iter().any(|n| n.contains("-us-east-1a.")),
+        "never the hub's us-east-1a, another physical zone: {asked:?}"
+    );
 }

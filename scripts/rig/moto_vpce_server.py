@@ -13,6 +13,10 @@ Changes to stock moto (each is needed by privatelink's end-to-end tests):
 4. The `vpc-endpoint-id` filter works (stock: 500).
 5. MaxResults / NextToken paginate DescribeVpcEndpoints (stock: ignored).
 6. GET /privatelink/counts answers how many requests and DescribeVpcEndpoints calls arrived.
+7. The `mac-address` filter of DescribeNetworkInterfaces works (stock: 500), for Fargate location.
+8. AssumeRoleWithWebIdentity needs no signature (as in AWS; stock moto checks one once auth is on).
+9. Account HUB_ACCOUNT maps zone names to other zone ids than every other account (stock: one
+   mapping for all), as AWS does per account, so hub-VPC zone translation can be tested.
 """
 import json
 import random
@@ -30,6 +34,7 @@ from moto.ec2.models.vpcs import VPCBackend, VPCEndPoint  # noqa: E402
 from moto.ec2.responses.vpcs import VPCs  # noqa: E402
 
 REGIONAL_ZONE = "Z7HUB22UULQXV"
+HUB_ACCOUNT = "222222222222"
 PRIVATE_ZONE = "Z04436472PRIVATELINKRIG"
 COUNTS = {"requests": 0, "describe_vpc_endpoints": 0}
 
@@ -67,6 +72,53 @@ def create_vpc_endpoint(self, *args, **kwargs):
 
 
 VPCBackend.create_vpc_endpoint = create_vpc_endpoint
+
+from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone  # noqa: E402
+from moto.ec2.models.elastic_network_interfaces import NetworkInterface  # noqa: E402
+from moto.core.authorization import ActionAuthenticatorMixin  # noqa: E402
+
+_describe_zones = RegionsAndZonesBackend.describe_availability_zones
+
+
+def describe_availability_zones(self, filters=None, zone_names=None, zone_ids=None):
+    if self.account_id != HUB_ACCOUNT:
+        return _describe_zones(self, filters, zone_names, zone_ids)
+    # The hub account's zone names sit one physical zone further on: its `a` is the others' `b`.
+    zones = _describe_zones(self)
+    ids = [z.zone_id for z in zones]
+    shifted = [Zone(region_name=z.region_name, name=z.name, zone_id=ids[(i + 1) % len(ids)], zone_type=z.zone_type)
+               for i, z in enumerate(zones)]
+    wanted = dict(filters or {})  # moto passes {name: [values]}
+    for key, attr in (("zone-id", "zone_id"), ("zone-name", "name")):
+        if key in wanted:
+            values = wanted[key] if isinstance(wanted[key], list) else [wanted[key]]
+            shifted = [z for z in shifted if getattr(z, attr) in values]
+    return [z for z in shifted if (not zone_ids or z.zone_id in zone_ids) and (not zone_names or z.name in zone_names)]
+
+
+RegionsAndZonesBackend.describe_availability_zones = describe_availability_zones
+
+_eni_filter = NetworkInterface.get_filter_value
+
+
+def eni_filter_value(self, filter_name, method_name=None):
+    if filter_name == "mac-address":
+        return self.mac_address
+    return _eni_filter(self, filter_name, method_name)
+
+
+NetworkInterface.get_filter_value = eni_filter_value
+
+_authenticate = ActionAuthenticatorMixin._authenticate_and_authorize_action
+
+
+def authenticate(self, iam_request_cls, resource="*"):
+    if self._get_action() == "AssumeRoleWithWebIdentity":
+        return
+    return _authenticate(self, iam_request_cls, resource)
+
+
+ActionAuthenticatorMixin._authenticate_and_authorize_action = authenticate
 
 
 def _get_state(self):

@@ -42,6 +42,31 @@ role = iam.create_role(RoleName="privatelink-rig-role", AssumeRolePolicyDocument
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
 iam.put_role_policy(RoleName="privatelink-rig-role", PolicyName="all", PolicyDocument=json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+# A Fargate task's network interface in the main VPC (its MAC address locates the task).
+eni = ec2.create_network_interface(SubnetId=subnets[0])["NetworkInterface"]
+# The hub: a shared-services VPC in another account, with STS and S3 interface endpoints in two
+# zones, and the role spokes assume to discover them (moto switches accounts by role ARN).
+sts = boto3.client("sts", **kwargs)
+hub_account = "222222222222"
+hub_keys = sts.assume_role(RoleArn=f"arn:aws:iam::{hub_account}:role/seed", RoleSessionName="seed")["Credentials"]
+hub_kwargs = dict(kwargs, aws_access_key_id=hub_keys["AccessKeyId"], aws_secret_access_key=hub_keys["SecretAccessKey"],
+                  aws_session_token=hub_keys["SessionToken"])
+hub_iam, hub_ec2 = boto3.client("iam", **hub_kwargs), boto3.client("ec2", **hub_kwargs)
+hub_role = hub_iam.create_role(RoleName="privatelink-hub", AssumeRolePolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
+hub_iam.put_role_policy(RoleName="privatelink-hub", PolicyName="describe", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ec2:Describe*"], "Resource": "*"}]}))
+# The oracle for zone translation, asked of each account: the hub's name for the spoke's us-east-1a.
+spoke_zone_id = ec2.describe_availability_zones(ZoneNames=["us-east-1a"])["AvailabilityZones"][0]["ZoneId"]
+hub_zone = hub_ec2.describe_availability_zones(ZoneIds=[spoke_zone_id])["AvailabilityZones"][0]["ZoneName"]
+assert hub_zone != "us-east-1a", "the shim maps the hub account's zones like the spoke's"
+hub_vpc = hub_ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+# Subnets in the hub's zone for the spoke's physical zone, and in its (other) `us-east-1a`.
+hub_subnets = [hub_ec2.create_subnet(VpcId=hub_vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
+               for i, zone in enumerate([hub_zone, "us-east-1a"], 1)]
+for service in ["sts", "s3"]:
+    hub_ec2.create_vpc_endpoint(VpcId=hub_vpc, ServiceName=f"com.amazonaws.us-east-1.{service}",
+                                VpcEndpointType="Interface", SubnetIds=hub_subnets, PrivateDnsEnabled=False)
 s3 = ec2.describe_vpc_endpoints(VpcEndpointIds=[ids["s3"]])["VpcEndpoints"][0]
 s3_names = [entry["DnsName"].removeprefix("*.") for entry in s3["DnsEntries"]]
 requests.post(endpoint + "/moto-api/reset-auth", data=b"0", verify=ca)  # every later request must be signed
@@ -53,4 +78,9 @@ print(f"export PRIVATELINK_RIG_VPC={vpc}")
 print(f"export PRIVATELINK_RIG_DIAL_VPC={dial_vpc}")
 print(f"export PRIVATELINK_RIG_ROLE_ARN={role['Role']['Arn']}")
 print(f"export PRIVATELINK_RIG_S3_ENDPOINT={ids['s3']}")
+print(f"export PRIVATELINK_RIG_FARGATE_MAC={eni['MacAddress']}")
+print(f"export PRIVATELINK_RIG_HUB_ROLE_ARN={hub_role['Role']['Arn']}")
+print(f"export PRIVATELINK_RIG_HUB_VPC={hub_vpc}")
+print(f"export PRIVATELINK_RIG_SPOKE_ZONE_ID={spoke_zone_id}")
+print(f"export PRIVATELINK_RIG_HUB_ZONE={hub_zone}")
 print(f"export PRIVATELINK_RIG_S3_NAMES='{' '.join(s3_names)}'")

@@ -9,7 +9,7 @@ use privatelink::core::ServiceEndpoints;
 use privatelink::discovery::{
     DescribeEndpoints, ENDPOINTS_FILE_ENV, Ec2Source, Locator, read_endpoint_file, read_endpoints,
 };
-use privatelink::{DiscoveryError, EndpointIndex};
+use privatelink::{DiscoveryError, EndpointIndex, GatewayEndpoints, Policy};
 
 use crate::failure::{Failure, chain};
 use crate::ui::Ui;
@@ -36,6 +36,30 @@ pub(crate) struct SourceArgs {
     /// PRIVATELINK_AZ, then metadata; else regional names.
     #[arg(long, value_name = "AZ")]
     pub(crate) az: Option<String>,
+
+    /// Whether same-region S3 and DynamoDB requests that a gateway endpoint carries stay on
+    /// their default host: `auto` when this process runs inside the VPC (located by instance or
+    /// task metadata) and not under --strict; `use` always; `ignore` never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    gateway_endpoints: GatewayChoice,
+}
+
+/// `--gateway-endpoints`.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum GatewayChoice {
+    Auto,
+    Use,
+    Ignore,
+}
+
+impl From<GatewayChoice> for GatewayEndpoints {
+    fn from(choice: GatewayChoice) -> Self {
+        match choice {
+            GatewayChoice::Auto => GatewayEndpoints::Auto,
+            GatewayChoice::Use => GatewayEndpoints::Use,
+            GatewayChoice::Ignore => GatewayEndpoints::Ignore,
+        }
+    }
 }
 
 /// Endpoint data, and what it is about.
@@ -43,9 +67,17 @@ pub(crate) struct Loaded {
     pub(crate) index: EndpointIndex,
     pub(crate) vpc_id: Option<String>,
     pub(crate) region: Option<String>,
+    /// Located inside the VPC by metadata (endpoint files: no).
+    pub(crate) inside_vpc: bool,
+    gateways: GatewayEndpoints,
 }
 
 impl Loaded {
+    /// Whether requests a gateway endpoint carries stay on their default host under `policy`.
+    pub(crate) fn uses_gateways(&self, policy: Policy) -> bool {
+        self.gateways.applies(policy, self.inside_vpc)
+    }
+
     /// The region to work on: `--region`, the AWS configuration's, or the only region the
     /// endpoints serve.
     pub(crate) fn region(&self) -> Result<String, Failure> {
@@ -134,6 +166,8 @@ impl SourceArgs {
             index: EndpointIndex::new(endpoints),
             vpc_id: self.vpc.clone(),
             region: self.region.clone(),
+            inside_vpc: false,
+            gateways: self.gateway_endpoints.into(),
         })
     }
 
@@ -169,6 +203,8 @@ impl SourceArgs {
             index: EndpointIndex::new(endpoints),
             vpc_id: Some(location.vpc_id().to_owned()),
             region: Some(region),
+            inside_vpc: location.is_inside_vpc(),
+            gateways: self.gateway_endpoints.into(),
         })
     }
 }

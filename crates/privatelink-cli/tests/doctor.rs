@@ -84,3 +84,78 @@ fn a_timeout_out_of_range_is_refused_not_adjusted() {
         .stderr(predicates::str::contains("--timeout <SECONDS>"))
         .stderr(predicates::str::contains("0 is not in 1..=600"));
 }
+
+/// The `(check, status, detail)` findings of `doctor --json` with `args`, for `service`.
+fn findings_for(args: &[&str], service: &str) -> Vec<(String, String, String)> {
+    let output = privatelink()
+        .arg("doctor")
+        .args(args)
+        .args(["--services", service, "--json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["service"] == service)
+        .map(|f| {
+            let text = |key: &str| f[key].as_str().unwrap().to_owned();
+            (text("check"), text("status"), text("detail"))
+        })
+        .collect()
+}
+
+#[test]
+fn gateway_advice_follows_where_the_process_runs() {
+    let gateway = |extra: &[&str]| {
+        let mut args = vec!["--from-file", FIXTURE];
+        args.extend_from_slice(extra);
+        findings_for(&args, "s3")
+            .into_iter()
+            .find(|(check, _, _)| check == "gateway")
+            .unwrap()
+            .2
+    };
+    // A file says nothing about being inside the VPC: the interface endpoint is used.
+    assert!(
+        gateway(&[])
+            .starts_with("gateway endpoint not used: this process was not located inside the VPC"),
+        "{}",
+        gateway(&[])
+    );
+    assert!(gateway(&["--gateway-endpoints", "use"]).starts_with("gateway endpoint used:"));
+}
+
+#[test]
+fn dns_options_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("endpoints.json");
+    std::fs::write(
+        &file,
+        r#"{"VpcEndpoints":[{"VpcEndpointId":"vpce-0abc","VpcEndpointType":"Interface",
+        "ServiceName":"com.amazonaws.us-east-1.sts","State":"available","PrivateDnsEnabled":true,
+        "IpAddressType":"ipv6",
+        "DnsOptions":{"DnsRecordIpType":"ipv6","PrivateDnsOnlyForInboundResolverEndpoint":true},
+        "DnsEntries":[{"DnsName":"vpce-0abc-x.sts.us-east-1.vpce.amazonaws.com"},
+                      {"DnsName":"sts.us-east-1.amazonaws.com"}]}]}"#,
+    )
+    .unwrap();
+    let findings = findings_for(&["--from-file", file.to_str().unwrap()], "sts");
+    let find = |check: &str| {
+        findings
+            .iter()
+            .find(|(c, _, _)| c == check)
+            .unwrap_or_else(|| panic!("no {check}: {findings:?}"))
+    };
+    let (_, status, detail) = find("dns-records");
+    assert_eq!(status, "warn");
+    assert!(detail.contains("AAAA records only"), "{detail}");
+    let (_, status, detail) = find("private-dns");
+    assert_eq!(status, "ok");
+    assert!(
+        detail.starts_with("only for inbound resolver endpoints")
+            && detail.contains("sts.us-east-1.amazonaws.com keeps its public answer"),
+        "{detail}"
+    );
+}

@@ -34,9 +34,26 @@ fn endpoints_table_marks_gateway_and_unusable_endpoints() {
     assert!(row("ec2").contains(" yes "), "private DNS: {}", row("ec2"));
     assert!(row("kinesis").ends_with("not used: not available"));
     assert!(row("logs").contains("deleting"));
+    // From a file nothing says this process is inside the VPC: the gateway is not used.
     assert!(
         row("com.amazonaws.us-east-1.s3").contains("Gateway")
-            && row("com.amazonaws.us-east-1.s3").ends_with("gateway: routes, no DNS names")
+            && row("com.amazonaws.us-east-1.s3").ends_with(
+                "gateway: not used (not located inside the VPC, or --strict; --gateway-endpoints use)"
+            )
+    );
+    let with_gateways = stdout(privatelink().args([
+        "endpoints",
+        "--from-file",
+        FIXTURE,
+        "--gateway-endpoints",
+        "use",
+    ]));
+    assert!(
+        with_gateways
+            .lines()
+            .any(|l| l.starts_with("com.amazonaws.us-east-1.s3 ")
+                && l.ends_with("gateway: same-region requests stay on it (inside the VPC; free)")),
+        "{with_gateways}"
     );
     assert_snapshot("endpoints-us-east-1a.txt", &table);
     // Colour only when asked for (stdout is not a terminal here): the notes, in yellow.
@@ -74,7 +91,10 @@ fn endpoints_json_is_an_array_with_stable_keys() {
     assert_eq!(
         keys(&items[0]),
         [
+            "dnsOptions",
             "endpointId",
+            "gatewayUsed",
+            "ipAddressType",
             "note",
             "privateDnsEnabled",
             "region",
@@ -86,6 +106,22 @@ fn endpoints_json_is_an_array_with_stable_keys() {
             "usable",
             "zonalNames"
         ]
+    );
+    let gateway = items.iter().find(|i| i["type"] == "Gateway").unwrap();
+    assert_eq!(gateway["gatewayUsed"], false, "not located inside the VPC");
+    assert!(
+        items
+            .iter()
+            .all(|i| (i["type"] == "Gateway") != i["gatewayUsed"].is_null())
+    );
+    // DnsOptions and IpAddressType as EC2 sent them (the fixture's S3 endpoint has both).
+    let s3 = items.iter().find(|i| i["service"] == "s3").unwrap();
+    assert_eq!(
+        (&s3["ipAddressType"], &s3["dnsOptions"]),
+        (
+            &serde_json::json!("ipv4"),
+            &serde_json::json!({"dnsRecordIpType": "ipv4", "privateDnsOnlyForInboundResolverEndpoint": false})
+        )
     );
 }
 

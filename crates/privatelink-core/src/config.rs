@@ -52,6 +52,22 @@ impl fmt::Display for Policy {
     }
 }
 
+impl std::str::FromStr for Policy {
+    type Err = InvalidConfigError;
+
+    /// `off`, `prefer` or `strict`, ignoring ASCII case and surrounding spaces.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        [Policy::Off, Policy::Prefer, Policy::Strict]
+            .into_iter()
+            .find(|p| p.to_string().eq_ignore_ascii_case(value.trim()))
+            .ok_or_else(|| InvalidConfigError {
+                field: "policy",
+                value: value.to_owned(),
+                expected: "`off`, `prefer` or `strict`",
+            })
+    }
+}
+
 /// How requests are mapped to endpoints. Cheap to share; immutable once built.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RewriteConfig {
@@ -62,6 +78,7 @@ pub struct RewriteConfig {
     pub(crate) skip_private_dns: bool,
     pub(crate) region: Option<String>,
     private_apis: BTreeSet<String>,
+    pub(crate) gateway_endpoints: bool,
 }
 
 impl RewriteConfig {
@@ -93,6 +110,26 @@ impl RewriteConfig {
             && !self.exclude.contains(service)
     }
 
+    /// Whether same-region requests a gateway endpoint carries stay on their default host (see
+    /// [`RewriteConfigBuilder::gateway_endpoints`]).
+    pub fn gateway_endpoints(&self) -> bool {
+        self.gateway_endpoints
+    }
+
+    /// A builder holding this config's settings, to change some of them.
+    pub fn to_builder(&self) -> RewriteConfigBuilder {
+        RewriteConfigBuilder {
+            policy: self.policy,
+            zone: self.zone.clone(),
+            include: self.include.iter().cloned().collect(),
+            exclude: self.exclude.iter().cloned().collect(),
+            skip_private_dns: self.skip_private_dns,
+            region: self.region.clone(),
+            private_apis: self.private_apis.iter().cloned().collect(),
+            gateway_endpoints: self.gateway_endpoints,
+        }
+    }
+
     /// Whether requests to the API Gateway API `api_id` are rewritten to the `execute-api`
     /// endpoint (see [`RewriteConfigBuilder::private_api`]).
     pub fn is_private_api(&self, api_id: &str) -> bool {
@@ -110,6 +147,7 @@ pub struct RewriteConfigBuilder {
     skip_private_dns: bool,
     region: Option<String>,
     private_apis: Vec<String>,
+    gateway_endpoints: bool,
 }
 
 impl RewriteConfigBuilder {
@@ -191,6 +229,19 @@ impl RewriteConfigBuilder {
         self
     }
 
+    /// When `true`, a request to a standard host in the region of an available gateway
+    /// endpoint of the snapshot (S3 buckets and access points, `s3.<region>`,
+    /// `dynamodb.<region>`; not S3 Control, cross-region, FIPS, dual-stack or accelerate hosts)
+    /// stays on its default host, reported as [`Unchanged::Gateway`](crate::Unchanged::Gateway):
+    /// inside the VPC, the gateway carries it at no charge, where an interface endpoint bills
+    /// per GB. This trusts the gateway as a private path, under [`Policy::Strict`] too — set it
+    /// only for processes that run inside the VPC (its route tables are not visible here).
+    /// Defaults to `false`: such requests go to the interface endpoint.
+    pub fn gateway_endpoints(mut self, enabled: bool) -> Self {
+        self.gateway_endpoints = enabled;
+        self
+    }
+
     /// Builds the config, or names the first invalid service label, zone, region or API id.
     pub fn build(self) -> Result<RewriteConfig, InvalidConfigError> {
         let services = |list: Vec<String>, field| {
@@ -247,6 +298,7 @@ impl RewriteConfigBuilder {
             skip_private_dns: self.skip_private_dns,
             region,
             private_apis,
+            gateway_endpoints: self.gateway_endpoints,
         })
     }
 }

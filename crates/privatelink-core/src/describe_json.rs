@@ -5,7 +5,10 @@ use std::fmt;
 
 use serde::Deserialize;
 
-use crate::model::{DnsEntry, EndpointState, EndpointType, MissingFieldError, VpcEndpoint};
+use crate::model::{
+    DnsEntry, DnsOptions, EndpointState, EndpointType, IpAddressType, MissingFieldError,
+    VpcEndpoint,
+};
 
 /// The version of the `privatelink export` document this crate writes and reads.
 pub const EXPORT_VERSION: u64 = 1;
@@ -37,6 +40,15 @@ struct RawEndpoint {
     private_dns_enabled: Option<bool>,
     dns_entries: Option<Vec<RawDnsEntry>>,
     subnet_ids: Option<Vec<String>>,
+    ip_address_type: Option<String>,
+    dns_options: Option<RawDnsOptions>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RawDnsOptions {
+    dns_record_ip_type: Option<String>,
+    private_dns_only_for_inbound_resolver_endpoint: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -109,7 +121,18 @@ fn convert(raw: RawEndpoint) -> Result<VpcEndpoint, EndpointProblem> {
         .set_state(raw.state.as_deref().map(EndpointState::parse))
         .set_private_dns_enabled(raw.private_dns_enabled)
         .set_dns_entries(dns_entries)
-        .set_subnet_ids(raw.subnet_ids.unwrap_or_default());
+        .set_subnet_ids(raw.subnet_ids.unwrap_or_default())
+        .set_ip_address_type(raw.ip_address_type.as_deref().map(IpAddressType::parse))
+        .set_dns_options(
+            raw.dns_options
+                .map(|o| DnsOptions {
+                    dns_record_ip_type: o.dns_record_ip_type.as_deref().map(IpAddressType::parse),
+                    private_dns_only_for_inbound_resolver_endpoint: o
+                        .private_dns_only_for_inbound_resolver_endpoint
+                        .unwrap_or(false),
+                })
+                .unwrap_or_default(),
+        );
     builder.build().map_err(EndpointProblem::MissingField)
 }
 
@@ -218,6 +241,19 @@ pub fn export_json(
                 .collect();
             let mut item = Map::new();
             item.insert("DnsEntries".into(), Value::Array(entries));
+            let options = e.dns_options();
+            let mut dns_options = Map::new();
+            if let Some(kind) = &options.dns_record_ip_type {
+                dns_options.insert("DnsRecordIpType".into(), json!(kind.as_str()));
+            }
+            dns_options.insert(
+                "PrivateDnsOnlyForInboundResolverEndpoint".into(),
+                json!(options.private_dns_only_for_inbound_resolver_endpoint),
+            );
+            item.insert("DnsOptions".into(), Value::Object(dns_options));
+            if let Some(kind) = e.ip_address_type() {
+                item.insert("IpAddressType".into(), json!(kind.as_str()));
+            }
             item.insert("PrivateDnsEnabled".into(), json!(e.private_dns_enabled()));
             if let Some(name) = e.service_name() {
                 item.insert("ServiceName".into(), json!(name));
@@ -365,6 +401,50 @@ mod tests {
         };
         assert_eq!(ctx.line(), 2);
         assert!(err.source().is_some());
+    }
+
+    #[test]
+    fn dns_options_and_ip_address_type_are_read_and_exported() {
+        let json = r#"{"VpcEndpoints":[{"VpcEndpointId":"vpce-0abc","VpcEndpointType":"Interface",
+            "ServiceName":"com.amazonaws.us-east-1.s3","State":"available","PrivateDnsEnabled":true,
+            "IpAddressType":"DualStack",
+            "DnsOptions":{"DnsRecordIpType":"service-defined","PrivateDnsOnlyForInboundResolverEndpoint":true}},
+            {"VpcEndpointId":"vpce-0def","VpcEndpointType":"Interface",
+            "ServiceName":"com.amazonaws.us-east-1.ec2","State":"available","PrivateDnsEnabled":true,
+            "IpAddressType":"ipv7","DnsOptions":{"DnsRecordIpType":"ipv6"}},
+            {"VpcEndpointId":"vpce-0fed","VpcEndpointType":"Interface",
+            "ServiceName":"com.amazonaws.us-east-1.sts","State":"available"}]}"#;
+        let endpoints = parse_describe_vpc_endpoints(json).unwrap();
+        let summary = |e: &VpcEndpoint| {
+            (
+                e.ip_address_type().cloned(),
+                e.dns_options().dns_record_ip_type.clone(),
+                e.dns_options()
+                    .private_dns_only_for_inbound_resolver_endpoint,
+                e.private_dns_in_vpc(),
+            )
+        };
+        assert_eq!(
+            endpoints.iter().map(summary).collect::<Vec<_>>(),
+            [
+                (
+                    Some(IpAddressType::Dualstack),
+                    Some(IpAddressType::ServiceDefined),
+                    true,
+                    false
+                ),
+                (
+                    Some(IpAddressType::Unknown("ipv7".into())),
+                    Some(IpAddressType::Ipv6),
+                    false,
+                    true
+                ),
+                (None, None, false, false),
+            ]
+        );
+        assert!(!IpAddressType::Ipv6.has_ipv4() && IpAddressType::Dualstack.has_ipv4());
+        let exported = export_json(&endpoints, None, None);
+        assert_eq!(parse_describe_vpc_endpoints(&exported).unwrap(), endpoints);
     }
 
     #[test]

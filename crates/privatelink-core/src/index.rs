@@ -4,9 +4,23 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use crate::model::{EndpointState, EndpointType, VpcEndpoint};
-use crate::names::DnsSuffix;
 use crate::names::entry::{EntryShape, IgnoredNameReason, classify_entry};
 use crate::names::host::{S3Kind, Shape};
+use crate::names::{DnsSuffix, is_any_region};
+
+/// The (region, service) a gateway endpoint carries, from its service name
+/// (`com.amazonaws.us-east-1.s3` → `us-east-1`, `s3`; `ServiceRegion` wins when present).
+fn gateway_service(endpoint: &VpcEndpoint) -> Option<(String, String)> {
+    let name = endpoint.service_name()?.to_ascii_lowercase();
+    let mut labels = name.split('.');
+    let named_region = labels.by_ref().find(|l| is_any_region(l))?.to_owned();
+    let service = labels.collect::<Vec<_>>().join(".");
+    let region = endpoint
+        .service_region()
+        .map(str::to_ascii_lowercase)
+        .unwrap_or(named_region);
+    (!service.is_empty()).then_some((region, service))
+}
 
 /// The names of one interface endpoint for one service label and region.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,6 +30,7 @@ pub struct IndexedEndpoint {
     region: String,
     state: EndpointState,
     private_dns_enabled: bool,
+    private_dns_in_vpc: bool,
     regional: Option<String>,
     /// (availability zone, zonal name), sorted by zone.
     zonal: Vec<(String, String)>,
@@ -70,17 +85,24 @@ impl IndexedEndpoint {
         self.wildcard
     }
 
+    /// Whether private DNS answers queries from inside the VPC: enabled, and not only for
+    /// inbound resolver endpoints (`DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint`).
+    pub fn private_dns_in_vpc(&self) -> bool {
+        self.private_dns_in_vpc
+    }
+
     /// The default names the endpoint's private DNS covers, as its `DnsEntries` list them
     /// (lowercase; wildcards keep their `*.`).
     pub fn private_names(&self) -> impl Iterator<Item = &str> {
         self.private_names.iter().map(String::as_str)
     }
 
-    /// Whether private DNS is enabled and covers `host` (lowercase, no trailing dot): one of
+    /// Whether private DNS is enabled for queries from inside the VPC (not only for inbound
+    /// resolver endpoints) and covers `host` (lowercase, no trailing dot): one of
     /// [`IndexedEndpoint::private_names`] is `host`, or is `*.<domain>` with `host` under
-    /// `<domain>`. Only such a host reaches the endpoint on its default name.
+    /// `<domain>`. Only such a host reaches the endpoint on its default name from the VPC.
     pub fn private_dns_covers(&self, host: &str) -> bool {
-        self.private_dns_enabled
+        self.private_dns_in_vpc
             && self
                 .private_names
                 .iter()
@@ -229,6 +251,8 @@ pub struct EndpointIndex {
     names: HashMap<Box<str>, bool>,
     /// The hexadecimal part of every indexed endpoint's id.
     endpoint_hexes: HashSet<Box<str>>,
+    /// Available gateway endpoints: (region, service) → endpoint id, first by id.
+    gateways: BTreeMap<(String, String), String>,
     warnings: Vec<IndexWarning>,
 }
 
@@ -245,7 +269,20 @@ impl EndpointIndex {
         for endpoint in &index.endpoints {
             match endpoint.endpoint_type() {
                 EndpointType::Interface => {}
-                EndpointType::Gateway => continue,
+                EndpointType::Gateway => {
+                    if endpoint.state().is_available()
+                        && let Some(key) = gateway_service(endpoint)
+                    {
+                        let id = index
+                            .gateways
+                            .entry(key)
+                            .or_insert_with(|| endpoint.id().into());
+                        if endpoint.id() < id.as_str() {
+                            *id = endpoint.id().into();
+                        }
+                    }
+                    continue;
+                }
                 other => {
                     warnings.push(IndexWarning {
                         endpoint_id: endpoint.id().to_owned(),
@@ -292,6 +329,7 @@ impl EndpointIndex {
                         region: name.region,
                         state: endpoint.state().clone(),
                         private_dns_enabled: endpoint.private_dns_enabled(),
+                        private_dns_in_vpc: endpoint.private_dns_in_vpc(),
                         regional: None,
                         zonal: Vec::new(),
                         wildcard: false,
@@ -406,6 +444,23 @@ impl EndpointIndex {
         ["bucket.", "accesspoint.", "control."]
             .iter()
             .any(|kind| rest.strip_prefix(kind).is_some_and(wildcard))
+    }
+
+    /// The available gateway endpoint (`vpce-…`, first by id) for `service` (`s3`, `dynamodb`)
+    /// in `region`, if the VPC has one.
+    pub fn gateway(&self, service: &str, region: &str) -> Option<&str> {
+        // No allocation on the request path: the map is tiny (one per gateway service).
+        self.gateways
+            .iter()
+            .find(|((r, s), _)| r == region && s == service)
+            .map(|(_, id)| id.as_str())
+    }
+
+    /// Every available gateway endpoint as (region, service, endpoint id), sorted.
+    pub fn gateways(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+        self.gateways
+            .iter()
+            .map(|((region, service), id)| (region.as_str(), service.as_str(), id.as_str()))
     }
 
     /// Whether an indexed endpoint's id is `vpce-<hex>` (`hex` lowercase).

@@ -48,7 +48,8 @@ pub use describe_json::{
 pub use error::{InvalidConfigError, RefusalReason, RefusedError, RewriteError};
 pub use index::{EndpointIndex, IndexWarning, IndexedEndpoint, WarningKind};
 pub use model::{
-    DnsEntry, EndpointState, EndpointType, MissingFieldError, VpcEndpoint, VpcEndpointBuilder,
+    DnsEntry, DnsOptions, EndpointState, EndpointType, IpAddressType, MissingFieldError,
+    VpcEndpoint, VpcEndpointBuilder,
 };
 pub use names::DnsSuffix;
 pub use names::entry::IgnoredNameReason;

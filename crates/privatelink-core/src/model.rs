@@ -137,6 +137,76 @@ impl fmt::Display for EndpointType {
     }
 }
 
+/// An address family setting of an endpoint: its `IpAddressType`, or the `DnsRecordIpType` of its
+/// `DnsOptions`. Parsed case-insensitively; unknown values are kept verbatim.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum IpAddressType {
+    /// `ipv4`: IPv4 addresses (A records) only.
+    Ipv4,
+    /// `dualstack`: IPv4 and IPv6 (A and AAAA records).
+    Dualstack,
+    /// `ipv6`: IPv6 addresses (AAAA records) only.
+    Ipv6,
+    /// `service-defined` (`DnsRecordIpType` only): the records the service chooses.
+    ServiceDefined,
+    /// A value this version does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl IpAddressType {
+    const KNOWN: [(&'static str, IpAddressType); 4] = [
+        ("ipv4", IpAddressType::Ipv4),
+        ("dualstack", IpAddressType::Dualstack),
+        ("ipv6", IpAddressType::Ipv6),
+        ("service-defined", IpAddressType::ServiceDefined),
+    ];
+
+    /// Parses a value as EC2 or the AWS CLI prints it, ignoring ASCII case.
+    pub fn parse(value: &str) -> Self {
+        Self::KNOWN
+            .iter()
+            .find(|(wire, _)| wire.eq_ignore_ascii_case(value))
+            .map(|(_, kind)| kind.clone())
+            .unwrap_or_else(|| IpAddressType::Unknown(value.to_owned()))
+    }
+
+    /// The value as EC2 sends it; unknown values verbatim.
+    pub fn as_str(&self) -> &str {
+        match self {
+            IpAddressType::Unknown(value) => value,
+            known => Self::KNOWN
+                .iter()
+                .find(|(_, kind)| kind == known)
+                .map(|(wire, _)| *wire)
+                .unwrap_or("unknown"),
+        }
+    }
+
+    /// Whether names with this record type have IPv4 (A) records: `false` only for `ipv6`.
+    pub fn has_ipv4(&self) -> bool {
+        *self != IpAddressType::Ipv6
+    }
+}
+
+impl fmt::Display for IpAddressType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An endpoint's `DnsOptions`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DnsOptions {
+    /// `DnsRecordIpType`: which records the endpoint's names have. `None` when EC2 sent none.
+    pub dns_record_ip_type: Option<IpAddressType>,
+    /// `PrivateDnsOnlyForInboundResolverEndpoint`: private DNS answers only queries arriving
+    /// through a Route 53 Resolver inbound endpoint (on-premises clients); inside the VPC the
+    /// default names keep their public answers (and reach S3 through a gateway endpoint, when
+    /// there is one). `false` when EC2 sent none.
+    pub private_dns_only_for_inbound_resolver_endpoint: bool,
+}
+
 /// One `DnsEntries` item of an endpoint, as EC2 returned it (not yet classified).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DnsEntry {
@@ -176,6 +246,8 @@ pub struct VpcEndpoint {
     private_dns_enabled: bool,
     dns_entries: Vec<DnsEntry>,
     subnet_ids: Vec<String>,
+    ip_address_type: Option<IpAddressType>,
+    dns_options: DnsOptions,
 }
 
 impl VpcEndpoint {
@@ -234,6 +306,25 @@ impl VpcEndpoint {
         &self.subnet_ids
     }
 
+    /// The endpoint's `IpAddressType`, when EC2 sent one.
+    pub fn ip_address_type(&self) -> Option<&IpAddressType> {
+        self.ip_address_type.as_ref()
+    }
+
+    /// The endpoint's `DnsOptions` (defaults when EC2 sent none).
+    pub fn dns_options(&self) -> &DnsOptions {
+        &self.dns_options
+    }
+
+    /// Whether private DNS makes the service's default names reach this endpoint from inside
+    /// the VPC: private DNS enabled, and not only for inbound resolver endpoints.
+    pub fn private_dns_in_vpc(&self) -> bool {
+        self.private_dns_enabled
+            && !self
+                .dns_options
+                .private_dns_only_for_inbound_resolver_endpoint
+    }
+
     /// Whether requests may be rewritten to this endpoint: type `Interface` and state `available`.
     pub fn is_usable(&self) -> bool {
         self.endpoint_type == EndpointType::Interface && self.state.is_available()
@@ -252,6 +343,8 @@ pub struct VpcEndpointBuilder {
     private_dns_enabled: bool,
     dns_entries: Vec<DnsEntry>,
     subnet_ids: Vec<String>,
+    ip_address_type: Option<IpAddressType>,
+    dns_options: DnsOptions,
 }
 
 impl VpcEndpointBuilder {
@@ -306,6 +399,30 @@ impl VpcEndpointBuilder {
     /// Appends a subnet id. Defaults to none.
     pub fn subnet_id(mut self, subnet_id: impl Into<String>) -> Self {
         self.subnet_ids.push(subnet_id.into());
+        self
+    }
+
+    /// Sets the `IpAddressType`. Defaults to none.
+    pub fn ip_address_type(mut self, ip_address_type: IpAddressType) -> Self {
+        self.ip_address_type = Some(ip_address_type);
+        self
+    }
+
+    /// Sets the `DnsOptions`. Defaults to [`DnsOptions::default`].
+    pub fn dns_options(mut self, dns_options: DnsOptions) -> Self {
+        self.dns_options = dns_options;
+        self
+    }
+
+    /// Sets or clears the `IpAddressType`.
+    pub fn set_ip_address_type(&mut self, ip_address_type: Option<IpAddressType>) -> &mut Self {
+        self.ip_address_type = ip_address_type;
+        self
+    }
+
+    /// Sets the `DnsOptions`.
+    pub fn set_dns_options(&mut self, dns_options: DnsOptions) -> &mut Self {
+        self.dns_options = dns_options;
         self
     }
 
@@ -392,6 +509,8 @@ impl VpcEndpointBuilder {
             private_dns_enabled: self.private_dns_enabled,
             dns_entries: self.dns_entries,
             subnet_ids: self.subnet_ids,
+            ip_address_type: self.ip_address_type,
+            dns_options: self.dns_options,
         })
     }
 }

@@ -156,6 +156,15 @@ impl RewriteConfig {
                 }
             });
         }
+        // A gateway endpoint this process may use (see `gateway_endpoints`) comes first.
+        if self.gateway_endpoints
+            && aws.shape.private_path_carries()
+            && let Some(gateway) = index.and_then(|index| index.gateway(aws.label, aws.region))
+        {
+            return unchanged(&|| Unchanged::Gateway {
+                endpoint_id: gateway.to_owned(),
+            });
+        }
         let no_endpoint = || RefusalReason::NoEndpoint {
             region: aws.region.to_owned(),
         };
@@ -337,6 +346,12 @@ pub enum Unchanged {
         /// The endpoint's id.
         endpoint_id: String,
     },
+    /// A gateway endpoint of the VPC carries the request (see
+    /// [`RewriteConfigBuilder::gateway_endpoints`](crate::RewriteConfigBuilder::gateway_endpoints)).
+    Gateway {
+        /// The gateway endpoint's id.
+        endpoint_id: String,
+    },
     /// No usable endpoint ([`Policy::Prefer`]; Strict refuses instead).
     NotMapped {
         /// The service label.
@@ -344,4 +359,24 @@ pub enum Unchanged {
         /// Why.
         reason: RefusalReason,
     },
+}
+
+impl std::fmt::Display for Unchanged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unchanged::PolicyOff => f.write_str("policy is off"),
+            Unchanged::NotAwsHost => f.write_str("not an AWS host"),
+            Unchanged::AlreadyEndpoint => f.write_str("already an endpoint name"),
+            Unchanged::OutOfScope { service } => write!(f, "service `{service}` is out of scope"),
+            Unchanged::PrivateDns { endpoint_id } => write!(
+                f,
+                "private DNS of {endpoint_id} already resolves the default host to it"
+            ),
+            Unchanged::Gateway { endpoint_id } => write!(
+                f,
+                "gateway endpoint {endpoint_id} carries it from inside the VPC (no charge)"
+            ),
+            Unchanged::NotMapped { service, reason } => write!(f, "{service}: {reason}"),
+        }
+    }
 }

@@ -39,6 +39,7 @@ enum Why {
     Endpoint,
     OutOfScope,
     PrivateDns,
+    Gateway(&'static str),
     NoSnapshot,
     NoEndpoint,
     NotAvailable(&'static str),
@@ -76,6 +77,11 @@ fn why_unchanged(unchanged: &Unchanged) -> Why {
         Unchanged::AlreadyEndpoint => Why::Endpoint,
         Unchanged::OutOfScope { .. } => Why::OutOfScope,
         Unchanged::PrivateDns { .. } => Why::PrivateDns,
+        Unchanged::Gateway { endpoint_id } => Why::Gateway(match endpoint_id.as_str() {
+            "vpce-0ea7e000000000001" => "vpce-0ea7e000000000001",
+            "vpce-0dd00000000000001" => "vpce-0dd00000000000001",
+            other => panic!("unexpected gateway {other}"),
+        }),
         Unchanged::NotMapped { reason, .. } => why_reason(reason),
         other => panic!("unexpected {other:?}"),
     }
@@ -1072,4 +1078,125 @@ fn home_region_must_be_a_region() {
             "{region}"
         );
     }
+}
+
+#[test]
+fn gateway_endpoints_carry_same_region_standard_hosts_when_enabled() {
+    // The fixture's VPC has an S3 gateway (vpce-0ea7e…) and S3 and DynamoDB interface
+    // endpoints; add a DynamoDB gateway and a pending S3 gateway in us-west-2.
+    let gateway = |id: &str, service: &str, state: EndpointState| {
+        VpcEndpoint::builder()
+            .id(id)
+            .endpoint_type(EndpointType::Gateway)
+            .service_name(service)
+            .state(state)
+            .build()
+            .unwrap()
+    };
+    let mut endpoints = index().endpoints().to_vec();
+    endpoints.push(gateway(
+        "vpce-0dd00000000000001",
+        "com.amazonaws.us-east-1.dynamodb",
+        EndpointState::Available,
+    ));
+    endpoints.push(gateway(
+        "vpce-0dd00000000000002",
+        "com.amazonaws.us-west-2.s3",
+        EndpointState::Pending,
+    ));
+    let index = EndpointIndex::new(endpoints);
+    assert_eq!(
+        index.gateways().collect::<Vec<_>>(),
+        [
+            ("us-east-1", "dynamodb", "vpce-0dd00000000000001"),
+            ("us-east-1", "s3", "vpce-0ea7e000000000001"),
+        ],
+        "available gateways only"
+    );
+    const S3_GW: Why = Why::Gateway("vpce-0ea7e000000000001");
+    for policy in [Policy::Prefer, Policy::Strict] {
+        let with = RewriteConfig::builder()
+            .policy(policy)
+            .gateway_endpoints(true)
+            .build()
+            .unwrap();
+        for url in [
+            "https://mybucket.s3.us-east-1.amazonaws.com/key",
+            "https://s3.us-east-1.amazonaws.com/mybucket/key",
+            "https://ap-123456789012.s3-accesspoint.us-east-1.amazonaws.com/key",
+        ] {
+            check(&with, Some(&index), url, &Keep(S3_GW));
+        }
+        check(
+            &with,
+            Some(&index),
+            "https://dynamodb.us-east-1.amazonaws.com/",
+            &Keep(Why::Gateway("vpce-0dd00000000000001")),
+        );
+        // S3 Control is not what a gateway carries: the interface endpoint.
+        assert!(matches!(
+            with.rewrite_url(
+                Some(&index),
+                "https://123456789012.s3-control.us-east-1.amazonaws.com/v20180820/jobs"
+            ),
+            Ok(Outcome::Rewritten(_))
+        ));
+        // Another region (its gateway is pending): no gateway; no endpoint either.
+        let other_region = match policy {
+            Policy::Strict => Refuse(Why::NoEndpoint),
+            _ => Keep(Why::NoEndpoint),
+        };
+        check(
+            &with,
+            Some(&index),
+            "https://mybucket.s3.us-west-2.amazonaws.com/key",
+            &other_region,
+        );
+        // Without the setting: the interface endpoints.
+        let without = config(policy, None);
+        check(
+            &without,
+            Some(&index),
+            "https://mybucket.s3.us-east-1.amazonaws.com/key",
+            &To(
+                "https://mybucket.bucket.vpce-053000000000000b2-9hnenorg.s3.us-east-1.vpce.amazonaws.com/key",
+            ),
+        );
+        check(
+            &without,
+            Some(&index),
+            "https://dynamodb.us-east-1.amazonaws.com/",
+            &To("https://vpce-0dd0000000000000d4-pq1x2y3z.dynamodb.us-east-1.vpce.amazonaws.com/"),
+        );
+    }
+}
+
+#[test]
+fn private_dns_only_for_inbound_resolvers_does_not_cover_hosts_in_the_vpc() {
+    let json = |inbound_only: bool| {
+        format!(
+            r#"{{"VpcEndpoints":[{{"VpcEndpointId":"vpce-0abc","VpcEndpointType":"Interface",
+            "ServiceName":"com.amazonaws.us-east-1.s3","State":"available","PrivateDnsEnabled":true,
+            "IpAddressType":"dualstack",
+            "DnsOptions":{{"DnsRecordIpType":"dualstack","PrivateDnsOnlyForInboundResolverEndpoint":{inbound_only}}},
+            "DnsEntries":[{{"DnsName":"*.vpce-0abc-x.s3.us-east-1.vpce.amazonaws.com"}},
+                          {{"DnsName":"*.s3.us-east-1.amazonaws.com"}}]}}]}}"#
+        )
+    };
+    let skip = RewriteConfig::builder()
+        .policy(Policy::Strict)
+        .skip_private_dns_endpoints(true)
+        .build()
+        .unwrap();
+    let url = "https://mybucket.s3.us-east-1.amazonaws.com/key";
+    let everywhere = index_from_describe_json(&json(false)).unwrap();
+    check(&skip, Some(&everywhere), url, &Keep(Why::PrivateDns));
+    // Inside the VPC the default name keeps its public answer: rewritten, not skipped.
+    let inbound_only = index_from_describe_json(&json(true)).unwrap();
+    check(
+        &skip,
+        Some(&inbound_only),
+        url,
+        &To("https://mybucket.bucket.vpce-0abc-x.s3.us-east-1.vpce.amazonaws.com/key"),
+    );
 }

@@ -229,12 +229,14 @@ fn settings() -> impl Strategy<Value = (RewriteConfig, Settings, Option<&'static
             "cn-north-1",
         ])),
         any::<bool>(),
+        any::<bool>(),
     )
-        .prop_map(|(policy, zone, exclude, include, region, skip)| {
+        .prop_map(|(policy, zone, exclude, include, region, skip, gateways)| {
             let include = include.unwrap_or_default();
             let mut builder = RewriteConfig::builder()
                 .policy(policy)
-                .skip_private_dns_endpoints(skip);
+                .skip_private_dns_endpoints(skip)
+                .gateway_endpoints(gateways);
             builder.set_zone(zone.map(str::to_owned));
             builder.set_region(region.map(str::to_owned));
             for s in &exclude {
@@ -249,6 +251,7 @@ fn settings() -> impl Strategy<Value = (RewriteConfig, Settings, Option<&'static
                 include,
                 region: region.map(str::to_owned),
                 skip_private_dns: skip,
+                gateways,
             };
             (builder.build().unwrap(), settings, zone)
         })
@@ -394,4 +397,19 @@ fn the_judge_rejects_violations() {
     assert!(gateway(
         "https://123456789012.s3-control.us-east-1.amazonaws.com/"
     ));
+    // Gateway endpoints named as a private path: only the fixture's gateway (S3, us-east-1)
+    // carries hosts; strict without the setting leaves nothing to it.
+    let named = Settings {
+        strict: true,
+        gateways: true,
+        ..Settings::default()
+    };
+    let left = |settings: &Settings, url: &str| {
+        std::panic::catch_unwind(|| checks::judge(oracle(), Some(fixture), settings, url, None))
+            .is_err()
+    };
+    assert!(!left(&named, "https://b.s3.us-east-1.amazonaws.com/k"));
+    assert!(left(&strict, "https://b.s3.us-east-1.amazonaws.com/k"));
+    assert!(left(&named, "https://dynamodb.us-east-1.amazonaws.com/"));
+    assert!(left(&named, "https://b.s3.us-west-2.amazonaws.com/k"));
 }

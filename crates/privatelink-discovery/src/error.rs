@@ -117,24 +117,34 @@ impl fmt::Display for DiscoveryError {
             DiscoveryError::NoVpc(e) => e.fmt(f),
             DiscoveryError::AccessDenied(e) => write!(
                 f,
-                "EC2 denied DescribeVpcEndpoints ({}): grant `ec2:DescribeVpcEndpoints` on `*` to these credentials, \
-                 or use a static endpoint file",
-                e.code.as_deref().unwrap_or("access denied")
+                "{} denied {op} ({}): grant `{}:{op}` on `*` to these credentials{}",
+                e.service(),
+                e.code.as_deref().unwrap_or("access denied"),
+                e.service().to_ascii_lowercase(),
+                if e.operation == "DescribeVpcEndpoints" {
+                    ", or use a static endpoint file"
+                } else {
+                    ""
+                },
+                op = e.operation,
             ),
             DiscoveryError::InvalidCredentials(e) => write!(
                 f,
-                "EC2 rejected the credentials ({}): check the access key, secret key or session token \
+                "{} rejected the credentials ({}): check the access key, secret key or session token \
                  (AWS_PROFILE, AWS_ACCESS_KEY_ID, …) and the system clock",
+                e.service(),
                 e.code.as_deref().unwrap_or("invalid credentials")
             ),
             DiscoveryError::Throttled(e) => write!(
                 f,
-                "EC2 throttled DescribeVpcEndpoints ({})",
+                "{} throttled {} ({})",
+                e.service(),
+                e.operation,
                 e.code.as_deref().unwrap_or("throttled")
             ),
             DiscoveryError::Ec2(e) => match &e.code {
-                Some(code) => write!(f, "DescribeVpcEndpoints failed with {code}"),
-                None => f.write_str("DescribeVpcEndpoints failed"),
+                Some(code) => write!(f, "{} failed with {code}", e.operation),
+                None => write!(f, "{} failed", e.operation),
             },
             DiscoveryError::InvalidResponse(e) => {
                 write!(f, "invalid DescribeVpcEndpoints response: {}", e.detail)
@@ -245,6 +255,7 @@ impl Error for NoVpcError {}
 /// Context of an EC2 failure: the error code, if EC2 sent one; the SDK error is the `source()`.
 #[derive(Clone, Debug)]
 pub struct Ec2Error {
+    pub(crate) operation: &'static str,
     pub(crate) code: Option<String>,
     pub(crate) message: Option<String>,
     pub(crate) source: Source,
@@ -254,6 +265,7 @@ impl Ec2Error {
     /// Context for an EC2 failure with an optional error code, for custom sources.
     pub fn new(code: Option<String>, source: impl Error + Send + Sync + 'static) -> Self {
         Self {
+            operation: "DescribeVpcEndpoints",
             code,
             message: None,
             source: Arc::new(source),
@@ -264,6 +276,21 @@ impl Ec2Error {
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
         self.message = Some(message.into());
         self
+    }
+
+    /// The operation that failed: `DescribeVpcEndpoints` (discovery), `DescribeNetworkInterfaces`
+    /// (locating a Fargate task), `DescribeAvailabilityZones` (hub zone names) or `AssumeRole`
+    /// (the hub role).
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The service of [`Ec2Error::operation`]: `STS` for `AssumeRole`, else `EC2`.
+    pub fn service(&self) -> &'static str {
+        match self.operation {
+            "AssumeRole" => "STS",
+            _ => "EC2",
+        }
     }
 
     /// The EC2 error code (`UnauthorizedOperation`, `RequestLimitExceeded`, …), if any.

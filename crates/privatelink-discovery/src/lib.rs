@@ -11,14 +11,18 @@
 //! |---|---|
 //! | `source` | the [`DescribeEndpoints`] trait and [`Ec2Source`] |
 //! | `file` | the one endpoint-file reader ([`read_endpoints`], [`read_endpoint_file`], [`index_from_file`]) and [`FileSource`] |
-//! | `locate` | where this process runs: [`Locator`], [`Location`] |
+//! | `locate` | where this process runs: [`Locator`], [`Location`] (metadata; a Fargate task's VPC through `lookup`) |
+//! | `lookup` | EC2 lookups for location: a network interface by MAC address, zone names and ids |
+//! | `hub` | [`HubVpc`]: endpoints in another account's shared VPC, its credentials and zone names |
 //! | `cache` | [`EndpointCache`]: per-VPC snapshots, refresh, single flight |
 //! | `error` | [`DiscoveryError`] and its contexts |
 
 mod cache;
 mod error;
 mod file;
+mod hub;
 mod locate;
+mod lookup;
 mod source;
 
 pub use cache::{
@@ -34,6 +38,7 @@ pub use file::{
     ENDPOINTS_FILE_ENV, EndpointFileError, FileSource, MAX_ENDPOINT_FILE_BYTES, index_from_file,
     read_endpoint_file, read_endpoints,
 };
+pub use hub::HubVpc;
 pub use locate::{
     DEFAULT_METADATA_TIMEOUT, ECS_METADATA_ENV, Environment, FoundBy, Location, Locator,
     VPC_ID_ENV, ZONE_ENV,

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::error::{DiscoveryError, MetadataError, NoVpcError, within};
+use crate::lookup::interface_by_mac;
 
 /// Environment variable: the VPC id (e.g. `vpc-0abc…`); overrides metadata.
 pub const VPC_ID_ENV: &str = "PRIVATELINK_VPC_ID";
@@ -49,6 +50,11 @@ pub enum FoundBy {
     EcsTaskMetadata,
     /// EC2 instance metadata (IMDSv2).
     InstanceMetadata,
+    /// The ECS task's network interface (Fargate: task metadata's MAC address, then
+    /// `DescribeNetworkInterfaces`).
+    TaskNetworkInterface,
+    /// A hub VPC setting ([`HubVpc`](crate::HubVpc)): the endpoints are another account's.
+    Hub,
 }
 
 impl FoundBy {
@@ -59,6 +65,8 @@ impl FoundBy {
             FoundBy::Environment => "environment",
             FoundBy::EcsTaskMetadata => "ECS task metadata",
             FoundBy::InstanceMetadata => "EC2 instance metadata",
+            FoundBy::TaskNetworkInterface => "the ECS task's network interface",
+            FoundBy::Hub => "hub VPC setting",
         }
     }
 }
@@ -70,6 +78,17 @@ impl fmt::Display for FoundBy {
 }
 
 impl Location {
+    /// The location of a process using the hub VPC `vpc_id`: `zone` is the hub account's name
+    /// for the caller's zone `zone_id`.
+    pub fn in_hub(vpc_id: String, zone: Option<String>, zone_id: Option<String>) -> Self {
+        Location {
+            vpc_id,
+            zone,
+            zone_id,
+            found_by: FoundBy::Hub,
+        }
+    }
+
     /// The VPC id.
     pub fn vpc_id(&self) -> &str {
         &self.vpc_id
@@ -80,7 +99,8 @@ impl Location {
         self.zone.as_deref()
     }
 
-    /// The availability zone id (`use1-az1`), if known (EC2 instance metadata only).
+    /// The availability zone id (`use1-az1`), if known (EC2 instance metadata, a Fargate task's
+    /// network interface, or a hub setting).
     pub fn zone_id(&self) -> Option<&str> {
         self.zone_id.as_deref()
     }
@@ -88,6 +108,16 @@ impl Location {
     /// Where the VPC id came from.
     pub fn found_by(&self) -> FoundBy {
         self.found_by
+    }
+
+    /// Whether this process runs inside the VPC, as far as it can tell: the VPC id came from
+    /// instance or task metadata (a configured VPC id may be reached from outside, over Client
+    /// VPN or from on-premises).
+    pub fn is_inside_vpc(&self) -> bool {
+        matches!(
+            self.found_by,
+            FoundBy::EcsTaskMetadata | FoundBy::InstanceMetadata | FoundBy::TaskNetworkInterface
+        )
     }
 }
 
@@ -136,6 +166,8 @@ pub struct Locator {
     sleep: Option<SharedAsyncSleep>,
     timeout: Duration,
     imds_endpoint: Option<String>,
+    /// For `DescribeNetworkInterfaces` (Fargate).
+    sdk_config: Option<SdkConfig>,
 }
 
 impl Default for Locator {
@@ -148,6 +180,7 @@ impl Default for Locator {
             sleep: None,
             imds_endpoint: None,
             timeout: DEFAULT_METADATA_TIMEOUT,
+            sdk_config: None,
         }
     }
 }
@@ -158,8 +191,10 @@ impl Locator {
         Self::default()
     }
 
-    /// Uses the HTTP client, clock and sleep of `sdk_config` for metadata requests.
+    /// Uses the HTTP client, clock and sleep of `sdk_config` for metadata requests, and its
+    /// credentials to find a Fargate task's VPC (`DescribeNetworkInterfaces`).
     pub fn configure(mut self, sdk_config: &SdkConfig) -> Self {
+        self.sdk_config = Some(sdk_config.clone());
         let mut provider = ProviderConfig::empty();
         if let Some(http) = sdk_config.http_client() {
             provider = provider.with_http_client(http);
@@ -245,20 +280,58 @@ impl Locator {
             format!("environment variable {VPC_ID_ENV}: not set"),
         ];
         if self.env.var("AWS_LAMBDA_FUNCTION_NAME").is_some() {
-            tried.push("Lambda exposes no VPC metadata".to_owned());
+            tried.push(format!(
+                "Lambda exposes no VPC metadata: set {VPC_ID_ENV} in the function's configuration"
+            ));
             return Err(DiscoveryError::NoVpc(NoVpcError { tried }));
         }
         if let Some(uri) = self.env.var(ECS_METADATA_ENV) {
             let task = self.ecs_task(&uri).await?;
-            return match task.vpc_id {
-                Some(vpc_id) => Ok(Location {
+            let zone = zone.or_else(|| task.availability_zone.clone());
+            if let Some(vpc_id) = task.vpc_id {
+                return Ok(Location {
                     vpc_id,
-                    zone: zone.or(task.availability_zone),
+                    zone,
                     zone_id: None,
                     found_by: FoundBy::EcsTaskMetadata,
+                });
+            }
+            // Fargate: no VPCID; the task's network interface, found by its MAC address, has one.
+            let mac = task
+                .containers
+                .iter()
+                .flat_map(|c| &c.networks)
+                .find_map(|n| n.mac_address.clone());
+            let (mac, sdk_config) = match (mac, &self.sdk_config) {
+                (Some(mac), Some(sdk_config)) => (mac, sdk_config),
+                (None, _) => {
+                    tried.push(
+                        "ECS task metadata: no VPCID (Fargate tasks have none) and no network \
+                         interface MAC address to look up"
+                            .to_owned(),
+                    );
+                    return Err(DiscoveryError::NoVpc(NoVpcError { tried }));
+                }
+                (Some(mac), None) => {
+                    tried.push(format!(
+                        "ECS task metadata: no VPCID (Fargate); looking up network interface {mac} \
+                         needs credentials (Locator::configure)"
+                    ));
+                    return Err(DiscoveryError::NoVpc(NoVpcError { tried }));
+                }
+            };
+            return match interface_by_mac(sdk_config, &mac).await? {
+                Some(eni) => Ok(Location {
+                    vpc_id: eni.vpc_id,
+                    zone: zone.or(eni.zone),
+                    zone_id: eni.zone_id,
+                    found_by: FoundBy::TaskNetworkInterface,
                 }),
                 None => {
-                    tried.push("ECS task metadata: no VPCID (Fargate tasks have none)".to_owned());
+                    tried.push(format!(
+                        "ECS task metadata: no VPCID; DescribeNetworkInterfaces knows no interface \
+                         with MAC address {mac} (another account or region?)"
+                    ));
                     Err(DiscoveryError::NoVpc(NoVpcError { tried }))
                 }
             };
@@ -345,6 +418,20 @@ struct EcsTask {
     availability_zone: Option<String>,
     #[serde(rename = "VPCID")]
     vpc_id: Option<String>,
+    #[serde(rename = "Containers", default)]
+    containers: Vec<EcsContainer>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EcsContainer {
+    #[serde(rename = "Networks", default)]
+    networks: Vec<EcsNetwork>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EcsNetwork {
+    #[serde(rename = "MACAddress")]
+    mac_address: Option<String>,
 }
 
 /// A minimal HTTP/1.0 GET (the ECS agent serves plain HTTP on a link-local address); returns the

@@ -11,7 +11,9 @@ use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::types::Filter;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_types::SdkConfig;
-use privatelink_core::{DnsEntry, EndpointState, EndpointType, VpcEndpoint};
+use privatelink_core::{
+    DnsEntry, DnsOptions, EndpointState, EndpointType, IpAddressType, VpcEndpoint,
+};
 
 use crate::error::{DiscoveryError, Ec2Error, InvalidResponseError, within};
 
@@ -99,7 +101,7 @@ impl Ec2Source {
             .send();
         let mut endpoints = Vec::new();
         while let Some(page) = pages.next().await {
-            let page = page.map_err(classify)?;
+            let page = page.map_err(|e| classify(e, "DescribeVpcEndpoints"))?;
             for endpoint in page.vpc_endpoints() {
                 endpoints.push(convert(endpoint)?);
             }
@@ -141,7 +143,25 @@ fn convert(endpoint: &aws_sdk_ec2::types::VpcEndpoint) -> Result<VpcEndpoint, Di
                 })
                 .collect(),
         )
-        .set_subnet_ids(endpoint.subnet_ids().to_vec());
+        .set_subnet_ids(endpoint.subnet_ids().to_vec())
+        .set_ip_address_type(
+            endpoint
+                .ip_address_type()
+                .map(|t| IpAddressType::parse(t.as_str())),
+        )
+        .set_dns_options(
+            endpoint
+                .dns_options()
+                .map(|o| DnsOptions {
+                    dns_record_ip_type: o
+                        .dns_record_ip_type()
+                        .map(|t| IpAddressType::parse(t.as_str())),
+                    private_dns_only_for_inbound_resolver_endpoint: o
+                        .private_dns_only_for_inbound_resolver_endpoint()
+                        .unwrap_or(false),
+                })
+                .unwrap_or_default(),
+        );
     builder.build().map_err(|missing| {
         DiscoveryError::InvalidResponse(InvalidResponseError {
             detail: format!(
@@ -154,9 +174,13 @@ fn convert(endpoint: &aws_sdk_ec2::types::VpcEndpoint) -> Result<VpcEndpoint, Di
     })
 }
 
-/// Maps an SDK error to the discovery error a caller can act on. A 2xx answer that failed (e.g.
-/// an HTML page from a proxy) is an invalid response, whatever the SDK called it.
-fn classify<E>(error: SdkError<E, HttpResponse>) -> DiscoveryError
+/// Maps an SDK error of `operation` to the discovery error a caller can act on. A 2xx answer
+/// that failed (e.g. an HTML page from a proxy) is an invalid response, whatever the SDK called
+/// it.
+pub(crate) fn classify<E>(
+    error: SdkError<E, HttpResponse>,
+    operation: &'static str,
+) -> DiscoveryError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
@@ -168,6 +192,7 @@ where
         _ => false,
     };
     let context = |code| Ec2Error {
+        operation,
         code,
         message,
         source: Arc::new(error),

@@ -8,7 +8,7 @@ use aws_smithy_async::rt::sleep::SharedAsyncSleep;
 use aws_smithy_async::test_util::InstantSleep;
 use aws_smithy_http_client::test_util::StaticReplayClient;
 use aws_smithy_types::body::SdkBody;
-use privatelink_core::{EndpointIndex, EndpointState, EndpointType};
+use privatelink_core::{EndpointIndex, EndpointState, EndpointType, IpAddressType};
 use privatelink_discovery::{DescribeEndpoints, DiscoveryError, Ec2Source};
 use privatelink_testkit::{ec2_error as error, ec2_replay as replay};
 
@@ -277,5 +277,52 @@ async fn an_unparsable_answer_is_an_invalid_response() {
     assert_eq!(
         err.to_string(),
         "invalid DescribeVpcEndpoints response: endpoint vpce-1 has no State"
+    );
+}
+
+#[tokio::test]
+async fn dns_options_and_ip_address_type_come_through() {
+    let s3 = endpoint_xml(
+        "vpce-0530",
+        "Interface",
+        "com.amazonaws.us-east-1.s3",
+        "available",
+        &["*.vpce-0530-9hnenorg.s3.us-east-1.vpce.amazonaws.com"],
+    )
+    .replace(
+        "<requesterManaged>",
+        "<ipAddressType>dualstack</ipAddressType><dnsOptions><dnsRecordIpType>ipv6</dnsRecordIpType>\
+         <privateDnsOnlyForInboundResolverEndpoint>true</privateDnsOnlyForInboundResolverEndpoint></dnsOptions>\
+         <requesterManaged>",
+    );
+    let plain = endpoint_xml(
+        "vpce-0ec2",
+        "Interface",
+        "com.amazonaws.us-east-1.ec2",
+        "available",
+        &[],
+    );
+    let http = replay(vec![page(&[s3, plain], None)]);
+    let endpoints = Ec2Source::new(&sdk_config(http))
+        .describe("vpc-0test")
+        .await
+        .unwrap();
+    let options = endpoints[0].dns_options();
+    assert_eq!(
+        (
+            endpoints[0].ip_address_type(),
+            options.dns_record_ip_type.as_ref(),
+            options.private_dns_only_for_inbound_resolver_endpoint,
+        ),
+        (
+            Some(&IpAddressType::Dualstack),
+            Some(&IpAddressType::Ipv6),
+            true
+        )
+    );
+    assert_eq!(
+        (endpoints[1].ip_address_type(), endpoints[1].dns_options()),
+        (None, &Default::default()),
+        "absent: none and the defaults"
     );
 }

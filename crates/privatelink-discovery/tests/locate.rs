@@ -8,7 +8,7 @@ use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
 use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
 use aws_smithy_types::body::SdkBody;
 use privatelink_discovery::{DiscoveryError, Environment, Locator};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use privatelink_peers::ecs_agent;
 
 const IMDS: &str = "http://169.254.169.254";
 const TOKEN: &str = "AQAEAPrivateLinkTestToken==";
@@ -196,7 +196,7 @@ async fn nothing_found_says_exactly_what_to_set() {
     for (vars, expected) in [
         (
             vec![("AWS_LAMBDA_FUNCTION_NAME", "fn")],
-            "Lambda exposes no VPC metadata",
+            "Lambda exposes no VPC metadata: set PRIVATELINK_VPC_ID in the function's configuration",
         ),
         (
             vec![("AWS_EC2_METADATA_DISABLED", "true")],
@@ -211,37 +211,6 @@ async fn nothing_found_says_exactly_what_to_set() {
         0,
         "no metadata request on Lambda or when disabled"
     );
-}
-
-/// Serves one HTTP answer on a loopback port; returns the base URI and the request line it got.
-async fn ecs_agent(status: &str, body: &str) -> (String, tokio::task::JoinHandle<String>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!(
-        "http://{}/v4/0123456789abcdef-1234567890",
-        listener.local_addr().unwrap()
-    );
-    let response = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    let server = tokio::spawn(async move {
-        let (mut stream, _) = listener.accept().await.unwrap();
-        let mut request = Vec::new();
-        let mut buf = [0u8; 1024];
-        while !request.ends_with(b"\r\n\r\n") {
-            let n = stream.read(&mut buf).await.unwrap();
-            assert!(n > 0, "client closed early");
-            request.extend_from_slice(&buf[..n]);
-        }
-        stream.write_all(response.as_bytes()).await.unwrap();
-        String::from_utf8(request)
-            .unwrap()
-            .lines()
-            .next()
-            .unwrap()
-            .to_owned()
-    });
-    (base, server)
 }
 
 const TASK_EC2: &str = r#"{"Cluster":"default","TaskARN":"arn:aws:ecs:us-east-1:123456789012:task/default/abc","Family":"app","Revision":"3","DesiredStatus":"RUNNING","KnownStatus":"RUNNING","Containers":[],"LaunchType":"EC2","AvailabilityZone":"us-east-1d","VPCID":"vpc-0ecs"}"#;
@@ -284,7 +253,7 @@ async fn ecs_problems_are_reported() {
         .unwrap_err();
     assert!(
         err.to_string()
-            .contains("ECS task metadata: no VPCID (Fargate tasks have none)"),
+            .contains("ECS task metadata: no VPCID (Fargate tasks have none) and no network interface MAC address to look up"),
         "{err}"
     );
 

@@ -440,3 +440,88 @@ fn real_now() -> std::time::SystemTime {
     use aws_smithy_async::time::TimeSource;
     aws_smithy_async::time::SystemTimeSource::new().now()
 }
+
+/// A Fargate task's metadata: no `VPCID`, the MAC address of the task's network interface.
+fn fargate_task(mac: &str) -> String {
+    format!(
+        r#"{{"Cluster":"default","LaunchType":"FARGATE","AvailabilityZone":"us-east-1a","Containers":[{{"Name":"app","Networks":[{{"NetworkMode":"awsvpc","IPv4Addresses":["10.0.1.9"],"AttachmentIndex":0,"MACAddress":"{mac}"}}]}}]}}"#
+    )
+}
+
+fn ecs_environment(base: &str) -> privatelink_discovery::Environment {
+    privatelink_discovery::Environment::from_map(
+        [(
+            privatelink_discovery::ECS_METADATA_ENV.to_owned(),
+            base.to_owned(),
+        )]
+        .into(),
+    )
+}
+
+#[tokio::test]
+#[ignore = "needs the moto rig: ./scripts/test.sh runs it"]
+async fn a_fargate_task_is_located_by_its_network_interface() {
+    let rig = rig();
+    let mac = std::env::var("PRIVATELINK_RIG_FARGATE_MAC").unwrap();
+    let (base, _agent) = privatelink_peers::ecs_agent("200 OK", &fargate_task(&mac)).await;
+    let location = privatelink_discovery::Locator::new()
+        .environment(ecs_environment(&base))
+        .configure(&rig.system_config())
+        .locate()
+        .await
+        .unwrap();
+    assert_eq!(
+        (location.vpc_id(), location.zone(), location.found_by()),
+        (
+            rig.vpc.as_str(),
+            Some("us-east-1a"),
+            privatelink_discovery::FoundBy::TaskNetworkInterface
+        )
+    );
+    assert!(location.is_inside_vpc());
+
+    // Credentials without ec2:DescribeNetworkInterfaces: the error names the permission.
+    let denied = privatelink_testkit::sdk_config(
+        &std::env::var("PRIVATELINK_RIG_DENIED_ACCESS_KEY").unwrap(),
+        &std::env::var("PRIVATELINK_RIG_DENIED_SECRET_KEY").unwrap(),
+    )
+    .http_client(privatelink_peers::loopback_http_client(
+        &[rig.ca_pem.as_str()],
+        vec![("ec2.us-east-1.amazonaws.com".to_owned(), rig.address)],
+    ))
+    .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
+    .build();
+    let (base, _agent) = privatelink_peers::ecs_agent("200 OK", &fargate_task(&mac)).await;
+    let error = privatelink_discovery::Locator::new()
+        .environment(ecs_environment(&base))
+        .configure(&denied)
+        .locate()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, DiscoveryError::AccessDenied(_)),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .contains("grant `ec2:DescribeNetworkInterfaces` on `*`"),
+        "{error}"
+    );
+
+    // A MAC address no interface has: says so, naming it.
+    let (base, _agent) =
+        privatelink_peers::ecs_agent("200 OK", &fargate_task("0e:00:00:00:00:01")).await;
+    let error = privatelink_discovery::Locator::new()
+        .environment(ecs_environment(&base))
+        .configure(&rig.system_config())
+        .locate()
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("no interface with MAC address 0e:00:00:00:00:01"),
+        "{error}"
+    );
+}

@@ -107,9 +107,7 @@ impl PrivateLinkInterceptor {
 }
 
 fn trace_unchanged(why: &Unchanged) {
-    if let Unchanged::NotMapped { service, reason } = why {
-        tracing::trace!(service = %service, reason = %reason, "privatelink left request unchanged");
-    }
+    tracing::trace!(reason = %why, "privatelink left request unchanged");
 }
 
 /// Where a rewritten request goes: its new URI, and a header it must carry there.

@@ -61,3 +61,40 @@ async fn traces_each_rewrite_without_secrets() {
         assert!(!text.contains(secret), "log leaks `{secret}`: {text}");
     }
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_request_left_to_a_gateway_endpoint_says_so_in_the_trace() {
+    let logs = privatelink_testkit::CapturedLogs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_env_filter("privatelink=trace")
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let config = privatelink_core::RewriteConfig::builder()
+        .gateway_endpoints(true)
+        .build()
+        .unwrap();
+    let interceptor = privatelink_interceptor::PrivateLinkInterceptor::from_index(index(), config);
+    let (http_client, rx) = capture_request(Some(ok("")));
+    s3(http_client, interceptor)
+        .head_bucket()
+        .bucket("mybucket")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        host(&rx.expect_request()),
+        "mybucket.s3.us-east-1.amazonaws.com"
+    );
+    let text = logs.text();
+    assert!(
+        text.contains(
+            "privatelink left request unchanged reason=gateway endpoint vpce-0ea7e000000000001 carries it from inside the VPC (no charge)"
+        ),
+        "{text}"
+    );
+}

@@ -12,12 +12,14 @@
 //! Every server stops when its handle is dropped.
 
 mod ec2;
+mod ecs;
 mod s3;
 mod tls;
 mod transport;
 mod vpc;
 
 pub use ec2::Ec2Peer;
+pub use ecs::ecs_agent;
 pub use s3::S3Peer;
 pub use tls::{TestCa, https_get, server_config_from_pem};
 pub use transport::loopback_http_client;

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use clap::Args;
+use privatelink::Policy;
 use privatelink::core::{EndpointType, IndexedEndpoint, VpcEndpoint};
 use serde_json::{Value, json};
 
@@ -36,12 +37,20 @@ pub(crate) struct EndpointsArgs {
 struct Row<'a> {
     endpoint: &'a VpcEndpoint,
     names: Vec<(&'a str, &'a str, &'a IndexedEndpoint)>,
+    /// For gateway endpoints: whether same-region requests for its service stay on it.
+    gateway_used: Option<bool>,
 }
 
 impl Row<'_> {
     fn note(&self) -> &'static str {
         match self.endpoint.endpoint_type() {
-            EndpointType::Gateway => "gateway: routes, no DNS names",
+            EndpointType::Gateway => match self.gateway_used {
+                Some(true) => "gateway: same-region requests stay on it (inside the VPC; free)",
+                Some(false) if self.endpoint.state().is_available() => {
+                    "gateway: not used (not located inside the VPC, or --strict; --gateway-endpoints use)"
+                }
+                _ => "gateway: not used: not available",
+            },
             EndpointType::Interface if !self.endpoint.state().is_available() => {
                 "not used: not available"
             }
@@ -59,7 +68,7 @@ pub(crate) async fn run(
     stderr: &mut dyn Write,
 ) -> Result<(), Failure> {
     let loaded = args.source.load(ui, stderr).await?;
-    let rows = rows(&loaded);
+    let rows = rows(&loaded, loaded.uses_gateways(Policy::Prefer));
     let zone = args.source.az.as_deref();
     let output = if args.json {
         json_output(&rows)
@@ -71,7 +80,8 @@ pub(crate) async fn run(
         .map_err(|e| Failure::InvalidInput(e.into()))
 }
 
-fn rows(loaded: &Loaded) -> Vec<Row<'_>> {
+fn rows(loaded: &Loaded, gateways: bool) -> Vec<Row<'_>> {
+    let used: Vec<&str> = loaded.index.gateways().map(|(_, _, id)| id).collect();
     let entries = loaded.index.entries();
     let mut rows: Vec<Row<'_>> = loaded
         .index
@@ -84,6 +94,8 @@ fn rows(loaded: &Loaded) -> Vec<Row<'_>> {
                 .filter(|(_, _, _, e)| e.endpoint_id() == endpoint.id())
                 .map(|(label, region, _, e)| (*label, *region, *e))
                 .collect(),
+            gateway_used: (*endpoint.endpoint_type() == EndpointType::Gateway)
+                .then(|| gateways && used.contains(&endpoint.id())),
         })
         .collect();
     rows.sort_by(|a, b| {
@@ -189,8 +201,15 @@ fn json_output(rows: &[Row<'_>]) -> String {
         .map(|row| {
             let names = row.names.first();
             // Keys in sorted order: the same bytes whether or not serde_json preserves order.
+            let options = row.endpoint.dns_options();
             json!({
+                "dnsOptions": {
+                    "dnsRecordIpType": options.dns_record_ip_type.as_ref().map(|t| t.as_str()),
+                    "privateDnsOnlyForInboundResolverEndpoint": options.private_dns_only_for_inbound_resolver_endpoint,
+                },
                 "endpointId": row.endpoint.id(),
+                "gatewayUsed": row.gateway_used,
+                "ipAddressType": row.endpoint.ip_address_type().map(|t| t.as_str()),
                 "note": row.note(),
                 "privateDnsEnabled": row.endpoint.private_dns_enabled(),
                 "region": names.map(|n| n.1),

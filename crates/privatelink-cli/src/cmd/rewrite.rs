@@ -77,12 +77,13 @@ pub(crate) async fn run(
     stderr: &mut dyn Write,
 ) -> Result<(), Failure> {
     let invalid = |e: Box<dyn std::error::Error>| Failure::InvalidInput(e);
+    let policy = if args.strict {
+        Policy::Strict
+    } else {
+        Policy::Prefer
+    };
     let mut builder = RewriteConfig::builder()
-        .policy(if args.strict {
-            Policy::Strict
-        } else {
-            Policy::Prefer
-        })
+        .policy(policy)
         .skip_private_dns_endpoints(args.skip_private_dns);
     builder.set_zone(args.source.az.clone());
     for service in args.include {
@@ -98,6 +99,7 @@ pub(crate) async fn run(
     // The home region, for what --exclude lets through under --strict: --region, the AWS
     // configuration's, or the only region the endpoints serve.
     builder.set_region(loaded.region().ok());
+    let builder = builder.gateway_endpoints(loaded.uses_gateways(policy));
     let config = builder.build().map_err(|e| invalid(e.into()))?;
     let index = loaded.index;
 

@@ -8,8 +8,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use clap::Args;
-use privatelink::EndpointIndex;
-use privatelink::core::EndpointType;
+use privatelink::{EndpointIndex, Policy};
 
 use crate::failure::{EXIT_UNHEALTHY, Failure};
 use crate::source::SourceArgs;
@@ -189,11 +188,35 @@ pub(crate) async fn run(
                 default_host: default_host.clone(),
             });
         }
-        if endpoint.private_dns_enabled() {
+        if let Some(kind) = loaded
+            .index
+            .endpoints()
+            .iter()
+            .find(|e| e.id() == endpoint.endpoint_id())
+            .and_then(|e| e.dns_options().dns_record_ip_type.as_ref())
+            .filter(|kind| !kind.has_ipv4())
+        {
+            findings.push(finding(
+                "dns-records",
+                Status::Warn,
+                format!(
+                    "DnsRecordIpType {kind}: the endpoint's names have AAAA records only; this host needs IPv6 to reach them"
+                ),
+            ));
+        }
+        if endpoint.private_dns_in_vpc() {
             private_dns.push((
                 label.to_owned(),
                 endpoint.endpoint_id().to_owned(),
                 default_host,
+            ));
+        } else if endpoint.private_dns_enabled() {
+            findings.push(finding(
+                "private-dns",
+                Status::Ok,
+                format!(
+                    "only for inbound resolver endpoints (on-premises clients): inside the VPC {default_host} keeps its public answer; privatelink rewrite or dial mode sends requests here"
+                ),
             ));
         } else {
             findings.push(finding(
@@ -220,9 +243,14 @@ pub(crate) async fn run(
         }
     }
     findings.extend(
-        gateway_findings(&loaded.index, &region, &served)
-            .into_iter()
-            .filter(|f| requested.is_empty() || requested.contains(f.service.as_str())),
+        gateway_findings(
+            &loaded.index,
+            &region,
+            &served,
+            loaded.uses_gateways(Policy::Prefer),
+        )
+        .into_iter()
+        .filter(|f| requested.is_empty() || requested.contains(f.service.as_str())),
     );
 
     ui.progress(&format!("checking {} endpoint names", targets.len()));
@@ -264,20 +292,21 @@ pub(crate) async fn run(
 
 /// Gateway endpoints of the region, and interface endpoints that a free gateway endpoint could
 /// replace.
-fn gateway_findings(index: &EndpointIndex, region: &str, served: &BTreeSet<&str>) -> Vec<Finding> {
+fn gateway_findings(
+    index: &EndpointIndex,
+    region: &str,
+    served: &BTreeSet<&str>,
+    used: bool,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     for service in ["s3", "dynamodb"] {
-        let gateway = index.endpoints().iter().find(|e| {
-            e.endpoint_type() == &EndpointType::Gateway
-                && e.state().is_available()
-                && e.service_name()
-                    .and_then(|name| name.rsplit_once('.'))
-                    .map(|(head, s)| s == service && head.ends_with(&format!(".{region}")))
-                    == Some(true)
-        });
+        let gateway = index.gateway(service, region);
         let detail = match (gateway, served.contains(service)) {
+            (Some(_), true) if used => format!(
+                "gateway endpoint used: this process runs inside the VPC, so in-region {service} requests stay on their default host through it (free); the interface endpoint serves the rest"
+            ),
             (Some(_), true) => format!(
-                "gateway endpoint present: in-region {service} traffic through it is free, while the interface endpoint is billed per hour and GB; exclude {service} from privatelink unless clients outside the VPC's route tables need it"
+                "gateway endpoint not used: this process was not located inside the VPC (or --gateway-endpoints ignore), so in-region {service} requests go to the interface endpoint, billed per hour and GB; inside the VPC `--gateway-endpoints auto` (the default) uses the gateway for free"
             ),
             (Some(_), false) => format!(
                 "gateway endpoint present: {service} requests from this VPC's route tables use it without privatelink"
@@ -289,7 +318,7 @@ fn gateway_findings(index: &EndpointIndex, region: &str, served: &BTreeSet<&str>
         };
         findings.push(Finding {
             service: service.to_owned(),
-            endpoint_id: gateway.map(|g| g.id().to_owned()),
+            endpoint_id: gateway.map(str::to_owned),
             host: None,
             check: "gateway",
             status: Status::Ok,

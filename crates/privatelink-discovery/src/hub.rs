@@ -1,0 +1,99 @@
+//! Endpoints in a shared (hub) VPC of another account: discovery with that account's
+//! credentials (an assumed role), and the caller's zone translated to the hub account's zone name.
+
+use std::sync::Arc;
+
+use aws_config::sts::AssumeRoleProvider;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_types::SdkConfig;
+
+use crate::error::{DiscoveryError, Ec2Error};
+use crate::lookup::{self, ZoneKey};
+
+/// A hub VPC: the shared-services VPC of another account whose interface endpoints this process
+/// uses (reached over peering, Transit Gateway or Cloud WAN), and the role to assume in that
+/// account to discover them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HubVpc {
+    role_arn: String,
+    vpc_id: String,
+    external_id: Option<String>,
+}
+
+impl HubVpc {
+    /// The hub VPC `vpc_id`, discovered with credentials of `role_arn` (assumed with the
+    /// caller's credentials; the role needs `ec2:DescribeVpcEndpoints` and
+    /// `ec2:DescribeAvailabilityZones`).
+    pub fn new(role_arn: impl Into<String>, vpc_id: impl Into<String>) -> Self {
+        Self {
+            role_arn: role_arn.into(),
+            vpc_id: vpc_id.into(),
+            external_id: None,
+        }
+    }
+
+    /// Sets the external id the role's trust policy requires. Defaults to none.
+    pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
+        self.external_id = Some(external_id.into());
+        self
+    }
+
+    /// The role assumed in the hub account.
+    pub fn role_arn(&self) -> &str {
+        &self.role_arn
+    }
+
+    /// The hub VPC's id.
+    pub fn vpc_id(&self) -> &str {
+        &self.vpc_id
+    }
+
+    /// `caller` with the hub role's credentials (AssumeRole through `caller`'s STS settings and
+    /// HTTP client, refreshed before they expire). Assumes the role once now, so that a role
+    /// that cannot be assumed fails here, naming it.
+    pub async fn sdk_config(&self, caller: &SdkConfig) -> Result<SdkConfig, DiscoveryError> {
+        let mut provider = AssumeRoleProvider::builder(&self.role_arn)
+            .session_name("privatelink-discovery")
+            .configure(caller);
+        if let Some(external_id) = &self.external_id {
+            provider = provider.external_id(external_id);
+        }
+        let provider = provider.build().await;
+        if let Err(error) = provider.provide_credentials().await {
+            return Err(DiscoveryError::Ec2(Ec2Error {
+                operation: "AssumeRole",
+                code: None,
+                message: Some(format!("cannot assume {}", self.role_arn)),
+                source: Arc::new(error),
+            }));
+        }
+        Ok(caller
+            .to_builder()
+            .credentials_provider(SharedCredentialsProvider::new(provider))
+            .build())
+    }
+
+    /// The hub account's name for the physical zone `caller_zone_id` (`use1-az1`): zone names
+    /// map to different physical zones in each account, zone ids do not. Made with the hub
+    /// account's credentials (`hub`, from [`HubVpc::sdk_config`]); `None` when the hub account
+    /// has no such zone in the region.
+    pub async fn zone_name(
+        hub: &SdkConfig,
+        caller_zone_id: &str,
+    ) -> Result<Option<String>, DiscoveryError> {
+        Ok(lookup::zone(hub, ZoneKey::Id(caller_zone_id))
+            .await?
+            .map(|(name, _)| name))
+    }
+
+    /// The zone id of the caller's zone `zone_name`, as the caller's account (`caller`'s
+    /// credentials) maps it.
+    pub async fn zone_id(
+        caller: &SdkConfig,
+        zone_name: &str,
+    ) -> Result<Option<String>, DiscoveryError> {
+        Ok(lookup::zone(caller, ZoneKey::Name(zone_name))
+            .await?
+            .map(|(_, id)| id))
+    }
+}
