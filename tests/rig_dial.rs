@@ -71,6 +71,20 @@ impl ResolveDns for RigDns {
     }
 }
 
+/// Creates `bucket`, puts an object in it and lists it back, all through `s3`.
+async fn s3_round_trip(s3: &aws_sdk_s3::Client, bucket: &str) {
+    s3.create_bucket().bucket(bucket).send().await.unwrap();
+    s3.put_object()
+        .bucket(bucket)
+        .key("k")
+        .body(ByteStream::from_static(b"through the endpoint"))
+        .send()
+        .await
+        .unwrap();
+    let listed = s3.list_objects_v2().bucket(bucket).send().await.unwrap();
+    assert_eq!(listed.key_count(), Some(1));
+}
+
 fn trust_store() -> TrustStore {
     TrustStore::empty().with_pem_certificate(ca_pem())
 }
@@ -169,16 +183,7 @@ async fn assume_role_goes_through_the_sts_endpoint_in_dial_mode_and_s3_uses_the_
     .send()
     .await;
     assert!(refused.is_err(), "{refused:?}");
-    s3.create_bucket().bucket(&bucket).send().await.unwrap();
-    s3.put_object()
-        .bucket(&bucket)
-        .key("k")
-        .body(ByteStream::from_static(b"assumed"))
-        .send()
-        .await
-        .unwrap();
-    let listed = s3.list_objects_v2().bucket(&bucket).send().await.unwrap();
-    assert_eq!(listed.key_count(), Some(1));
+    s3_round_trip(&s3, &bucket).await;
     let asked = dns.asked();
     assert!(
         asked
@@ -315,16 +320,7 @@ async fn load_config_sends_credential_providers_and_clients_through_the_endpoint
         );
         let s3 = aws_sdk_s3::Client::new(&config);
         let bucket = format!("privatelink-{profile}-{}", std::process::id());
-        s3.create_bucket().bucket(&bucket).send().await.unwrap();
-        s3.put_object()
-            .bucket(&bucket)
-            .key("k")
-            .body(ByteStream::from_static(b"loaded"))
-            .send()
-            .await
-            .unwrap();
-        let listed = s3.list_objects_v2().bucket(&bucket).send().await.unwrap();
-        assert_eq!(listed.key_count(), Some(1));
+        s3_round_trip(&s3, &bucket).await;
 
         let after = &dns.asked()[bootstrap.len()..];
         assert!(

@@ -6,6 +6,42 @@
 use std::error::Error;
 use std::fmt;
 
+/// Parsing and printing of an enum that EC2 sends as a string: `parse` ignores ASCII case and
+/// keeps unknown values verbatim (the `Unknown` variant), `as_str` gives the wire spelling.
+macro_rules! wire_enum {
+    ($name:ident { $($wire:literal => $variant:ident),+ $(,)? }) => {
+        impl $name {
+            const KNOWN: [(&'static str, $name); [$($wire),+].len()] = [$(($wire, $name::$variant)),+];
+
+            /// Parses a value as EC2 or the AWS CLI prints it, ignoring ASCII case.
+            pub fn parse(value: &str) -> Self {
+                Self::KNOWN
+                    .iter()
+                    .find(|(wire, _)| wire.eq_ignore_ascii_case(value))
+                    .map(|(_, known)| known.clone())
+                    .unwrap_or_else(|| $name::Unknown(value.to_owned()))
+            }
+
+            /// The value as EC2 sends it; unknown values verbatim.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $name::Unknown(value) => value,
+                    known => Self::KNOWN
+                        .iter()
+                        .find(|(_, k)| k == known)
+                        .map_or("", |(wire, _)| *wire),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 /// The lifecycle state of a VPC endpoint (`State` in `DescribeVpcEndpoints`).
 ///
 /// Parsed **case-insensitively**: EC2 sends camelCase (`available`, `pendingAcceptance`) while the
@@ -36,49 +72,22 @@ pub enum EndpointState {
     Unknown(String),
 }
 
+wire_enum!(EndpointState {
+    "pendingAcceptance" => PendingAcceptance,
+    "pending" => Pending,
+    "available" => Available,
+    "deleting" => Deleting,
+    "deleted" => Deleted,
+    "rejected" => Rejected,
+    "failed" => Failed,
+    "expired" => Expired,
+    "partial" => Partial,
+});
+
 impl EndpointState {
-    const KNOWN: [(&'static str, EndpointState); 9] = [
-        ("pendingAcceptance", EndpointState::PendingAcceptance),
-        ("pending", EndpointState::Pending),
-        ("available", EndpointState::Available),
-        ("deleting", EndpointState::Deleting),
-        ("deleted", EndpointState::Deleted),
-        ("rejected", EndpointState::Rejected),
-        ("failed", EndpointState::Failed),
-        ("expired", EndpointState::Expired),
-        ("partial", EndpointState::Partial),
-    ];
-
-    /// Parses a state as EC2 or the AWS CLI prints it, ignoring ASCII case.
-    pub fn parse(value: &str) -> Self {
-        Self::KNOWN
-            .iter()
-            .find(|(wire, _)| wire.eq_ignore_ascii_case(value))
-            .map(|(_, state)| state.clone())
-            .unwrap_or_else(|| EndpointState::Unknown(value.to_owned()))
-    }
-
-    /// The state as EC2 sends it (camelCase); unknown values verbatim.
-    pub fn as_str(&self) -> &str {
-        match self {
-            EndpointState::Unknown(value) => value,
-            known => Self::KNOWN
-                .iter()
-                .find(|(_, state)| state == known)
-                .map(|(wire, _)| *wire)
-                .unwrap_or("unknown"),
-        }
-    }
-
     /// Whether requests may be sent to an endpoint in this state.
     pub fn is_available(&self) -> bool {
         *self == EndpointState::Available
-    }
-}
-
-impl fmt::Display for EndpointState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -100,42 +109,13 @@ pub enum EndpointType {
     Unknown(String),
 }
 
-impl EndpointType {
-    const KNOWN: [(&'static str, EndpointType); 5] = [
-        ("Interface", EndpointType::Interface),
-        ("Gateway", EndpointType::Gateway),
-        ("GatewayLoadBalancer", EndpointType::GatewayLoadBalancer),
-        ("Resource", EndpointType::Resource),
-        ("ServiceNetwork", EndpointType::ServiceNetwork),
-    ];
-
-    /// Parses a type as EC2 or the AWS CLI prints it, ignoring ASCII case.
-    pub fn parse(value: &str) -> Self {
-        Self::KNOWN
-            .iter()
-            .find(|(wire, _)| wire.eq_ignore_ascii_case(value))
-            .map(|(_, kind)| kind.clone())
-            .unwrap_or_else(|| EndpointType::Unknown(value.to_owned()))
-    }
-
-    /// The type as EC2 sends it; unknown values verbatim.
-    pub fn as_str(&self) -> &str {
-        match self {
-            EndpointType::Unknown(value) => value,
-            known => Self::KNOWN
-                .iter()
-                .find(|(_, kind)| kind == known)
-                .map(|(wire, _)| *wire)
-                .unwrap_or("Unknown"),
-        }
-    }
-}
-
-impl fmt::Display for EndpointType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+wire_enum!(EndpointType {
+    "Interface" => Interface,
+    "Gateway" => Gateway,
+    "GatewayLoadBalancer" => GatewayLoadBalancer,
+    "Resource" => Resource,
+    "ServiceNetwork" => ServiceNetwork,
+});
 
 /// An address family setting of an endpoint: its `IpAddressType`, or the `DnsRecordIpType` of its
 /// `DnsOptions`. Parsed case-insensitively; unknown values are kept verbatim.
@@ -154,44 +134,17 @@ pub enum IpAddressType {
     Unknown(String),
 }
 
+wire_enum!(IpAddressType {
+    "ipv4" => Ipv4,
+    "dualstack" => Dualstack,
+    "ipv6" => Ipv6,
+    "service-defined" => ServiceDefined,
+});
+
 impl IpAddressType {
-    const KNOWN: [(&'static str, IpAddressType); 4] = [
-        ("ipv4", IpAddressType::Ipv4),
-        ("dualstack", IpAddressType::Dualstack),
-        ("ipv6", IpAddressType::Ipv6),
-        ("service-defined", IpAddressType::ServiceDefined),
-    ];
-
-    /// Parses a value as EC2 or the AWS CLI prints it, ignoring ASCII case.
-    pub fn parse(value: &str) -> Self {
-        Self::KNOWN
-            .iter()
-            .find(|(wire, _)| wire.eq_ignore_ascii_case(value))
-            .map(|(_, kind)| kind.clone())
-            .unwrap_or_else(|| IpAddressType::Unknown(value.to_owned()))
-    }
-
-    /// The value as EC2 sends it; unknown values verbatim.
-    pub fn as_str(&self) -> &str {
-        match self {
-            IpAddressType::Unknown(value) => value,
-            known => Self::KNOWN
-                .iter()
-                .find(|(_, kind)| kind == known)
-                .map(|(wire, _)| *wire)
-                .unwrap_or("unknown"),
-        }
-    }
-
     /// Whether names with this record type have IPv4 (A) records: `false` only for `ipv6`.
     pub fn has_ipv4(&self) -> bool {
         *self != IpAddressType::Ipv6
-    }
-}
-
-impl fmt::Display for IpAddressType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

@@ -37,14 +37,7 @@ impl DescribeEndpoints for GoodThenThrottled {
 
 #[tokio::test(flavor = "current_thread")]
 async fn each_transition_is_warned_once_not_per_request() {
-    let logs = privatelink_testkit::CapturedLogs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = privatelink_testkit::CapturedLogs::install(tracing::Level::WARN, None);
 
     let ttl = Duration::from_secs(600);
     let max_stale = Duration::from_secs(3600);

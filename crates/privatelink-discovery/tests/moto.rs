@@ -448,14 +448,21 @@ fn fargate_task(mac: &str) -> String {
     )
 }
 
-fn ecs_environment(base: &str) -> privatelink_discovery::Environment {
-    privatelink_discovery::Environment::from_map(
-        [(
-            privatelink_discovery::ECS_METADATA_ENV.to_owned(),
-            base.to_owned(),
-        )]
-        .into(),
-    )
+/// Locates a process whose (stand-in) ECS task metadata is a Fargate task with `mac`, using
+/// `config` for `DescribeNetworkInterfaces`.
+async fn locate_fargate(
+    mac: &str,
+    config: &SdkConfig,
+) -> Result<privatelink_discovery::Location, DiscoveryError> {
+    let (base, _agent) = privatelink_peers::ecs_agent("200 OK", &fargate_task(mac)).await;
+    let environment = privatelink_discovery::Environment::from_map(
+        [(privatelink_discovery::ECS_METADATA_ENV.to_owned(), base)].into(),
+    );
+    privatelink_discovery::Locator::new()
+        .environment(environment)
+        .configure(config)
+        .locate()
+        .await
 }
 
 #[tokio::test]
@@ -463,13 +470,7 @@ fn ecs_environment(base: &str) -> privatelink_discovery::Environment {
 async fn a_fargate_task_is_located_by_its_network_interface() {
     let rig = rig();
     let mac = std::env::var("PRIVATELINK_RIG_FARGATE_MAC").unwrap();
-    let (base, _agent) = privatelink_peers::ecs_agent("200 OK", &fargate_task(&mac)).await;
-    let location = privatelink_discovery::Locator::new()
-        .environment(ecs_environment(&base))
-        .configure(&rig.system_config())
-        .locate()
-        .await
-        .unwrap();
+    let location = locate_fargate(&mac, &rig.system_config()).await.unwrap();
     assert_eq!(
         (location.vpc_id(), location.zone(), location.found_by()),
         (
@@ -491,13 +492,7 @@ async fn a_fargate_task_is_located_by_its_network_interface() {
     ))
     .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
     .build();
-    let (base, _agent) = privatelink_peers::ecs_agent("200 OK", &fargate_task(&mac)).await;
-    let error = privatelink_discovery::Locator::new()
-        .environment(ecs_environment(&base))
-        .configure(&denied)
-        .locate()
-        .await
-        .unwrap_err();
+    let error = locate_fargate(&mac, &denied).await.unwrap_err();
     assert!(
         matches!(error, DiscoveryError::AccessDenied(_)),
         "{error:?}"
@@ -510,12 +505,7 @@ async fn a_fargate_task_is_located_by_its_network_interface() {
     );
 
     // A MAC address no interface has: says so, naming it.
-    let (base, _agent) =
-        privatelink_peers::ecs_agent("200 OK", &fargate_task("0e:00:00:00:00:01")).await;
-    let error = privatelink_discovery::Locator::new()
-        .environment(ecs_environment(&base))
-        .configure(&rig.system_config())
-        .locate()
+    let error = locate_fargate("0e:00:00:00:00:01", &rig.system_config())
         .await
         .unwrap_err();
     assert!(

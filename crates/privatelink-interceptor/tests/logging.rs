@@ -11,15 +11,10 @@ use privatelink_testkit::{Authorization, SECRET_ACCESS_KEY};
 
 #[tokio::test(flavor = "current_thread")]
 async fn traces_each_rewrite_without_secrets() {
-    let logs = privatelink_testkit::CapturedLogs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_env_filter("privatelink=trace")
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = privatelink_testkit::CapturedLogs::install(
+        tracing::Level::TRACE,
+        Some("privatelink=trace"),
+    );
 
     let interceptor = interceptor(Policy::Prefer, None);
     interceptor.cell().publish(index());
@@ -64,15 +59,10 @@ async fn traces_each_rewrite_without_secrets() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_request_left_to_a_gateway_endpoint_says_so_in_the_trace() {
-    let logs = privatelink_testkit::CapturedLogs::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_env_filter("privatelink=trace")
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = privatelink_testkit::CapturedLogs::install(
+        tracing::Level::TRACE,
+        Some("privatelink=trace"),
+    );
 
     let config = privatelink_core::RewriteConfig::builder()
         .gateway_endpoints(true)

@@ -23,6 +23,27 @@ use privatelink_core::{DnsEntry, EndpointState, EndpointType, VpcEndpoint};
 pub struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
 
 impl CapturedLogs {
+    /// Captures this thread's events up to `level` (only `filter`'s targets, an `EnvFilter`
+    /// directive, when given), without colours, until the guard is dropped.
+    pub fn install(
+        level: tracing::Level,
+        filter: Option<&str>,
+    ) -> (Self, tracing::subscriber::DefaultGuard) {
+        let logs = CapturedLogs::default();
+        let writer = logs.clone();
+        let builder = tracing_subscriber::fmt()
+            .with_max_level(level)
+            .with_writer(move || writer.clone())
+            .with_ansi(false);
+        let guard = match filter {
+            Some(filter) => {
+                tracing::subscriber::set_default(builder.with_env_filter(filter).finish())
+            }
+            None => tracing::subscriber::set_default(builder.finish()),
+        };
+        (logs, guard)
+    }
+
     /// Everything written so far.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
