@@ -83,6 +83,19 @@ else
     exit 1
 fi
 
+step "packaging: cargo package for every published crate (files, metadata, path dependencies' versions)"
+# --no-verify: the packaged sources are the ones built and tested above; verifying would build
+# aws-sdk-ec2 once more per package in target/package.
+published=(privatelink privatelink-core privatelink-interceptor privatelink-discovery privatelink-cli)
+cargo package --locked --no-verify --quiet "${published[@]/#/-p}"
+for crate in "${published[@]}"; do
+    contents="$(cargo package --locked --no-verify --list -p "$crate")"
+    for file in Cargo.toml LICENSE README.md; do
+        if [ "$file" = README.md ] && [ "$crate" != privatelink ]; then continue; fi
+        grep -qx "$file" <<<"$contents" || { echo "error: $crate's package has no $file" >&2; exit 1; }
+    done
+done
+
 step "example: rewrite (real SDK requests, signatures checked)"
 cargo run --locked --quiet --example rewrite >/dev/null
 

@@ -28,9 +28,14 @@ pub(crate) struct SourceArgs {
     #[arg(long, value_name = "VPC_ID")]
     vpc: Option<String>,
 
-    /// The region. Default: the AWS configuration chain (AWS_REGION, AWS_PROFILE, …).
+    /// The region. Default: the AWS configuration chain (AWS_REGION, the profile's, …).
     #[arg(long, value_name = "REGION")]
     region: Option<String>,
+
+    /// The profile of ~/.aws/config and ~/.aws/credentials to discover with (credentials,
+    /// region, role). Default: AWS_PROFILE, then `default`.
+    #[arg(long, value_name = "PROFILE")]
+    profile: Option<String>,
 
     /// Prefer the zonal endpoint names of this availability zone (e.g. us-east-1a). Default:
     /// PRIVATELINK_AZ, then metadata; else regional names.
@@ -174,6 +179,9 @@ impl SourceArgs {
     /// Locates the VPC and calls DescribeVpcEndpoints once: no cache, no background refresh.
     async fn discover(&self) -> Result<Loaded, Failure> {
         let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+        if let Some(profile) = &self.profile {
+            loader = loader.profile_name(profile);
+        }
         if let Some(region) = &self.region {
             loader = loader.region(aws_config::Region::new(region.clone()));
         }

@@ -148,3 +148,113 @@ fn a_wrong_secret_is_reported_as_bad_credentials() {
             .and(predicate::function(|s: &str| s.lines().count() == 1)),
     );
 }
+
+#[test]
+#[ignore = "needs the moto rig: ./scripts/test.sh runs it"]
+fn profile_chooses_the_credentials() {
+    // The default profile's user may not call EC2; the `rig` profile's may.
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/config"),
+        format!(
+            "[default]\nregion = us-east-1\naws_access_key_id = {}\naws_secret_access_key = {}\n\n\
+             [profile rig]\nregion = us-east-1\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            var("PRIVATELINK_RIG_DENIED_ACCESS_KEY"),
+            var("PRIVATELINK_RIG_DENIED_SECRET_KEY"),
+            var("PRIVATELINK_RIG_ACCESS_KEY"),
+            var("PRIVATELINK_RIG_SECRET_KEY"),
+        ),
+    )
+    .unwrap();
+    let command = || {
+        let mut cmd = privatelink();
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env(
+                "AWS_ENDPOINT_URL_EC2",
+                format!("https://{}", var("PRIVATELINK_RIG_EC2_ADDR")),
+            )
+            .env("SSL_CERT_FILE", var("PRIVATELINK_RIG_CA"))
+            .env("PRIVATELINK_VPC_ID", var("PRIVATELINK_RIG_VPC"));
+        cmd
+    };
+    command()
+        .arg("endpoints")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("denied DescribeVpcEndpoints"));
+    let table = stdout(command().args(["endpoints", "--profile", "rig"]));
+    assert!(
+        table.contains(&var("PRIVATELINK_RIG_S3_ENDPOINT")),
+        "{table}"
+    );
+}
+
+#[test]
+#[ignore = "needs the moto rig: ./scripts/test.sh runs it"]
+fn botocore_reads_the_aws_config_services_section() {
+    let section = stdout(privatelink().args([
+        "env",
+        "--from-file",
+        common::FIXTURE,
+        "--az",
+        "us-east-1a",
+        "--shell",
+        "aws-config",
+    ]));
+    assert!(section.contains("\n[services privatelink]\n"), "{section}");
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    std::fs::write(
+        &config,
+        format!("[profile pl]\nservices = privatelink\n\n{section}"),
+    )
+    .unwrap();
+    // The pinned botocore (the AWS CLI's) resolves each client's endpoint from the section.
+    let python = std::path::Path::new(&var("PRIVATELINK_RIG_AWS_CLI")).with_file_name("python");
+    let output = std::process::Command::new(python)
+        .env_clear()
+        .env("AWS_CONFIG_FILE", &config)
+        .env("HOME", home.path())
+        .args([
+            "-c",
+            "import sys, botocore.session\n\
+             s = botocore.session.Session(profile='pl')\n\
+             for name in sys.argv[1:]:\n\
+             \x20   c = s.create_client(name, region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='y')\n\
+             \x20   print(name, c.meta.endpoint_url)",
+            "s3",
+            "ec2",
+            "sts",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let resolved = String::from_utf8(output.stdout).unwrap();
+    let env = stdout(privatelink().args([
+        "env",
+        "--from-file",
+        common::FIXTURE,
+        "--az",
+        "us-east-1a",
+        "--shell",
+        "dotenv",
+    ]));
+    for (name, variable) in [
+        ("s3", "AWS_ENDPOINT_URL_S3"),
+        ("ec2", "AWS_ENDPOINT_URL_EC2"),
+        ("sts", "AWS_ENDPOINT_URL_STS"),
+    ] {
+        let url = env
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{variable}=")))
+            .unwrap();
+        assert!(
+            resolved.lines().any(|l| l == format!("{name} {url}")),
+            "{name}: {resolved}"
+        );
+    }
+}

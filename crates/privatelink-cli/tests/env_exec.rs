@@ -59,6 +59,20 @@ fn every_shell_syntax_sets_the_same_variables() {
         format!("$env:AWS_ENDPOINT_URL_S3 = '{S3_A}'")
     );
     assert_eq!(line("dotenv"), format!("AWS_ENDPOINT_URL_S3={S3_A}"));
+    // ~/.aws/config: the same services, keyed by the snake_case service id.
+    let section = env_us_east_1a("aws-config");
+    assert_eq!(
+        section.lines().take(2).collect::<Vec<_>>(),
+        [
+            "# Add `services = privatelink` to a profile to use these endpoints.",
+            "[services privatelink]"
+        ]
+    );
+    assert!(
+        section.contains(&format!("\ns3 =\n  endpoint_url = {S3_A}\n")),
+        "{section}"
+    );
+    assert_eq!(section.matches("endpoint_url = ").count(), 9, "{section}");
 }
 
 #[test]

@@ -56,7 +56,8 @@ pub use names::entry::IgnoredNameReason;
 pub use names::host::{UnsupportedForm, is_public_address};
 pub use rewrite::{API_ID_HEADER, Outcome, Rewritten, Unchanged};
 pub use services::{
-    ServiceEndpoint, ServiceEndpoints, endpoint_env_var, sdk_service_ids, sdk_services,
+    ServiceEndpoint, ServiceEndpoints, endpoint_config_key, endpoint_env_var, sdk_service_ids,
+    sdk_services,
 };
 pub use snapshot::SnapshotCell;
 pub use url::InvalidUrlError;

@@ -39,6 +39,13 @@ pub fn endpoint_env_var(service_id: &str) -> String {
     )
 }
 
+/// The key of a service in a `[services …]` section of `~/.aws/config`: the service id
+/// lower-cased with spaces turned into underscores (`CloudWatch Logs` → `cloudwatch_logs`), the
+/// same spelling as [`endpoint_env_var`]'s.
+pub fn endpoint_config_key(service_id: &str) -> String {
+    service_id.to_lowercase().replace(' ', "_")
+}
+
 /// One SDK service and the endpoint URL that sends its requests through an interface endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ServiceEndpoint {
@@ -58,6 +65,11 @@ impl ServiceEndpoint {
     /// The variable to set: `AWS_ENDPOINT_URL_<SERVICE>`.
     pub fn env_var(&self) -> &str {
         &self.env_var
+    }
+
+    /// The key in a `[services …]` section of `~/.aws/config` (see [`endpoint_config_key`]).
+    pub fn config_key(&self) -> String {
+        endpoint_config_key(self.service_id)
     }
 
     /// The endpoint URL (`https://<endpoint name>`; S3 `https://bucket.<name>`, S3 Control

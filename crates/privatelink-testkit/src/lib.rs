@@ -23,6 +23,7 @@ use privatelink_core::{DnsEntry, EndpointState, EndpointType, VpcEndpoint};
 pub struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
 
 impl CapturedLogs {
+    #[cfg(feature = "logs")]
     /// Captures this thread's events up to `level` (only `filter`'s targets, an `EnvFilter`
     /// directive, when given), without colours, until the guard is dropped.
     pub fn install(

@@ -29,7 +29,8 @@ Examples:
   eval \"$(privatelink env --vpc vpc-0abc --region us-east-1)\"
   privatelink env --from-file endpoints.json --shell fish | source
   privatelink env --from-file endpoints.json --shell powershell | Invoke-Expression
-  privatelink env --from-file endpoints.json --shell dotenv > aws.env   # docker run --env-file aws.env")]
+  privatelink env --from-file endpoints.json --shell dotenv > aws.env   # docker run --env-file aws.env
+  privatelink env --from-file endpoints.json --shell aws-config >> ~/.aws/config   # then `services = privatelink` in a profile")]
 pub(crate) struct EnvArgs {
     #[command(flatten)]
     source: SourceArgs,
@@ -50,9 +51,30 @@ enum Shell {
     Powershell,
     /// `NAME=value`, unquoted: `docker run --env-file`, systemd `EnvironmentFile=`.
     Dotenv,
+    /// A `[services privatelink]` section for `~/.aws/config`; a profile uses it with
+    /// `services = privatelink`.
+    AwsConfig,
 }
 
+/// The name of the `[services …]` section `--shell aws-config` prints.
+const SERVICES_SECTION: &str = "privatelink";
+
 impl Shell {
+    /// Every setting, in this syntax.
+    fn render(self, services: &[ServiceEndpoint]) -> String {
+        let mut text = String::new();
+        if self == Shell::AwsConfig {
+            text.push_str(&format!(
+                "# Add `services = {SERVICES_SECTION}` to a profile to use these endpoints.\n[services {SERVICES_SECTION}]\n"
+            ));
+        }
+        for service in services {
+            text.push_str(&self.line(service));
+            text.push('\n');
+        }
+        text
+    }
+
     fn line(self, service: &ServiceEndpoint) -> String {
         let (name, value) = (service.env_var(), service.url());
         match self {
@@ -63,6 +85,7 @@ impl Shell {
             ),
             Shell::Powershell => format!("$env:{name} = '{}'", value.replace('\'', "''")),
             Shell::Dotenv => format!("{name}={value}"),
+            Shell::AwsConfig => format!("{} =\n  endpoint_url = {value}", service.config_key()),
         }
     }
 }
@@ -75,11 +98,7 @@ pub(crate) async fn run(
 ) -> Result<(), Failure> {
     let loaded = args.source.load(ui, stderr).await?;
     let endpoints = loaded.service_endpoints(args.source.az.as_deref(), stderr)?;
-    let mut text = String::new();
-    for service in endpoints.services() {
-        text.push_str(&args.shell.line(service));
-        text.push('\n');
-    }
+    let text = args.shell.render(endpoints.services());
     stdout
         .write_all(text.as_bytes())
         .map_err(|e| Failure::InvalidInput(e.into()))
