@@ -14,7 +14,8 @@ use aws_smithy_runtime_api::client::dns::{
     DnsFuture, ResolveDns, ResolveDnsError, SharedDnsResolver,
 };
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
-use privatelink_core::{RewriteConfig, RewriteError, SnapshotCell};
+use privatelink_core::metrics::{Counted, Mode, count_request};
+use privatelink_core::{RewriteConfig, RewriteError, Route, SnapshotCell, UnchangedReason};
 use privatelink_discovery::KeepAlive;
 
 /// How long resolved endpoint addresses are reused, unless configured: 30 seconds.
@@ -113,13 +114,24 @@ impl DialResolver {
 
     /// The endpoint name whose addresses `name` gets, `None` when `name` resolves as itself.
     pub fn endpoint_name(&self, name: &str) -> Result<Option<String>, RewriteError> {
+        Ok(match self.decide(name)? {
+            Dialed::Endpoint(endpoint_name) => Some(endpoint_name),
+            Dialed::Itself(_) | Dialed::Unbound => None,
+        })
+    }
+
+    /// Where a connection to `name` goes.
+    fn decide(&self, name: &str) -> Result<Dialed, RewriteError> {
         let Some(bound) = self.inner.bound.get() else {
-            return Ok(None);
+            return Ok(Dialed::Unbound);
         };
         let now = bound.time.now();
-        bound
-            .cell
-            .with_current_at(now, |index| bound.config.route_host(index, name))
+        bound.cell.with_current_at(now, |index| {
+            Ok(match bound.config.route_host(index, name)? {
+                Route::Rewritten(rewritten) => Dialed::Endpoint(rewritten.into_url()),
+                Route::Unchanged(reason) => Dialed::Itself(reason),
+            })
+        })
     }
 
     /// The bound clock's time (the system clock before binding; nothing is cached then).
@@ -140,9 +152,19 @@ impl DialResolver {
 
 impl ResolveDns for DialResolver {
     fn resolve_dns<'a>(&'a self, name: &'a str) -> DnsFuture<'a> {
-        let endpoint_name = match self.endpoint_name(name) {
-            Ok(Some(endpoint_name)) => endpoint_name,
-            Ok(None) => return self.inner.resolver.resolve_dns(name),
+        let decided = self.decide(name);
+        let counted = match &decided {
+            Ok(Dialed::Unbound) => None,
+            Ok(Dialed::Endpoint(_)) => Some(Counted::Rewritten),
+            Ok(Dialed::Itself(reason)) => Some(Counted::Unchanged(*reason)),
+            Err(error) => Some(Counted::of_error(error)),
+        };
+        if let Some(counted) = counted {
+            count_request(Mode::Dial, counted);
+        }
+        let endpoint_name = match decided {
+            Ok(Dialed::Endpoint(endpoint_name)) => endpoint_name,
+            Ok(_) => return self.inner.resolver.resolve_dns(name),
             Err(error) => return DnsFuture::ready(Err(ResolveDnsError::new(error))),
         };
         DnsFuture::new(async move {
@@ -161,6 +183,16 @@ impl ResolveDns for DialResolver {
             Ok(addresses)
         })
     }
+}
+
+/// Where [`DialResolver::decide`] sends a connection.
+enum Dialed {
+    /// To the addresses of this endpoint name.
+    Endpoint(String),
+    /// To the name's own addresses, for this reason.
+    Itself(UnchangedReason),
+    /// To the name's own addresses: not bound yet (`load_config`'s first load), not counted.
+    Unbound,
 }
 
 /// The system resolver (`getaddrinfo`, through Tokio).

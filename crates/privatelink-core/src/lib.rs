@@ -33,6 +33,7 @@ mod config;
 mod describe_json;
 mod error;
 mod index;
+pub mod metrics;
 mod model;
 mod names;
 mod rewrite;
@@ -54,7 +55,7 @@ pub use model::{
 pub use names::DnsSuffix;
 pub use names::entry::IgnoredNameReason;
 pub use names::host::{UnsupportedForm, is_public_address};
-pub use rewrite::{API_ID_HEADER, Outcome, Rewritten, Unchanged};
+pub use rewrite::{API_ID_HEADER, Outcome, Rewritten, Route, Unchanged, UnchangedReason};
 pub use services::{
     ServiceEndpoint, ServiceEndpoints, endpoint_config_key, endpoint_env_var, sdk_service_ids,
     sdk_services,

@@ -38,39 +38,39 @@ impl RewriteConfig {
     ) -> Result<Outcome<'a>, RewriteError> {
         Ok(match self.decide(index, Target::Url(url), true)? {
             Decision::Rewritten(rewritten) => Outcome::Rewritten(rewritten),
-            Decision::Unchanged(why) => {
+            Decision::Unchanged(_, why) => {
                 Outcome::Unchanged(why.expect("explained when asked to explain"))
             }
         })
     }
 
-    /// The same decision as [`RewriteConfig::rewrite_url`], without the explanation of a URL
-    /// that stays as it is: `None` instead of an [`Unchanged`]. This is the request path's
+    /// The same decision as [`RewriteConfig::rewrite_url`], with the reason a URL stays as it is
+    /// in short ([`UnchangedReason`]) instead of an [`Unchanged`]. This is the request path's
     /// form: it allocates nothing but the new URL (a refusal under [`Policy::Strict`] still
     /// builds its error).
     pub fn route<'a>(
         &self,
         index: Option<&'a EndpointIndex>,
         url: &'a str,
-    ) -> Result<Option<Rewritten<'a>>, RewriteError> {
+    ) -> Result<Route<'a>, RewriteError> {
         Ok(match self.decide(index, Target::Url(url), false)? {
-            Decision::Rewritten(rewritten) => Some(rewritten),
-            Decision::Unchanged(_) => None,
+            Decision::Rewritten(rewritten) => Route::Rewritten(rewritten),
+            Decision::Unchanged(reason, _) => Route::Unchanged(reason),
         })
     }
 
-    /// Dial mode's form of [`RewriteConfig::route`]: the endpoint host whose addresses a
-    /// connection to `host` should use (S3 with its `bucket.`/`accesspoint.`/`control.` form),
-    /// or `None` when `host` resolves as itself. Errors as `route` does; an invalid host is
-    /// reported as [`RewriteError::InvalidUrl`] carrying the host.
+    /// Dial mode's form of [`RewriteConfig::route`]: for `host`, the endpoint host whose
+    /// addresses a connection should use (S3 with its `bucket.`/`accesspoint.`/`control.` form;
+    /// [`Rewritten::url`] is that host), or why `host` resolves as itself. Errors as `route`
+    /// does; an invalid host is reported as [`RewriteError::InvalidUrl`] carrying the host.
     pub fn route_host<'a>(
         &self,
         index: Option<&'a EndpointIndex>,
         host: &'a str,
-    ) -> Result<Option<String>, RewriteError> {
+    ) -> Result<Route<'a>, RewriteError> {
         Ok(match self.decide(index, Target::Host(host), false)? {
-            Decision::Rewritten(rewritten) => Some(rewritten.into_url()),
-            Decision::Unchanged(_) => None,
+            Decision::Rewritten(rewritten) => Route::Rewritten(rewritten),
+            Decision::Unchanged(reason, _) => Route::Unchanged(reason),
         })
     }
 
@@ -82,9 +82,11 @@ impl RewriteConfig {
         target: Target<'a>,
         explain: bool,
     ) -> Result<Decision<'a>, RewriteError> {
-        let unchanged = |why: &dyn Fn() -> Unchanged| Ok(Decision::Unchanged(explain.then(why)));
+        let unchanged = |reason: UnchangedReason, why: &dyn Fn() -> Unchanged| {
+            Ok(Decision::Unchanged(reason, explain.then(why)))
+        };
         if self.policy == Policy::Off {
-            return unchanged(&|| Unchanged::PolicyOff);
+            return unchanged(UnchangedReason::PolicyOff, &|| Unchanged::PolicyOff);
         }
         let (text, span) = match target {
             Target::Url(url) => (url, host_span(url).map_err(RewriteError::InvalidUrl)?.range),
@@ -99,17 +101,25 @@ impl RewriteConfig {
         let refuse = |service: &str, reason| Err(refused(original_host, service, reason));
         // Strict mode leaves an endpoint name alone only when the snapshot knows it.
         let known_endpoint = |known: &dyn Fn(&EndpointIndex) -> bool, service: &str| match index {
-            Some(index) if known(index) => unchanged(&|| Unchanged::AlreadyEndpoint),
-            _ if !strict => unchanged(&|| Unchanged::AlreadyEndpoint),
+            Some(index) if known(index) => unchanged(UnchangedReason::AlreadyEndpoint, &|| {
+                Unchanged::AlreadyEndpoint
+            }),
+            _ if !strict => unchanged(UnchangedReason::AlreadyEndpoint, &|| {
+                Unchanged::AlreadyEndpoint
+            }),
             Some(_) => refuse(service, RefusalReason::UnknownEndpointName),
             None => refuse(service, RefusalReason::NoSnapshot),
         };
         let aws = match classify_host(&normalized) {
-            HostClass::NotAws => return unchanged(&|| Unchanged::NotAwsHost),
+            HostClass::NotAws => {
+                return unchanged(UnchangedReason::NotAwsHost, &|| Unchanged::NotAwsHost);
+            }
             HostClass::PublicAddress if strict => {
                 return refuse("", RefusalReason::PublicIpAddress);
             }
-            HostClass::PublicAddress => return unchanged(&|| Unchanged::NotAwsHost),
+            HostClass::PublicAddress => {
+                return unchanged(UnchangedReason::NotAwsHost, &|| Unchanged::NotAwsHost);
+            }
             HostClass::Endpoint => {
                 return known_endpoint(&|index| index.knows_endpoint_host(&normalized), "");
             }
@@ -121,7 +131,7 @@ impl RewriteConfig {
             }
             HostClass::Unsupported { form, service } => {
                 if !strict && !self.in_scope(service) {
-                    return unchanged(&|| Unchanged::OutOfScope {
+                    return unchanged(UnchangedReason::OutOfScope, &|| Unchanged::OutOfScope {
                         service: service.to_owned(),
                     });
                 }
@@ -136,7 +146,7 @@ impl RewriteConfig {
             let carried =
                 self.region.as_deref() == Some(aws.region) && aws.shape.private_path_carries();
             if !strict || carried {
-                return unchanged(&|| Unchanged::OutOfScope {
+                return unchanged(UnchangedReason::OutOfScope, &|| Unchanged::OutOfScope {
                     service: aws.label.to_owned(),
                 });
             }
@@ -161,7 +171,7 @@ impl RewriteConfig {
             && aws.shape.private_path_carries()
             && let Some(gateway) = index.and_then(|index| index.gateway(aws.label, aws.region))
         {
-            return unchanged(&|| Unchanged::Gateway {
+            return unchanged(UnchangedReason::Gateway, &|| Unchanged::Gateway {
                 endpoint_id: gateway.to_owned(),
             });
         }
@@ -185,7 +195,7 @@ impl RewriteConfig {
             });
         }
         if self.skip_private_dns && endpoint.private_dns_covers(&normalized) {
-            return unchanged(&|| Unchanged::PrivateDns {
+            return unchanged(UnchangedReason::PrivateDns, &|| Unchanged::PrivateDns {
                 endpoint_id: endpoint.endpoint_id().to_owned(),
             });
         }
@@ -214,10 +224,13 @@ impl RewriteConfig {
     ) -> Result<Decision<'a>, RewriteError> {
         match self.policy {
             Policy::Strict => Err(refused(host, service, reason())),
-            _ => Ok(Decision::Unchanged(explain.then(|| Unchanged::NotMapped {
-                service: service.to_owned(),
-                reason: reason(),
-            }))),
+            _ => Ok(Decision::Unchanged(
+                UnchangedReason::NotMapped,
+                explain.then(|| Unchanged::NotMapped {
+                    service: service.to_owned(),
+                    reason: reason(),
+                }),
+            )),
         }
     }
 }
@@ -234,8 +247,8 @@ fn refused(host: &str, service: &str, reason: RefusalReason) -> RewriteError {
 /// What [`RewriteConfig::decide`] concluded.
 enum Decision<'a> {
     Rewritten(Rewritten<'a>),
-    /// Unchanged, with the reason when it was asked for.
-    Unchanged(Option<Unchanged>),
+    /// Unchanged: why in short, and in full when it was asked for.
+    Unchanged(UnchangedReason, Option<Unchanged>),
 }
 
 fn build<'a>(
@@ -274,6 +287,77 @@ pub enum Outcome<'a> {
     Rewritten(Rewritten<'a>),
     /// The request goes where it was going, for the reason given.
     Unchanged(Unchanged),
+}
+
+/// The result of [`RewriteConfig::route`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route<'a> {
+    /// The request goes to an endpoint.
+    Rewritten(Rewritten<'a>),
+    /// The request goes where it was going, for this reason.
+    Unchanged(UnchangedReason),
+}
+
+impl<'a> Route<'a> {
+    /// The rewritten URL, if the request goes to an endpoint.
+    pub fn rewritten(self) -> Option<Rewritten<'a>> {
+        match self {
+            Route::Rewritten(rewritten) => Some(rewritten),
+            Route::Unchanged(_) => None,
+        }
+    }
+}
+
+/// Why a URL stays as it is, in short (no details, nothing allocated): the kind of an
+/// [`Unchanged`].
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnchangedReason {
+    /// [`Unchanged::PolicyOff`].
+    PolicyOff,
+    /// [`Unchanged::NotAwsHost`].
+    NotAwsHost,
+    /// [`Unchanged::AlreadyEndpoint`].
+    AlreadyEndpoint,
+    /// [`Unchanged::OutOfScope`].
+    OutOfScope,
+    /// [`Unchanged::PrivateDns`].
+    PrivateDns,
+    /// [`Unchanged::Gateway`].
+    Gateway,
+    /// [`Unchanged::NotMapped`].
+    NotMapped,
+}
+
+impl UnchangedReason {
+    /// A short name: `policy_off`, `not_aws_host`, `already_endpoint`, `out_of_scope`,
+    /// `private_dns`, `gateway` or `not_mapped` (the `reason` label of the request metric).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnchangedReason::PolicyOff => "policy_off",
+            UnchangedReason::NotAwsHost => "not_aws_host",
+            UnchangedReason::AlreadyEndpoint => "already_endpoint",
+            UnchangedReason::OutOfScope => "out_of_scope",
+            UnchangedReason::PrivateDns => "private_dns",
+            UnchangedReason::Gateway => "gateway",
+            UnchangedReason::NotMapped => "not_mapped",
+        }
+    }
+}
+
+impl Unchanged {
+    /// The kind of this reason.
+    pub fn reason(&self) -> UnchangedReason {
+        match self {
+            Unchanged::PolicyOff => UnchangedReason::PolicyOff,
+            Unchanged::NotAwsHost => UnchangedReason::NotAwsHost,
+            Unchanged::AlreadyEndpoint => UnchangedReason::AlreadyEndpoint,
+            Unchanged::OutOfScope { .. } => UnchangedReason::OutOfScope,
+            Unchanged::PrivateDns { .. } => UnchangedReason::PrivateDns,
+            Unchanged::Gateway { .. } => UnchangedReason::Gateway,
+            Unchanged::NotMapped { .. } => UnchangedReason::NotMapped,
+        }
+    }
 }
 
 /// A URL rewritten to an endpoint name.

@@ -4,7 +4,8 @@
 //! explanation (for an AWS host with no endpoint: the service label and the region). Counted by
 //! dhat's heap profiler in testing mode (its own test binary: the allocator is process-wide).
 
-use privatelink_core::{Outcome, Policy, RewriteConfig, index_from_describe_json};
+use privatelink_core::metrics::{Counted, Mode, count_request};
+use privatelink_core::{Outcome, Policy, RewriteConfig, Route, index_from_describe_json};
 
 #[global_allocator]
 static ALLOCATOR: dhat::Alloc = dhat::Alloc;
@@ -31,9 +32,21 @@ fn a_rewrite_allocates_only_the_new_url() {
     for (config, url, expected) in rows {
         let before = dhat::HeapStats::get().total_blocks;
         let routed = config.route(Some(&index), url).unwrap();
+        // Counting it (no recorder installed, as in a process without metrics) allocates nothing.
+        count_request(
+            Mode::Rewrite,
+            match &routed {
+                Route::Rewritten(_) => Counted::Rewritten,
+                Route::Unchanged(reason) => Counted::Unchanged(*reason),
+            },
+        );
         let allocated = dhat::HeapStats::get().total_blocks - before;
         assert_eq!(allocated, expected, "{url}: {routed:?}");
-        assert_eq!(routed.is_some(), expected == 1, "{url}");
+        assert_eq!(
+            matches!(routed, Route::Rewritten(_)),
+            expected == 1,
+            "{url}"
+        );
         drop(routed);
     }
     // The explaining form allocates the explanation of a miss, and nothing more for a rewrite.

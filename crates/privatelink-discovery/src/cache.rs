@@ -174,6 +174,8 @@ impl Slot {
             return inflight.clone();
         }
         state.calls += 1;
+        metrics::counter!("privatelink_discovery_calls_total", "vpc_id" => self.vpc_id.clone())
+            .increment(1);
         let (core, slot, vpc_id) = (core.clone(), Arc::downgrade(self), self.vpc_id.clone());
         let span = tracing::debug_span!("privatelink_describe_vpc_endpoints", vpc_id = %vpc_id);
         let load = async move {
@@ -220,10 +222,24 @@ impl Slot {
                 // refresh ever runs again.
                 self.cell
                     .publish_until(index.clone(), expires_at + core.config.max_stale);
+                let vpc_id = self.vpc_id.clone();
+                metrics::gauge!("privatelink_endpoints_usable", "vpc_id" => vpc_id.clone())
+                    .set(index.usable_count() as f64);
+                let loaded = now
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default();
+                metrics::gauge!("privatelink_snapshot_loaded_timestamp_seconds", "vpc_id" => vpc_id)
+                    .set(loaded.as_secs_f64());
             }
             Err(error) => {
                 state.consecutive_failures = state.consecutive_failures.saturating_add(1);
                 let class = error.class();
+                metrics::counter!(
+                    "privatelink_discovery_failures_total",
+                    "vpc_id" => self.vpc_id.clone(),
+                    "class" => class.as_str()
+                )
+                .increment(1);
                 let mut backoff = core.config.backoff(class, state.consecutive_failures);
                 // A failure that waiting will not fix soon (permanent, throttled) uses the time
                 // the snapshot stays servable: most of what is left to its deadline. A fleet
@@ -258,6 +274,8 @@ impl Slot {
                         state.index = None;
                         state.expires_at = None;
                         self.cell.clear();
+                        metrics::gauge!("privatelink_endpoints_usable", "vpc_id" => self.vpc_id.clone())
+                            .set(0.0);
                         return;
                     }
                     (None, _) => ("loading endpoints failed", first),

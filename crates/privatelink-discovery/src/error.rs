@@ -53,13 +53,21 @@ pub enum FailureClass {
     Transient,
 }
 
-impl fmt::Display for FailureClass {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl FailureClass {
+    /// `permanent`, `throttled` or `transient` (the `class` label of
+    /// `privatelink_discovery_failures_total`).
+    pub fn as_str(self) -> &'static str {
+        match self {
             FailureClass::Permanent => "permanent",
             FailureClass::Throttled => "throttled",
             FailureClass::Transient => "transient",
-        })
+        }
+    }
+}
+
+impl fmt::Display for FailureClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -28,8 +28,10 @@ use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
+use privatelink_core::metrics::{Counted, Mode, count_request};
 use privatelink_core::{
-    EndpointIndex, Outcome, Policy, RewriteConfig, RewriteError, Rewritten, SnapshotCell, Unchanged,
+    EndpointIndex, Outcome, Policy, RewriteConfig, RewriteError, Rewritten, Route, SnapshotCell,
+    Unchanged,
 };
 
 /// Rewrites SDK request hosts to interface endpoint names before signing.
@@ -82,21 +84,30 @@ impl PrivateLinkInterceptor {
     }
 
     /// The new URI and extra header for `uri`, or `None` to leave the request alone: one
-    /// decision by core, explained (which allocates) only when trace logging is on.
+    /// decision by core, explained (which allocates) only when trace logging is on, and counted
+    /// (`privatelink_requests_total`, see [`privatelink_core::metrics`]).
     fn decide(&self, uri: &str, now: SystemTime) -> Result<Option<NewTarget>, RewriteError> {
         self.cell.with_current_at(now, |index| {
-            let rewritten = if tracing::enabled!(tracing::Level::TRACE) {
-                match self.config.rewrite_url(index, uri)? {
-                    Outcome::Rewritten(rewritten) => Some(rewritten),
-                    Outcome::Unchanged(why) => {
-                        trace_unchanged(&why);
-                        None
-                    }
-                }
+            let route = if tracing::enabled!(tracing::Level::TRACE) {
+                self.config
+                    .rewrite_url(index, uri)
+                    .map(|outcome| match outcome {
+                        Outcome::Rewritten(rewritten) => Route::Rewritten(rewritten),
+                        Outcome::Unchanged(why) => {
+                            trace_unchanged(&why);
+                            Route::Unchanged(why.reason())
+                        }
+                    })
             } else {
-                self.config.route(index, uri)?
+                self.config.route(index, uri)
             };
-            Ok(rewritten.map(NewTarget::from))
+            let counted = match &route {
+                Ok(Route::Rewritten(_)) => Counted::Rewritten,
+                Ok(Route::Unchanged(reason)) => Counted::Unchanged(*reason),
+                Err(error) => Counted::of_error(error),
+            };
+            count_request(Mode::Rewrite, counted);
+            Ok(route?.rewritten().map(NewTarget::from))
         })
     }
 

@@ -1,0 +1,95 @@
+//! The request counter, through the [`metrics`] facade (no exporter is chosen here; without a
+//! recorder installed, counting costs an atomic load): `privatelink_requests_total`, labelled
+//! `mode` (`rewrite`, `dial`), `outcome` (`rewritten`, `unchanged`, `refused`, `invalid`) and,
+//! for `unchanged`, `reason` ([`UnchangedReason::as_str`]). Every label is a literal: counting
+//! allocates nothing.
+
+use crate::error::RewriteError;
+use crate::rewrite::UnchangedReason;
+
+/// Which mode decided: the `mode` label.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// The interceptor (a request's host was, or was not, rewritten).
+    Rewrite,
+    /// Dial mode's resolver (a connection's addresses were, or were not, the endpoint's).
+    Dial,
+}
+
+/// What a decision came to: the `outcome` (and `reason`) labels.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Counted {
+    /// To an endpoint.
+    Rewritten,
+    /// Where it was going, for this reason.
+    Unchanged(UnchangedReason),
+    /// Refused by strict mode.
+    Refused,
+    /// Not a URL or host privatelink can send anywhere.
+    Invalid,
+}
+
+impl Counted {
+    /// The outcome of a failed decision.
+    pub fn of_error(error: &RewriteError) -> Self {
+        match error {
+            RewriteError::Refused(_) => Counted::Refused,
+            _ => Counted::Invalid,
+        }
+    }
+}
+
+/// One increment of `privatelink_requests_total` with literal labels (a static key).
+macro_rules! requests {
+    ($mode:literal $(, $label:literal => $value:literal)*) => {
+        ::metrics::counter!(
+            "privatelink_requests_total",
+            "mode" => $mode $(, $label => $value)*
+        )
+        .increment(1)
+    };
+}
+
+/// [`count_request`] for one literal mode.
+macro_rules! count_in {
+    ($mode:literal, $counted:expr) => {
+        match $counted {
+            Counted::Rewritten => requests!($mode, "outcome" => "rewritten"),
+            Counted::Refused => requests!($mode, "outcome" => "refused"),
+            Counted::Invalid => requests!($mode, "outcome" => "invalid"),
+            Counted::Unchanged(reason) => match reason {
+                UnchangedReason::PolicyOff => {
+                    requests!($mode, "outcome" => "unchanged", "reason" => "policy_off")
+                }
+                UnchangedReason::NotAwsHost => {
+                    requests!($mode, "outcome" => "unchanged", "reason" => "not_aws_host")
+                }
+                UnchangedReason::AlreadyEndpoint => {
+                    requests!($mode, "outcome" => "unchanged", "reason" => "already_endpoint")
+                }
+                UnchangedReason::OutOfScope => {
+                    requests!($mode, "outcome" => "unchanged", "reason" => "out_of_scope")
+                }
+                UnchangedReason::PrivateDns => {
+                    requests!($mode, "outcome" => "unchanged", "reason" => "private_dns")
+                }
+                UnchangedReason::Gateway => {
+                    requests!($mode, "outcome" => "unchanged", "reason" => "gateway")
+                }
+                UnchangedReason::NotMapped => {
+                    requests!($mode, "outcome" => "unchanged", "reason" => "not_mapped")
+                }
+            },
+        }
+    };
+}
+
+/// Counts one decision in `privatelink_requests_total`.
+pub fn count_request(mode: Mode, counted: Counted) {
+    match mode {
+        Mode::Rewrite => count_in!("rewrite", counted),
+        Mode::Dial => count_in!("dial", counted),
+    }
+}
