@@ -23,16 +23,13 @@ fn s3_regional_name() -> String {
         .to_owned()
 }
 
-/// `privatelink` with only the standard AWS configuration, pointing EC2 at moto.
-fn live(access_key: &str, secret_key: &str) -> (Command, tempfile::TempDir) {
-    let home = tempfile::tempdir().unwrap();
+/// `privatelink` with nothing but `HOME`, EC2 pointed at moto (trusting the rig's CA), no
+/// instance metadata, and the rig's VPC.
+fn at_moto(home: &std::path::Path) -> Command {
     let mut cmd = privatelink();
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("AWS_ACCESS_KEY_ID", access_key)
-        .env("AWS_SECRET_ACCESS_KEY", secret_key)
-        .env("AWS_REGION", "us-east-1")
+        .env("HOME", home)
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env(
             "AWS_ENDPOINT_URL_EC2",
@@ -40,6 +37,16 @@ fn live(access_key: &str, secret_key: &str) -> (Command, tempfile::TempDir) {
         )
         .env("SSL_CERT_FILE", var("PRIVATELINK_RIG_CA"))
         .env("PRIVATELINK_VPC_ID", var("PRIVATELINK_RIG_VPC"));
+    cmd
+}
+
+/// `privatelink` with only the standard AWS configuration, pointing EC2 at moto.
+fn live(access_key: &str, secret_key: &str) -> (Command, tempfile::TempDir) {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = at_moto(home.path());
+    cmd.env("AWS_ACCESS_KEY_ID", access_key)
+        .env("AWS_SECRET_ACCESS_KEY", secret_key)
+        .env("AWS_REGION", "us-east-1");
     (cmd, home)
 }
 
@@ -167,20 +174,7 @@ fn profile_chooses_the_credentials() {
         ),
     )
     .unwrap();
-    let command = || {
-        let mut cmd = privatelink();
-        cmd.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", home.path())
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env(
-                "AWS_ENDPOINT_URL_EC2",
-                format!("https://{}", var("PRIVATELINK_RIG_EC2_ADDR")),
-            )
-            .env("SSL_CERT_FILE", var("PRIVATELINK_RIG_CA"))
-            .env("PRIVATELINK_VPC_ID", var("PRIVATELINK_RIG_VPC"));
-        cmd
-    };
+    let command = || at_moto(home.path());
     command()
         .arg("endpoints")
         .assert()
