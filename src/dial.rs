@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
-use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource, TimeSource};
+use aws_smithy_async::time::SharedTimeSource;
 use aws_smithy_http_client::tls::{self, TrustStore};
 use aws_smithy_runtime_api::client::dns::{
     DnsFuture, ResolveDns, ResolveDnsError, SharedDnsResolver,
@@ -115,7 +115,7 @@ impl DialResolver {
     /// The endpoint name whose addresses `name` gets, `None` when `name` resolves as itself.
     pub fn endpoint_name(&self, name: &str) -> Result<Option<String>, RewriteError> {
         Ok(match self.decide(name)? {
-            Dialed::Endpoint(endpoint_name) => Some(endpoint_name),
+            Dialed::Endpoint(endpoint_name, _) => Some(endpoint_name),
             Dialed::Itself(_) | Dialed::Unbound => None,
         })
     }
@@ -128,18 +128,10 @@ impl DialResolver {
         let now = bound.time.now();
         bound.cell.with_current_at(now, |index| {
             Ok(match bound.config.route_host(index, name)? {
-                Route::Rewritten(rewritten) => Dialed::Endpoint(rewritten.into_url()),
+                Route::Rewritten(rewritten) => Dialed::Endpoint(rewritten.into_url(), now),
                 Route::Unchanged(reason) => Dialed::Itself(reason),
             })
         })
-    }
-
-    /// The bound clock's time (the system clock before binding; nothing is cached then).
-    fn now(&self) -> SystemTime {
-        match self.inner.bound.get() {
-            Some(bound) => bound.time.now(),
-            None => SystemTimeSource::new().now(),
-        }
     }
 
     fn cached(&self, name: &str, now: SystemTime) -> Option<Vec<IpAddr>> {
@@ -155,20 +147,19 @@ impl ResolveDns for DialResolver {
         let decided = self.decide(name);
         let counted = match &decided {
             Ok(Dialed::Unbound) => None,
-            Ok(Dialed::Endpoint(_)) => Some(Counted::Rewritten),
+            Ok(Dialed::Endpoint(..)) => Some(Counted::Rewritten),
             Ok(Dialed::Itself(reason)) => Some(Counted::Unchanged(*reason)),
             Err(error) => Some(Counted::of_error(error)),
         };
         if let Some(counted) = counted {
             count_request(Mode::Dial, counted);
         }
-        let endpoint_name = match decided {
-            Ok(Dialed::Endpoint(endpoint_name)) => endpoint_name,
+        let (endpoint_name, now) = match decided {
+            Ok(Dialed::Endpoint(endpoint_name, now)) => (endpoint_name, now),
             Ok(_) => return self.inner.resolver.resolve_dns(name),
             Err(error) => return DnsFuture::ready(Err(ResolveDnsError::new(error))),
         };
         DnsFuture::new(async move {
-            let now = self.now();
             if let Some(addresses) = self.cached(&endpoint_name, now) {
                 return Ok(addresses);
             }
@@ -187,8 +178,8 @@ impl ResolveDns for DialResolver {
 
 /// Where [`DialResolver::decide`] sends a connection.
 enum Dialed {
-    /// To the addresses of this endpoint name.
-    Endpoint(String),
+    /// To the addresses of this endpoint name (decided at this time, on the bound clock).
+    Endpoint(String, SystemTime),
     /// To the name's own addresses, for this reason.
     Itself(UnchangedReason),
     /// To the name's own addresses: not bound yet (`load_config`'s first load), not counted.

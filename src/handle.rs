@@ -219,9 +219,10 @@ impl PrivateLinkBuilder {
     /// `placement/availability-zone-id`, else the zone name from [`PrivateLinkBuilder::zone`],
     /// `PRIVATELINK_AZ` or metadata looked up with this account's credentials) is translated to
     /// the hub account's zone name once, with the hub's credentials
-    /// (`DescribeAvailabilityZones`); without a zone id, regional names are used. Gateway
-    /// endpoints are never used ([`GatewayEndpoints::Auto`]): they do not carry traffic from
-    /// other VPCs. Defaults to none: the VPC this process runs in.
+    /// (`DescribeAvailabilityZones`); without a zone id, regional names are used. The hub's
+    /// gateway endpoints are never used, whatever [`PrivateLinkBuilder::gateway_endpoints`]
+    /// says: they do not carry traffic from other VPCs. Defaults to none: the VPC this process
+    /// runs in.
     pub fn hub_vpc(mut self, hub: HubVpc) -> Self {
         self.hub = Some(hub);
         self
@@ -412,17 +413,7 @@ impl PrivateLinkBuilder {
         loader: aws_config::ConfigLoader,
     ) -> Result<(PrivateLink, SdkConfig), BuildError> {
         self.check()?;
-        let trust_store = self.trust_store.take().unwrap_or_default();
-        let ttl = self.dial_dns_ttl.unwrap_or(DEFAULT_DIAL_DNS_TTL);
-        let underlying = self
-            .dns_resolver
-            .take()
-            .unwrap_or_else(|| SharedDnsResolver::new(SystemResolver));
-        let dial = PendingDial {
-            resolver: DialResolver::unbound(underlying.clone(), ttl),
-            discovery_resolver: Some(DialResolver::unbound(underlying, ttl)),
-            trust_store,
-        };
+        let dial = self.pending_dial(true);
         let sdk_config = loader.http_client(dial.http_client()).load().await;
         self.sdk_config = Some(sdk_config.clone());
         let privatelink = self.build_with(Some(dial)).await?;
@@ -469,6 +460,9 @@ impl PrivateLinkBuilder {
             return Err(BuildError::StartEmptyNeedsPrefer);
         }
         let source = self.choose_source(&env, dial.as_ref()).await?;
+        if self.hub.is_some() && matches!(source, Source::Static(_)) {
+            return Err(BuildError::HubNeedsEc2);
+        }
         let (key, location, zone) = self.locate(&source, env).await?;
         let mut rewrite = std::mem::take(&mut self.rewrite).policy(policy);
         rewrite.set_zone(zone);
@@ -481,7 +475,10 @@ impl PrivateLinkBuilder {
         );
         let inside_vpc = location.as_ref().is_some_and(Location::is_inside_vpc);
         let rewrite = rewrite
-            .gateway_endpoints(self.gateway_endpoints.applies(policy, inside_vpc))
+            // A hub's gateway endpoints carry the hub VPC's traffic, never this process's.
+            .gateway_endpoints(
+                self.hub.is_none() && self.gateway_endpoints.applies(policy, inside_vpc),
+            )
             .build()
             .map_err(BuildError::Config)?;
         let cache = self.cache_for(source.into_shared())?;
@@ -632,11 +629,26 @@ impl PrivateLinkBuilder {
         Ok(())
     }
 
+    /// Dial mode's resolver, not bound yet, and its trust store, from the settings; with
+    /// `for_discovery`, discovery's own resolver too (`load_config`).
+    fn pending_dial(&mut self, for_discovery: bool) -> PendingDial {
+        let underlying = self
+            .dns_resolver
+            .take()
+            .unwrap_or_else(|| SharedDnsResolver::new(SystemResolver));
+        let ttl = self.dial_dns_ttl.unwrap_or(DEFAULT_DIAL_DNS_TTL);
+        PendingDial {
+            resolver: DialResolver::unbound(underlying.clone(), ttl),
+            discovery_resolver: for_discovery.then(|| DialResolver::unbound(underlying, ttl)),
+            trust_store: self.trust_store.take().unwrap_or_default(),
+        }
+    }
+
     /// Step 4: both modes over the VPC's cell: the interceptor, and dial mode's resolver and
     /// HTTPS client (those `load_config` made, bound now). Each keeps the background refresh
     /// alive.
     fn wire_modes(
-        self,
+        mut self,
         cache: EndpointCache,
         key: String,
         location: Option<Location>,
@@ -649,26 +661,17 @@ impl PrivateLinkBuilder {
             .as_ref()
             .and_then(SdkConfig::time_source)
             .unwrap_or_else(|| SharedTimeSource::new(SystemTimeSource::new()));
-        let dial = dial.unwrap_or_else(|| {
-            let resolver = DialResolver::unbound(
-                self.dns_resolver
-                    .unwrap_or_else(|| SharedDnsResolver::new(SystemResolver)),
-                self.dial_dns_ttl.unwrap_or(DEFAULT_DIAL_DNS_TTL),
-            );
-            PendingDial {
-                discovery_resolver: None,
-                resolver,
-                trust_store: self.trust_store.unwrap_or_default(),
-            }
-        });
+        let dial = match dial {
+            Some(dial) => dial,
+            None => self.pending_dial(false),
+        };
         let bind = |resolver: &DialResolver, config: RewriteConfig| {
             resolver.bind(cell.clone(), config, time.clone(), Some(cache.keep_alive()))
         };
         // Discovery's own calls are never refused (as in rewrite mode, where its client has no
         // interceptor): they use the EC2 endpoint when there is one, else the default host.
         if let Some(discovery) = &dial.discovery_resolver {
-            let prefer = rewrite.to_builder().policy(Policy::Prefer).build();
-            bind(discovery, prefer.expect("settings already validated"));
+            bind(discovery, rewrite.with_policy(Policy::Prefer));
         }
         bind(&dial.resolver, rewrite.clone());
         let interceptor =
@@ -768,6 +771,9 @@ pub enum BuildError {
     NoSdkConfig,
     /// `start_empty(true)` was set with a policy other than `Prefer`.
     StartEmptyNeedsPrefer,
+    /// `hub_vpc(..)` was set with an endpoint file or a custom source: a hub is discovered
+    /// from EC2 with its own credentials.
+    HubNeedsEc2,
     /// A mapping setting is invalid.
     Config(InvalidConfigError),
     /// A cache setting is invalid.
@@ -787,6 +793,9 @@ impl fmt::Display for BuildError {
                 "no SdkConfig: call `configure(&sdk_config)`, or use `endpoints_file(..)` / PRIVATELINK_ENDPOINTS_FILE",
             ),
             BuildError::StartEmptyNeedsPrefer => f.write_str("`start_empty(true)` requires Policy::Prefer"),
+            BuildError::HubNeedsEc2 => f.write_str(
+                "`hub_vpc(..)` discovers from EC2: it cannot be combined with an endpoint file (`endpoints_file`, PRIVATELINK_ENDPOINTS_FILE) or a custom source",
+            ),
             BuildError::Config(_) => f.write_str("invalid privatelink settings"),
             BuildError::Cache(_) => f.write_str("invalid privatelink cache settings"),
             BuildError::InvalidTimeout(e) => write!(
@@ -805,6 +814,7 @@ impl Error for BuildError {
         match self {
             BuildError::NoSdkConfig
             | BuildError::StartEmptyNeedsPrefer
+            | BuildError::HubNeedsEc2
             | BuildError::InvalidTimeout(_) => None,
             BuildError::Config(e) => Some(e),
             BuildError::Cache(e) => Some(e),

@@ -415,3 +415,22 @@ async fn the_walk_limit_is_a_builder_setting() {
         assert_eq!(invalid.setting(), setting);
     }
 }
+
+#[tokio::test]
+async fn a_hub_vpc_with_an_endpoint_file_is_an_error_not_ignored() {
+    let error = PrivateLink::builder()
+        .endpoints_file("testdata/describe-vpc-endpoints.json")
+        .hub_vpc(privatelink::HubVpc::new(
+            "arn:aws:iam::222222222222:role/privatelink-hub",
+            "vpc-0hub",
+        ))
+        .build()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, BuildError::HubNeedsEc2), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains("cannot be combined with an endpoint file")
+    );
+}

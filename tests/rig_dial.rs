@@ -370,6 +370,8 @@ async fn a_hub_vpc_of_another_account_is_used_with_the_hub_accounts_zone_names()
             var("PRIVATELINK_RIG_HUB_ROLE_ARN"),
             var("PRIVATELINK_RIG_HUB_VPC"),
         ))
+        // Even when named as a private path: a hub's gateways never carry this VPC's traffic.
+        .gateway_endpoints(privatelink::GatewayEndpoints::Use)
         .zone("us-east-1a")
         .policy(Policy::Strict)
         .dns_resolver(dns.clone())

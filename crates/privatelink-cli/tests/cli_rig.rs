@@ -187,18 +187,23 @@ fn profile_chooses_the_credentials() {
     );
 }
 
-#[test]
-#[ignore = "needs the moto rig: ./scripts/test.sh runs it"]
-fn botocore_reads_the_aws_config_services_section() {
-    let section = stdout(privatelink().args([
+/// `privatelink env` for the fixture file and us-east-1a, in `shell` syntax.
+fn fixture_env(shell: &str) -> String {
+    stdout(privatelink().args([
         "env",
         "--from-file",
         common::FIXTURE,
         "--az",
         "us-east-1a",
         "--shell",
-        "aws-config",
-    ]));
+        shell,
+    ]))
+}
+
+#[test]
+#[ignore = "needs the moto rig: ./scripts/test.sh runs it"]
+fn botocore_reads_the_aws_config_services_section() {
+    let section = fixture_env("aws-config");
     assert!(section.contains("\n[services privatelink]\n"), "{section}");
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("config");
@@ -228,15 +233,7 @@ fn botocore_reads_the_aws_config_services_section() {
         .unwrap();
     assert!(output.status.success(), "{output:?}");
     let resolved = String::from_utf8(output.stdout).unwrap();
-    let env = stdout(privatelink().args([
-        "env",
-        "--from-file",
-        common::FIXTURE,
-        "--az",
-        "us-east-1a",
-        "--shell",
-        "dotenv",
-    ]));
+    let env = fixture_env("dotenv");
     for (name, variable) in [
         ("s3", "AWS_ENDPOINT_URL_S3"),
         ("ec2", "AWS_ENDPOINT_URL_EC2"),

@@ -116,17 +116,11 @@ impl RewriteConfig {
         self.gateway_endpoints
     }
 
-    /// A builder holding this config's settings, to change some of them.
-    pub fn to_builder(&self) -> RewriteConfigBuilder {
-        RewriteConfigBuilder {
-            policy: self.policy,
-            zone: self.zone.clone(),
-            include: self.include.iter().cloned().collect(),
-            exclude: self.exclude.iter().cloned().collect(),
-            skip_private_dns: self.skip_private_dns,
-            region: self.region.clone(),
-            private_apis: self.private_apis.iter().cloned().collect(),
-            gateway_endpoints: self.gateway_endpoints,
+    /// The same settings under `policy`.
+    pub fn with_policy(&self, policy: Policy) -> RewriteConfig {
+        RewriteConfig {
+            policy,
+            ..self.clone()
         }
     }
 

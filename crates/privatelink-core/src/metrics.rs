@@ -93,3 +93,65 @@ pub fn count_request(mode: Mode, counted: Counted) {
         Mode::Dial => count_in!("dial", counted),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use metrics_util::debugging::DebuggingRecorder;
+
+    /// Every reason's `reason` label is its [`UnchangedReason::as_str`] (the documented name).
+    #[test]
+    fn each_reason_is_labelled_by_its_name() {
+        use UnchangedReason as R;
+        let all = [
+            R::PolicyOff,
+            R::NotAwsHost,
+            R::AlreadyEndpoint,
+            R::OutOfScope,
+            R::PrivateDns,
+            R::Gateway,
+            R::NotMapped,
+        ];
+        // A new reason must join the list above: this match has no wildcard.
+        for reason in all {
+            match reason {
+                R::PolicyOff
+                | R::NotAwsHost
+                | R::AlreadyEndpoint
+                | R::OutOfScope
+                | R::PrivateDns
+                | R::Gateway
+                | R::NotMapped => {}
+            }
+        }
+        for mode in [Mode::Rewrite, Mode::Dial] {
+            for reason in all {
+                let recorder = DebuggingRecorder::new();
+                let snapshotter = recorder.snapshotter();
+                ::metrics::with_local_recorder(&recorder, || {
+                    count_request(mode, Counted::Unchanged(reason))
+                });
+                let recorded = snapshotter.snapshot().into_vec();
+                assert_eq!(recorded.len(), 1);
+                let (key, ..) = &recorded[0];
+                let labels: Vec<(String, String)> = key
+                    .key()
+                    .labels()
+                    .map(|l| (l.key().to_owned(), l.value().to_owned()))
+                    .collect();
+                let mode = match mode {
+                    Mode::Rewrite => "rewrite",
+                    Mode::Dial => "dial",
+                };
+                assert_eq!(
+                    labels,
+                    [
+                        ("mode".to_owned(), mode.to_owned()),
+                        ("outcome".to_owned(), "unchanged".to_owned()),
+                        ("reason".to_owned(), reason.as_str().to_owned()),
+                    ]
+                );
+            }
+        }
+    }
+}
