@@ -98,7 +98,7 @@ PY
         openssl x509 -req -in "$RIG/s3.csr" -CA "$RIG/ca.pem" -CAkey "$RIG/ca.key" -CAcreateserial -days 2 \
             -extfile "$RIG/s3.ext" -out "$RIG/s3.pem" 2>/dev/null
         # The same feature set as `cargo test --workspace`: nothing is rebuilt after the tests.
-        local target="${CARGO_TARGET_DIR:-$HOME/.cache/privatelink-target}"
+        local target="${CARGO_TARGET_DIR:-$PWD/target}"
         cargo test --workspace --locked --no-run --quiet
         local endpoints=()
         for name in $PRIVATELINK_RIG_S3_NAMES; do endpoints+=(--endpoint "$name"); done

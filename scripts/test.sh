@@ -5,13 +5,16 @@
 #   against moto (scripts/rig.sh: installs moto from PyPI into .rig/, stopped by PID on exit),
 #   the CLI against moto and (root) doctor and the AWS CLI in a DNS namespace, the service id
 #   table against the AWS service models, the partition table against botocore's partitions, a 30 s cargo-fuzz smoke run per target (nightly), and the
-#   `rewrite` and `demo` examples.
-# Installs what it needs (the rustfmt and clippy components) when they are missing.
-# Build artifacts go to $CARGO_TARGET_DIR (default: ~/.cache/privatelink-target) so runs reuse them.
+#   `rewrite` and `demo` examples; the build structure (aws-sdk-ec2 compiled once per mode, lean
+#   features lean) and every feature of the library alone.
+# Installs what it needs (the rustfmt and clippy components, a nightly toolchain, cargo-fuzz) when
+# they are missing.
+# Build artifacts go where cargo puts them ($CARGO_TARGET_DIR, else ./target): after the README's
+# `cargo run --example demo`, the tests reuse its build of every dependency. CI (.ci/run) sets a
+# persistent CARGO_TARGET_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/privatelink-target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -27,11 +30,29 @@ for component in rustfmt clippy; do
     fi
 done
 
+# Nightly: cargo's unit graph (the build-structure check) and cargo-fuzz.
+if ! cargo +nightly --version >/dev/null 2>&1; then
+    step "installing a nightly toolchain"
+    rustup toolchain install nightly --profile minimal
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "build structure: aws-sdk-ec2 compiled once per mode by every command here; lean features lean"
+python3 scripts/feature-sets.py
+
 step "cargo clippy (all targets, -D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "each feature of the library alone (cargo clippy --no-default-features [--features X])"
+# Without the CLI, which needs the defaults; the rest of the workspace keeps aws-sdk-ec2's check
+# build above (scripts/feature-sets.py).
+for features in "" ec2 dial; do
+    echo "features: ${features:-none}"
+    cargo clippy --workspace --exclude privatelink-cli --no-default-features \
+        ${features:+--features "privatelink/$features"} --locked --quiet -- -D warnings
+done
 
 step "cargo doc (-D warnings)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
@@ -44,6 +65,9 @@ cleanup() {
 }
 trap cleanup EXIT
 cargo test --workspace --locked 2>&1 | tee "$log"
+
+step "the library without its default features: an endpoint file, no EC2, no TLS (unit tests)"
+cargo test -p privatelink --no-default-features --lib --locked 2>&1 | tee -a "$log"
 
 step "end-to-end rig: moto (third-party EC2 that checks SigV4) over TLS"
 if ! command -v openssl >/dev/null 2>&1; then
@@ -66,22 +90,20 @@ fi
 ./scripts/rig.sh down
 
 step "fuzz smoke: each cargo-fuzz target for 30 s from the committed corpus (nightly)"
-if cargo +nightly --version >/dev/null 2>&1 || rustup toolchain install nightly --profile minimal >/dev/null 2>&1; then
-    if ! cargo fuzz --version >/dev/null 2>&1; then
-        cargo install cargo-fuzz --locked --quiet
-    fi
-    fuzz_out="$(mktemp -d)"
-    for target in describe_json host_mapper; do
-        mkdir -p "$fuzz_out/$target"
-        # New inputs go to a scratch folder; the committed corpus is only read.
-        (cd fuzz && CARGO_TARGET_DIR="${CARGO_TARGET_DIR%/}-fuzz" cargo +nightly fuzz run "$target" \
-            "$fuzz_out/$target" "corpus/$target" -- -max_total_time=30 -timeout=10 -rss_limit_mb=4096 2>&1 | tail -n 3)
-    done
-    rm -rf "$fuzz_out"
-else
-    echo "error: no nightly toolchain for cargo-fuzz, and it could not be installed" >&2
-    exit 1
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    cargo install cargo-fuzz --locked --quiet
 fi
+# Sanitizer builds of the fuzz workspace: a target dir of their own, beside the main one.
+fuzz_target="${CARGO_TARGET_DIR:+${CARGO_TARGET_DIR%/}-fuzz}"
+fuzz_target="${fuzz_target:-$PWD/target/fuzz}"
+fuzz_out="$(mktemp -d)"
+for target in describe_json host_mapper; do
+    mkdir -p "$fuzz_out/$target"
+    # New inputs go to a scratch folder; the committed corpus is only read.
+    (cd fuzz && CARGO_TARGET_DIR="$fuzz_target" cargo +nightly fuzz run "$target" \
+        "$fuzz_out/$target" "corpus/$target" -- -max_total_time=30 -timeout=10 -rss_limit_mb=4096 2>&1 | tail -n 3)
+done
+rm -rf "$fuzz_out"
 
 step "packaging: cargo package for every published crate (files, metadata, path dependencies' versions)"
 # --no-verify: the packaged sources are the ones built and tested above; verifying would build
@@ -96,6 +118,7 @@ for crate in "${published[@]}"; do
     done
 done
 
+# The examples run from the tests' build (`cargo test` compiled them, with the same features).
 step "example: rewrite (real SDK requests, signatures checked)"
 cargo run --locked --quiet --example rewrite >/dev/null
 

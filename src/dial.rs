@@ -9,14 +9,23 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use aws_smithy_async::time::SharedTimeSource;
+#[cfg(feature = "dial")]
 use aws_smithy_http_client::tls::{self, TrustStore};
 use aws_smithy_runtime_api::client::dns::{
     DnsFuture, ResolveDns, ResolveDnsError, SharedDnsResolver,
 };
+#[cfg(feature = "dial")]
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
+#[cfg(feature = "dial")]
+use aws_types::SdkConfig;
 use privatelink_core::metrics::{Counted, Mode, count_request};
 use privatelink_core::{RewriteConfig, RewriteError, Route, SnapshotCell, UnchangedReason};
 use privatelink_discovery::KeepAlive;
+
+#[cfg(feature = "dial")]
+use crate::handle::{BuildError, PendingDial};
+#[cfg(feature = "dial")]
+use crate::{PrivateLink, PrivateLinkBuilder};
 
 /// How long resolved endpoint addresses are reused, unless configured: 30 seconds.
 pub const DEFAULT_DIAL_DNS_TTL: Duration = Duration::from_secs(30);
@@ -201,6 +210,101 @@ impl ResolveDns for SystemResolver {
     }
 }
 
+// ===== Feature `dial`: the HTTPS client =====
+
+#[cfg(feature = "dial")]
+impl PrivateLink {
+    /// Dial mode: an HTTPS client (rustls with aws-lc, the trust store of
+    /// [`PrivateLinkBuilder::trust_store`]) whose connections to default AWS hosts that have an
+    /// endpoint go to the endpoint's addresses, with the default host kept for TLS, `Host` and
+    /// the signature. Give it to every client at once, credential providers included:
+    /// `aws_config::defaults(..).http_client(privatelink.http_client())`, or use
+    /// [`PrivateLink::dial_config`]. Built once with the handle: every clone shares one
+    /// connection pool.
+    pub fn http_client(&self) -> SharedHttpClient {
+        self.inner.http_client.clone()
+    }
+
+    /// `sdk_config` with dial mode's HTTP client ([`PrivateLink::http_client`]) in place of its
+    /// own, every other setting kept (credentials, region, retries, timeouts, app name, …): every
+    /// client built from it the usual way (`aws_sdk_s3::Client::new(&config)`) connects through
+    /// the endpoints.
+    ///
+    /// A credentials provider that `sdk_config` already holds keeps the HTTP client it was built
+    /// with (aws-config builds AssumeRole, web identity and SSO providers with the loader's
+    /// client). For those to go through the endpoints as well, give the HTTP client to the loader
+    /// instead: `aws_config::defaults(..).http_client(privatelink.http_client()).load()`.
+    pub fn dial_config(&self, sdk_config: &SdkConfig) -> SdkConfig {
+        sdk_config
+            .to_builder()
+            .http_client(self.http_client())
+            .build()
+    }
+}
+
+#[cfg(feature = "dial")]
+impl PrivateLinkBuilder {
+    /// Dial mode: the certificates [`PrivateLink::http_client`] trusts. Defaults to the
+    /// platform's (`TrustStore::default()`: native roots, which honour `SSL_CERT_FILE` and
+    /// `SSL_CERT_DIR`), as the SDK's default client.
+    pub fn trust_store(mut self, trust_store: TrustStore) -> Self {
+        self.trust_store = Some(trust_store);
+        self
+    }
+
+    /// Loads `loader`'s configuration with dial mode's HTTPS client, so that every client and
+    /// every credentials provider it builds (AssumeRole, web identity, SSO, ECS/IMDS) connects
+    /// through the endpoints, then discovers the endpoints with that configuration. Returns the
+    /// handle and the configuration; everything set on `loader` (region, profile, retries,
+    /// timeouts, credentials) is kept, except its HTTP client, which this replaces (TLS trust:
+    /// [`PrivateLinkBuilder::trust_store`]; name resolution: [`PrivateLinkBuilder::dns_resolver`]).
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+    /// use aws_config::BehaviorVersion;
+    /// let (privatelink, sdk_config) = privatelink::PrivateLink::builder()
+    ///     .load_config(aws_config::defaults(BehaviorVersion::latest()))
+    ///     .await?;
+    /// // let s3 = aws_sdk_s3::Client::new(&sdk_config);  // through the S3 endpoint
+    /// # let _ = (privatelink, sdk_config); Ok(()) }
+    /// ```
+    ///
+    /// Until the first load has finished, names resolve as themselves: discovery's own calls
+    /// (EC2 `DescribeVpcEndpoints`, and STS or the credentials endpoint when the credentials
+    /// come from there) go where the default names lead — inside a VPC without internet, to
+    /// endpoints with private DNS. Nothing else can send a request then: the configuration is
+    /// not returned before. Afterwards discovery's EC2 calls use the EC2 endpoint when the VPC
+    /// has one (never refused, as in rewrite mode); everything else follows the policy.
+    /// Settings that need an `SdkConfig` take this one; [`PrivateLinkBuilder::configure`] is
+    /// not needed.
+    pub async fn load_config(
+        mut self,
+        loader: aws_config::ConfigLoader,
+    ) -> Result<(PrivateLink, SdkConfig), BuildError> {
+        self.check()?;
+        let dial = self.pending_dial(true);
+        let sdk_config = loader.http_client(dial.http_client()).load().await;
+        self.sdk_config = Some(sdk_config.clone());
+        let privatelink = self.build_with(Some(dial)).await?;
+        Ok((privatelink, sdk_config))
+    }
+}
+
+#[cfg(feature = "dial")]
+impl PendingDial {
+    pub(crate) fn http_client(&self) -> SharedHttpClient {
+        http_client(self.resolver.clone(), self.trust_store.clone())
+    }
+
+    /// Discovery's client: its own resolver when it has one.
+    #[cfg(feature = "ec2")]
+    pub(crate) fn discovery_http_client(&self) -> SharedHttpClient {
+        let resolver = self.discovery_resolver.as_ref().unwrap_or(&self.resolver);
+        http_client(resolver.clone(), self.trust_store.clone())
+    }
+}
+
+#[cfg(feature = "dial")]
 /// Dial mode's HTTPS client: rustls with aws-lc, trusting `trust_store`, resolving with
 /// `resolver`.
 pub(crate) fn http_client(resolver: DialResolver, trust_store: TrustStore) -> SharedHttpClient {

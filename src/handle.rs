@@ -7,21 +7,22 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
+#[cfg(feature = "dial")]
 use aws_smithy_http_client::tls::TrustStore;
 use aws_smithy_runtime_api::client::dns::{ResolveDns, SharedDnsResolver};
+#[cfg(feature = "dial")]
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_types::SdkConfig;
 use privatelink_core::{
     EndpointIndex, InvalidConfigError, Policy, RewriteConfig, RewriteConfigBuilder, SnapshotCell,
 };
 use privatelink_discovery::{
-    CacheConfigError, DEFAULT_DESCRIBE_TIMEOUT, DEFAULT_METADATA_TIMEOUT, DescribeEndpoints,
-    DiscoveryError, ENDPOINTS_FILE_ENV, Ec2Source, EndpointCache, EndpointCacheBuilder,
-    Environment, FileSource, HubVpc, Location, Locator, SharedSource,
+    CacheConfigError, DescribeEndpoints, DiscoveryError, ENDPOINTS_FILE_ENV, EndpointCache,
+    EndpointCacheBuilder, Environment, FileSource, Location, SharedSource,
 };
 use privatelink_interceptor::PrivateLinkInterceptor;
 
-use crate::dial::{self, DEFAULT_DIAL_DNS_TTL, DialResolver, SystemResolver};
+use crate::dial::{DEFAULT_DIAL_DNS_TTL, DialResolver, SystemResolver};
 
 /// A VPC's endpoints, discovered and kept fresh, and the interceptor that uses them.
 ///
@@ -37,10 +38,10 @@ use crate::dial::{self, DEFAULT_DIAL_DNS_TTL, DialResolver, SystemResolver};
 /// ```
 #[derive(Clone)]
 pub struct PrivateLink {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     cache: EndpointCache,
     key: String,
     location: Option<Location>,
@@ -48,7 +49,8 @@ struct Inner {
     interceptor: PrivateLinkInterceptor,
     resolver: DialResolver,
     /// Dial mode's client, built once: every config it is given to shares one connection pool.
-    http_client: SharedHttpClient,
+    #[cfg(feature = "dial")]
+    pub(crate) http_client: SharedHttpClient,
 }
 
 impl fmt::Debug for PrivateLink {
@@ -106,33 +108,6 @@ impl PrivateLink {
         self.inner.resolver.clone()
     }
 
-    /// Dial mode: an HTTPS client (rustls with aws-lc, the trust store of
-    /// [`PrivateLinkBuilder::trust_store`]) whose connections to default AWS hosts that have an
-    /// endpoint go to the endpoint's addresses, with the default host kept for TLS, `Host` and
-    /// the signature. Give it to every client at once, credential providers included:
-    /// `aws_config::defaults(..).http_client(privatelink.http_client())`, or use
-    /// [`PrivateLink::dial_config`]. Built once with the handle: every clone shares one
-    /// connection pool.
-    pub fn http_client(&self) -> SharedHttpClient {
-        self.inner.http_client.clone()
-    }
-
-    /// `sdk_config` with dial mode's HTTP client ([`PrivateLink::http_client`]) in place of its
-    /// own, every other setting kept (credentials, region, retries, timeouts, app name, …): every
-    /// client built from it the usual way (`aws_sdk_s3::Client::new(&config)`) connects through
-    /// the endpoints.
-    ///
-    /// A credentials provider that `sdk_config` already holds keeps the HTTP client it was built
-    /// with (aws-config builds AssumeRole, web identity and SSO providers with the loader's
-    /// client). For those to go through the endpoints as well, give the HTTP client to the loader
-    /// instead: `aws_config::defaults(..).http_client(privatelink.http_client()).load()`.
-    pub fn dial_config(&self, sdk_config: &SdkConfig) -> SdkConfig {
-        sdk_config
-            .to_builder()
-            .http_client(self.http_client())
-            .build()
-    }
-
     /// Returns the snapshot in use, loading the endpoints first only if it is not fresh (sharing
     /// any call in flight; within a failure backoff, the last error or the stale snapshot at
     /// once). Cheap when fresh: no call.
@@ -151,9 +126,9 @@ impl PrivateLink {
 /// Builder for [`PrivateLink`].
 #[derive(Default)]
 pub struct PrivateLinkBuilder {
-    sdk_config: Option<SdkConfig>,
-    vpc_id: Option<String>,
-    zone: Option<String>,
+    pub(crate) sdk_config: Option<SdkConfig>,
+    pub(crate) vpc_id: Option<String>,
+    pub(crate) zone: Option<String>,
     rewrite: RewriteConfigBuilder,
     policy: Option<Policy>,
     gateway_endpoints: GatewayEndpoints,
@@ -164,11 +139,10 @@ pub struct PrivateLinkBuilder {
     env: Option<Environment>,
     dns_resolver: Option<SharedDnsResolver>,
     dial_dns_ttl: Option<Duration>,
-    trust_store: Option<TrustStore>,
-    describe_timeout: Option<Duration>,
-    metadata_timeout: Option<Duration>,
-    hub: Option<HubVpc>,
-    zone_id: Option<String>,
+    #[cfg(feature = "dial")]
+    pub(crate) trust_store: Option<TrustStore>,
+    #[cfg(feature = "ec2")]
+    pub(crate) ec2: crate::ec2::Ec2Settings,
 }
 
 impl fmt::Debug for PrivateLinkBuilder {
@@ -176,7 +150,6 @@ impl fmt::Debug for PrivateLinkBuilder {
         f.debug_struct("PrivateLinkBuilder")
             .field("vpc_id", &self.vpc_id)
             .field("zone", &self.zone)
-            .field("hub", &self.hub)
             .field("policy", &self.policy)
             .field("gateway_endpoints", &self.gateway_endpoints)
             .field("endpoints_file", &self.endpoints_file)
@@ -208,30 +181,6 @@ impl PrivateLinkBuilder {
     /// Defaults to `PRIVATELINK_AZ`, then metadata (when the VPC id comes from metadata).
     pub fn zone(mut self, zone: impl Into<String>) -> Self {
         self.zone = Some(zone.into());
-        self
-    }
-
-    /// Uses the interface endpoints of a shared-services (hub) VPC in another account, reached
-    /// from this (spoke) VPC over peering or Transit Gateway: discovery assumes the hub's role
-    /// with this process's credentials and lists the hub VPC's endpoints. Zonal names then name
-    /// the hub account's zones, which map to other physical zones than this account's: this
-    /// process's zone id ([`PrivateLinkBuilder::zone_id`], else instance metadata's
-    /// `placement/availability-zone-id`, else the zone name from [`PrivateLinkBuilder::zone`],
-    /// `PRIVATELINK_AZ` or metadata looked up with this account's credentials) is translated to
-    /// the hub account's zone name once, with the hub's credentials
-    /// (`DescribeAvailabilityZones`); without a zone id, regional names are used. The hub's
-    /// gateway endpoints are never used, whatever [`PrivateLinkBuilder::gateway_endpoints`]
-    /// says: they do not carry traffic from other VPCs. Defaults to none: the VPC this process
-    /// runs in.
-    pub fn hub_vpc(mut self, hub: HubVpc) -> Self {
-        self.hub = Some(hub);
-        self
-    }
-
-    /// Sets this process's availability zone id (`use1-az1`), for a hub VPC's zone translation.
-    /// Defaults to metadata, else none.
-    pub fn zone_id(mut self, zone_id: impl Into<String>) -> Self {
-        self.zone_id = Some(zone_id.into());
         self
     }
 
@@ -340,23 +289,6 @@ impl PrivateLinkBuilder {
         self
     }
 
-    /// The time limit of one DescribeVpcEndpoints walk (every page and retry), whatever the
-    /// `SdkConfig`'s timeouts (its tighter ones still apply). Defaults to 20 seconds
-    /// ([`DEFAULT_DESCRIBE_TIMEOUT`](privatelink_discovery::DEFAULT_DESCRIBE_TIMEOUT)); 1 second
-    /// to 1 hour.
-    pub fn describe_timeout(mut self, timeout: Duration) -> Self {
-        self.describe_timeout = Some(timeout);
-        self
-    }
-
-    /// The time limit of locating this process through instance or task metadata. Defaults to
-    /// 10 seconds ([`DEFAULT_METADATA_TIMEOUT`](privatelink_discovery::DEFAULT_METADATA_TIMEOUT));
-    /// 1 second to 1 hour.
-    pub fn metadata_timeout(mut self, timeout: Duration) -> Self {
-        self.metadata_timeout = Some(timeout);
-        self
-    }
-
     /// Dial mode: the resolver endpoint names are resolved with. Defaults to the system resolver.
     pub fn dns_resolver(mut self, resolver: impl ResolveDns + 'static) -> Self {
         self.dns_resolver = Some(SharedDnsResolver::new(resolver));
@@ -370,69 +302,18 @@ impl PrivateLinkBuilder {
         self
     }
 
-    /// Dial mode: the certificates [`PrivateLink::http_client`] trusts. Defaults to the
-    /// platform's (`TrustStore::default()`: native roots, which honour `SSL_CERT_FILE` and
-    /// `SSL_CERT_DIR`), as the SDK's default client.
-    pub fn trust_store(mut self, trust_store: TrustStore) -> Self {
-        self.trust_store = Some(trust_store);
-        self
-    }
-
     /// Resolves the source and location, loads the endpoints once, and returns the handle.
     pub async fn build(self) -> Result<PrivateLink, BuildError> {
         self.build_with(None).await
     }
 
-    /// Loads `loader`'s configuration with dial mode's HTTPS client, so that every client and
-    /// every credentials provider it builds (AssumeRole, web identity, SSO, ECS/IMDS) connects
-    /// through the endpoints, then discovers the endpoints with that configuration. Returns the
-    /// handle and the configuration; everything set on `loader` (region, profile, retries,
-    /// timeouts, credentials) is kept, except its HTTP client, which this replaces (TLS trust:
-    /// [`PrivateLinkBuilder::trust_store`]; name resolution: [`PrivateLinkBuilder::dns_resolver`]).
-    ///
-    /// ```no_run
-    /// # async fn f() -> Result<(), Box<dyn std::error::Error>> {
-    /// use aws_config::BehaviorVersion;
-    /// let (privatelink, sdk_config) = privatelink::PrivateLink::builder()
-    ///     .load_config(aws_config::defaults(BehaviorVersion::latest()))
-    ///     .await?;
-    /// // let s3 = aws_sdk_s3::Client::new(&sdk_config);  // through the S3 endpoint
-    /// # let _ = (privatelink, sdk_config); Ok(()) }
-    /// ```
-    ///
-    /// Until the first load has finished, names resolve as themselves: discovery's own calls
-    /// (EC2 `DescribeVpcEndpoints`, and STS or the credentials endpoint when the credentials
-    /// come from there) go where the default names lead — inside a VPC without internet, to
-    /// endpoints with private DNS. Nothing else can send a request then: the configuration is
-    /// not returned before. Afterwards discovery's EC2 calls use the EC2 endpoint when the VPC
-    /// has one (never refused, as in rewrite mode); everything else follows the policy.
-    /// Settings that need an `SdkConfig` take this one; [`PrivateLinkBuilder::configure`] is
-    /// not needed.
-    pub async fn load_config(
-        mut self,
-        loader: aws_config::ConfigLoader,
-    ) -> Result<(PrivateLink, SdkConfig), BuildError> {
-        self.check()?;
-        let dial = self.pending_dial(true);
-        let sdk_config = loader.http_client(dial.http_client()).load().await;
-        self.sdk_config = Some(sdk_config.clone());
-        let privatelink = self.build_with(Some(dial)).await?;
-        Ok((privatelink, sdk_config))
-    }
-
     /// Settings that need no I/O to check, and a Tokio runtime.
-    fn check(&self) -> Result<(), BuildError> {
+    pub(crate) fn check(&self) -> Result<(), BuildError> {
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(BuildError::Discovery(DiscoveryError::NoRuntime));
         }
-        for (setting, value) in [
-            ("describe_timeout", self.describe_timeout),
-            ("metadata_timeout", self.metadata_timeout),
-        ] {
-            if value.is_some_and(|v| !(MIN_TIMEOUT..=MAX_TIMEOUT).contains(&v)) {
-                return Err(BuildError::InvalidTimeout(InvalidTimeoutError { setting }));
-            }
-        }
+        #[cfg(feature = "ec2")]
+        self.ec2.check()?;
         Ok(())
     }
 
@@ -452,7 +333,10 @@ impl PrivateLinkBuilder {
         }
     }
 
-    async fn build_with(mut self, dial: Option<PendingDial>) -> Result<PrivateLink, BuildError> {
+    pub(crate) async fn build_with(
+        mut self,
+        dial: Option<PendingDial>,
+    ) -> Result<PrivateLink, BuildError> {
         self.check()?;
         let env = self.env.clone().unwrap_or_else(Environment::process);
         let policy = self.resolve_policy(&env)?;
@@ -460,7 +344,7 @@ impl PrivateLinkBuilder {
             return Err(BuildError::StartEmptyNeedsPrefer);
         }
         let source = self.choose_source(&env, dial.as_ref()).await?;
-        if self.hub.is_some() && matches!(source, Source::Static(_)) {
+        if self.uses_hub() && matches!(source, Source::Static(_)) {
             return Err(BuildError::HubNeedsEc2);
         }
         let (key, location, zone) = self.locate(&source, env).await?;
@@ -477,7 +361,7 @@ impl PrivateLinkBuilder {
         let rewrite = rewrite
             // A hub's gateway endpoints carry the hub VPC's traffic, never this process's.
             .gateway_endpoints(
-                self.hub.is_none() && self.gateway_endpoints.applies(policy, inside_vpc),
+                !self.uses_hub() && self.gateway_endpoints.applies(policy, inside_vpc),
             )
             .build()
             .map_err(BuildError::Config)?;
@@ -486,8 +370,16 @@ impl PrivateLinkBuilder {
         Ok(self.wire_modes(cache, key, location, rewrite, dial))
     }
 
+    /// Whether the endpoints are a hub VPC's (feature `ec2`).
+    fn uses_hub(&self) -> bool {
+        #[cfg(feature = "ec2")]
+        return self.ec2.hub.is_some();
+        #[cfg(not(feature = "ec2"))]
+        false
+    }
+
     /// Step 1: a source set in code, else an endpoint file (setting, then
-    /// `PRIVATELINK_ENDPOINTS_FILE`), else EC2 (which needs an `SdkConfig`).
+    /// `PRIVATELINK_ENDPOINTS_FILE`), else EC2 (feature `ec2`; needs an `SdkConfig`).
     async fn choose_source(
         &mut self,
         env: &Environment,
@@ -500,27 +392,16 @@ impl PrivateLinkBuilder {
             .endpoints_file
             .take()
             .or_else(|| env.var(ENDPOINTS_FILE_ENV).map(PathBuf::from));
-        Ok(match (file, &self.sdk_config) {
-            (Some(path), _) => Source::Static(SharedSource::new(FileSource::new(path))),
-            (None, Some(sdk)) => {
-                // With `load_config`, discovery dials through its own (never strict) resolver.
-                let mut sdk = match dial {
-                    Some(dial) => sdk
-                        .to_builder()
-                        .http_client(dial.discovery_http_client())
-                        .build(),
-                    None => sdk.clone(),
-                };
-                // A hub VPC is discovered with the hub account's credentials.
-                if let Some(hub) = &self.hub {
-                    sdk = hub.sdk_config(&sdk).await.map_err(BuildError::Discovery)?;
-                }
-                let ec2 = Ec2Source::new(&sdk)
-                    .timeout(self.describe_timeout.unwrap_or(DEFAULT_DESCRIBE_TIMEOUT));
-                Source::Ec2(ec2, Box::new(sdk))
-            }
-            (None, None) => return Err(BuildError::NoSdkConfig),
-        })
+        if let Some(path) = file {
+            return Ok(Source::Static(SharedSource::new(FileSource::new(path))));
+        }
+        #[cfg(feature = "ec2")]
+        return self.ec2_source(dial).await;
+        #[cfg(not(feature = "ec2"))]
+        {
+            let _ = dial;
+            Err(BuildError::NoSource)
+        }
     }
 
     /// Step 2: the cache key (VPC id) and zone. EC2 needs a location, which metadata may supply;
@@ -530,70 +411,14 @@ impl PrivateLinkBuilder {
         source: &Source,
         env: Environment,
     ) -> Result<(String, Option<Location>, Option<String>), BuildError> {
-        let mut locator = Locator::new()
-            .timeout(self.metadata_timeout.unwrap_or(DEFAULT_METADATA_TIMEOUT))
-            .environment(env)
-            .vpc_id(self.vpc_id.clone())
-            .zone(self.zone.clone());
-        if let Some(sdk) = &self.sdk_config {
-            locator = locator.configure(sdk);
-        }
         Ok(match source {
-            Source::Ec2(_, discovery) if let Some(hub) = &self.hub => {
-                self.locate_in_hub(hub, discovery, locator).await?
-            }
-            Source::Ec2(..) => {
-                let location = locator.locate().await.map_err(BuildError::Discovery)?;
-                let key = location.vpc_id().to_owned();
-                let zone = location.zone().map(str::to_owned);
-                (key, Some(location), zone)
-            }
+            #[cfg(feature = "ec2")]
+            Source::Ec2(_, discovery) => self.locate_for_ec2(discovery, env).await?,
             Source::Static(_) => {
-                let (vpc_id, zone) = locator.configured();
+                let (vpc_id, zone) = env.configured(self.vpc_id.clone(), self.zone.clone());
                 (vpc_id.unwrap_or_default(), None, zone)
             }
         })
-    }
-
-    /// With a hub VPC: the caller's zone id (setting, else metadata, else the caller's zone
-    /// name through the caller's account), translated to the hub account's zone name with the
-    /// hub's credentials, once. Without a zone id, no zone: regional names.
-    async fn locate_in_hub(
-        &self,
-        hub: &HubVpc,
-        hub_config: &SdkConfig,
-        locator: Locator,
-    ) -> Result<(String, Option<Location>, Option<String>), BuildError> {
-        let caller = self.sdk_config.as_ref().ok_or(BuildError::NoSdkConfig)?;
-        let mut zone_id = self.zone_id.clone();
-        if zone_id.is_none() {
-            let (zone, found_id) = match locator.configured() {
-                (_, Some(zone)) => (Some(zone), None),
-                // Metadata, when there is some; elsewhere (on-premises) no zone at all.
-                _ => match locator.vpc_id(None).locate().await {
-                    Ok(location) => (
-                        location.zone().map(str::to_owned),
-                        location.zone_id().map(str::to_owned),
-                    ),
-                    Err(_) => (None, None),
-                },
-            };
-            zone_id = match (found_id, zone) {
-                (Some(id), _) => Some(id),
-                (None, Some(zone)) => HubVpc::zone_id(caller, &zone)
-                    .await
-                    .map_err(BuildError::Discovery)?,
-                (None, None) => None,
-            };
-        }
-        let hub_zone = match &zone_id {
-            Some(id) => HubVpc::zone_name(hub_config, id)
-                .await
-                .map_err(BuildError::Discovery)?,
-            None => None,
-        };
-        let location = Location::in_hub(hub.vpc_id().to_owned(), hub_zone.clone(), zone_id);
-        Ok((hub.vpc_id().to_owned(), Some(location), hub_zone))
     }
 
     /// The cache over `source`, on the `SdkConfig`'s clock and sleep when it has them.
@@ -631,7 +456,7 @@ impl PrivateLinkBuilder {
 
     /// Dial mode's resolver, not bound yet, and its trust store, from the settings; with
     /// `for_discovery`, discovery's own resolver too (`load_config`).
-    fn pending_dial(&mut self, for_discovery: bool) -> PendingDial {
+    pub(crate) fn pending_dial(&mut self, for_discovery: bool) -> PendingDial {
         let underlying = self
             .dns_resolver
             .take()
@@ -640,6 +465,7 @@ impl PrivateLinkBuilder {
         PendingDial {
             resolver: DialResolver::unbound(underlying.clone(), ttl),
             discovery_resolver: for_discovery.then(|| DialResolver::unbound(underlying, ttl)),
+            #[cfg(feature = "dial")]
             trust_store: self.trust_store.take().unwrap_or_default(),
         }
     }
@@ -676,7 +502,6 @@ impl PrivateLinkBuilder {
         bind(&dial.resolver, rewrite.clone());
         let interceptor =
             PrivateLinkInterceptor::new(cell.clone(), rewrite).with_keep_alive(cache.keep_alive());
-        let http_client = dial.http_client();
         PrivateLink {
             inner: Arc::new(Inner {
                 cache,
@@ -684,7 +509,8 @@ impl PrivateLinkBuilder {
                 location,
                 cell,
                 interceptor,
-                http_client,
+                #[cfg(feature = "dial")]
+                http_client: dial.http_client(),
                 resolver: dial.resolver,
             }),
         }
@@ -693,23 +519,12 @@ impl PrivateLinkBuilder {
 
 /// Dial mode's resolvers before they are bound to the cell: `load_config` needs the HTTP client
 /// before the configuration (and so the location and settings) exists.
-struct PendingDial {
-    resolver: DialResolver,
+pub(crate) struct PendingDial {
+    pub(crate) resolver: DialResolver,
     /// Discovery's, with `load_config`: the same, never strict.
-    discovery_resolver: Option<DialResolver>,
-    trust_store: TrustStore,
-}
-
-impl PendingDial {
-    fn http_client(&self) -> SharedHttpClient {
-        dial::http_client(self.resolver.clone(), self.trust_store.clone())
-    }
-
-    /// Discovery's client: its own resolver when it has one.
-    fn discovery_http_client(&self) -> SharedHttpClient {
-        let resolver = self.discovery_resolver.as_ref().unwrap_or(&self.resolver);
-        dial::http_client(resolver.clone(), self.trust_store.clone())
-    }
+    pub(crate) discovery_resolver: Option<DialResolver>,
+    #[cfg(feature = "dial")]
+    pub(crate) trust_store: TrustStore,
 }
 
 /// Whether same-region requests a gateway endpoint carries stay on their default host; see
@@ -746,10 +561,11 @@ impl GatewayEndpoints {
 }
 
 /// Where the endpoints come from.
-enum Source {
+pub(crate) enum Source {
     /// EC2 `DescribeVpcEndpoints` (with the configuration it uses): needs this process's VPC,
     /// or a hub VPC.
-    Ec2(Ec2Source, Box<SdkConfig>),
+    #[cfg(feature = "ec2")]
+    Ec2(privatelink_discovery::Ec2Source, Box<SdkConfig>),
     /// A file or a source set in code: uses only a configured VPC id.
     Static(SharedSource),
 }
@@ -757,6 +573,7 @@ enum Source {
 impl Source {
     fn into_shared(self) -> SharedSource {
         match self {
+            #[cfg(feature = "ec2")]
             Source::Ec2(ec2, _) => SharedSource::new(ec2),
             Source::Static(shared) => shared,
         }
@@ -769,6 +586,9 @@ impl Source {
 pub enum BuildError {
     /// Neither `configure(&sdk_config)` nor a static source was given.
     NoSdkConfig,
+    /// No endpoint file or custom source was given, and EC2 discovery is not compiled in
+    /// (privatelink's `ec2` feature is off).
+    NoSource,
     /// `start_empty(true)` was set with a policy other than `Prefer`.
     StartEmptyNeedsPrefer,
     /// `hub_vpc(..)` was set with an endpoint file or a custom source: a hub is discovered
@@ -792,6 +612,9 @@ impl fmt::Display for BuildError {
             BuildError::NoSdkConfig => f.write_str(
                 "no SdkConfig: call `configure(&sdk_config)`, or use `endpoints_file(..)` / PRIVATELINK_ENDPOINTS_FILE",
             ),
+            BuildError::NoSource => f.write_str(
+                "no endpoint source: set `endpoints_file(..)` / PRIVATELINK_ENDPOINTS_FILE or `source(..)` (EC2 discovery needs privatelink's `ec2` feature)",
+            ),
             BuildError::StartEmptyNeedsPrefer => f.write_str("`start_empty(true)` requires Policy::Prefer"),
             BuildError::HubNeedsEc2 => f.write_str(
                 "`hub_vpc(..)` discovers from EC2: it cannot be combined with an endpoint file (`endpoints_file`, PRIVATELINK_ENDPOINTS_FILE) or a custom source",
@@ -813,6 +636,7 @@ impl Error for BuildError {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
         match self {
             BuildError::NoSdkConfig
+            | BuildError::NoSource
             | BuildError::StartEmptyNeedsPrefer
             | BuildError::HubNeedsEc2
             | BuildError::InvalidTimeout(_) => None,
@@ -824,14 +648,10 @@ impl Error for BuildError {
     }
 }
 
-/// The shortest and longest `describe_timeout` / `metadata_timeout` accepted.
-const MIN_TIMEOUT: Duration = Duration::from_secs(1);
-const MAX_TIMEOUT: Duration = Duration::from_secs(60 * 60);
-
 /// Context of [`BuildError::InvalidTimeout`].
 #[derive(Debug)]
 pub struct InvalidTimeoutError {
-    setting: &'static str,
+    pub(crate) setting: &'static str,
 }
 
 impl InvalidTimeoutError {
@@ -856,5 +676,74 @@ impl EnvironmentError {
     /// The variable, e.g. `PRIVATELINK_POLICY`.
     pub fn variable(&self) -> &'static str {
         self.variable
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The facade without EC2 or dial mode's client as well: CI runs these with
+    //! `--no-default-features` too (scripts/test.sh), where an endpoint file is the only source.
+
+    use std::collections::HashMap;
+
+    use super::*;
+
+    const FILE: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/describe-vpc-endpoints.json"
+    );
+
+    fn env(vars: &[(&str, &str)]) -> Environment {
+        Environment::from_map(
+            vars.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<HashMap<_, _>>(),
+        )
+    }
+
+    /// An endpoint file and `PRIVATELINK_VPC_ID`: no `SdkConfig`, no EC2, no metadata; both
+    /// modes map with the file's endpoints of that VPC.
+    #[tokio::test]
+    async fn an_endpoint_file_and_the_environment_are_enough() {
+        let privatelink = PrivateLink::builder()
+            .endpoints_file(FILE)
+            .environment(env(&[("PRIVATELINK_VPC_ID", "vpc-0example0000001")]))
+            .build()
+            .await
+            .unwrap();
+        assert_eq!(privatelink.location(), None);
+        let index = privatelink.snapshot().unwrap();
+        let host = "ec2.us-east-1.amazonaws.com";
+        let expected = "vpce-0ec200000000000a1-4r5zme9n.ec2.us-east-1.vpce.amazonaws.com";
+        let url = format!("https://{host}/");
+        let outcome = privatelink
+            .rewrite_config()
+            .rewrite_url(Some(&index), &url)
+            .unwrap();
+        let privatelink_core::Outcome::Rewritten(rewritten) = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert_eq!(rewritten.host(), expected);
+        let dialed = privatelink.dns_resolver().endpoint_name(host).unwrap();
+        assert_eq!(dialed.as_deref(), Some(expected));
+    }
+
+    /// No source at all: the error names what to set (and, without EC2 compiled in, why EC2 is
+    /// not an option).
+    #[tokio::test]
+    async fn without_a_source_the_error_says_what_to_set() {
+        let error = PrivateLink::builder()
+            .environment(env(&[]))
+            .build()
+            .await
+            .unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("endpoints_file"), "{message}");
+        if cfg!(feature = "ec2") {
+            assert!(matches!(error, BuildError::NoSdkConfig), "{error:?}");
+        } else {
+            assert!(matches!(error, BuildError::NoSource), "{error:?}");
+            assert!(message.contains("`ec2` feature"), "{message}");
+        }
     }
 }

@@ -19,6 +19,21 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Features
+//!
+//! Both on by default; a user of endpoint files or of the interceptor alone turns them off
+//! (`default-features = false`) and compiles neither `aws-sdk-ec2` nor a TLS stack:
+//!
+//! | feature | what it adds | what it brings |
+//! |---|---|---|
+//! | `ec2` | EC2 discovery (`DescribeVpcEndpoints`), this process's VPC and zone from instance and task metadata, hub VPCs ([`HubVpc`]) | `aws-sdk-ec2`, `aws-config` |
+//! | `dial` | dial mode's HTTPS client: [`PrivateLink::http_client`], [`PrivateLink::dial_config`], [`PrivateLinkBuilder::load_config`], [`PrivateLinkBuilder::trust_store`] | `aws-smithy-http-client` (rustls, aws-lc), `aws-config` |
+//!
+//! Without `ec2`, the endpoints come from a file ([`PrivateLinkBuilder::endpoints_file`],
+//! `PRIVATELINK_ENDPOINTS_FILE`) or a custom source, and the VPC id and zone from settings or
+//! `PRIVATELINK_VPC_ID` / `PRIVATELINK_AZ`. Without `dial`, dial mode's resolver
+//! ([`dial::DialResolver`]) is still there, for an HTTP client of your own.
+//!
 //! # Layout
 //!
 //! The crate root holds what application code writes; the rest is reached through two modules,
@@ -32,11 +47,13 @@
 //! | [`privatelink::discovery`](discovery) | sources (EC2, files, your own), location, the cache |
 //!
 //! Inside this crate, `handle.rs` builds [`PrivateLink`] (choose the source, locate, first load,
-//! wire the modes) and `dial.rs` holds dial mode. The crates underneath: `privatelink-core` (no
+//! wire the modes), `ec2.rs` adds EC2 discovery to it and `dial.rs` holds dial mode. The crates underneath: `privatelink-core` (no
 //! I/O), `privatelink-interceptor` (the SDK hook), `privatelink-discovery` (the only one that
 //! depends on `aws-sdk-ec2`); the `privatelink` command is `privatelink-cli`.
 
 pub mod dial;
+#[cfg(feature = "ec2")]
+mod ec2;
 mod handle;
 
 pub use handle::{
@@ -44,7 +61,9 @@ pub use handle::{
     PrivateLinkBuilder,
 };
 pub use privatelink_core::{EndpointIndex, Policy, RewriteConfig, RewriteError};
-pub use privatelink_discovery::{DiscoveryError, EndpointFileError, HubVpc, index_from_file};
+#[cfg(feature = "ec2")]
+pub use privatelink_discovery::HubVpc;
+pub use privatelink_discovery::{DiscoveryError, EndpointFileError, index_from_file};
 pub use privatelink_interceptor::{PrivateLinkInterceptor, find_rewrite_error};
 
 /// Discovery: sources, location, the endpoint cache.

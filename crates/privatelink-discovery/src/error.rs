@@ -218,6 +218,7 @@ impl TimedOutError {
 /// Runs `future` with a total time limit on Tokio's timer (a paused Tokio clock in tests); past
 /// it, [`DiscoveryError::TimedOut`]. The SDK's own sleep is not used: tests replace it with one
 /// that returns at once, to skip retry delays.
+#[cfg(feature = "ec2")]
 pub(crate) async fn within<T>(
     future: impl std::future::Future<Output = Result<T, DiscoveryError>>,
     limit: std::time::Duration,

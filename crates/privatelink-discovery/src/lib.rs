@@ -2,26 +2,41 @@
 //! file), this process's VPC and availability zone (configuration, environment, EC2 instance
 //! metadata, ECS task metadata), and a per-VPC cache that publishes snapshots lock-free.
 //!
-//! This is the only privatelink crate that depends on `aws-sdk-ec2`; no `aws-sdk-*` type appears
-//! in its public API.
+//! This is the only privatelink crate that depends on `aws-sdk-ec2`, and only with its `ec2`
+//! feature; no `aws-sdk-*` type appears in its public API.
+//!
+//! # Features
+//!
+//! - `ec2` (default): EC2 discovery ([`Ec2Source`]), this process's location from instance and
+//!   task metadata ([`Locator`]), hub VPCs ([`HubVpc`]). Brings `aws-sdk-ec2` and `aws-config`
+//!   (with its HTTPS client). Without it: the cache, endpoint files and custom sources, with the
+//!   VPC id and zone from settings or the environment ([`Environment::configured`]).
 //!
 //! # Layout
 //!
 //! | module | what it holds |
 //! |---|---|
-//! | `source` | the [`DescribeEndpoints`] trait and [`Ec2Source`] |
+//! | `source` | the [`DescribeEndpoints`] trait |
 //! | `file` | the one endpoint-file reader ([`read_endpoints`], [`read_endpoint_file`], [`index_from_file`]) and [`FileSource`] |
-//! | `locate` | where this process runs: [`Locator`], [`Location`] (metadata; a Fargate task's VPC through `lookup`) |
-//! | `lookup` | EC2 lookups for location: a network interface by MAC address, zone names and ids |
-//! | `hub` | [`HubVpc`]: endpoints in another account's shared VPC, its credentials and zone names |
+//! | `location` | where this process runs ([`Location`]) and the environment it reads ([`Environment`]) |
 //! | `cache` | [`EndpointCache`]: per-VPC snapshots, refresh, single flight |
 //! | `error` | [`DiscoveryError`] and its contexts |
+//! | `ec2` | feature `ec2`: [`Ec2Source`] and how EC2's errors are classified |
+//! | `locate` | feature `ec2`: [`Locator`] (metadata; a Fargate task's VPC through `lookup`) |
+//! | `lookup` | feature `ec2`: EC2 lookups for location: a network interface by MAC address, zone names and ids |
+//! | `hub` | feature `ec2`: [`HubVpc`]: endpoints in another account's shared VPC, its credentials and zone names |
 
 mod cache;
+#[cfg(feature = "ec2")]
+mod ec2;
 mod error;
 mod file;
+#[cfg(feature = "ec2")]
 mod hub;
+#[cfg(feature = "ec2")]
 mod locate;
+mod location;
+#[cfg(feature = "ec2")]
 mod lookup;
 mod source;
 
@@ -30,6 +45,8 @@ pub use cache::{
     DEFAULT_MAX_STALE, DEFAULT_REFRESH_AHEAD, DEFAULT_TTL, EndpointCache, EndpointCacheBuilder,
     KeepAlive, MAX_SETTING, PERMANENT_BACKOFF_CAP, THROTTLED_BACKOFF_CAP, TRANSIENT_BACKOFF_CAP,
 };
+#[cfg(feature = "ec2")]
+pub use ec2::Ec2Source;
 pub use error::{
     DiscoveryError, Ec2Error, FailureClass, InvalidResponseError, MetadataError, NoVpcError,
     SourcePanickedError, TimedOutError,
@@ -38,11 +55,12 @@ pub use file::{
     ENDPOINTS_FILE_ENV, EndpointFileError, FileSource, MAX_ENDPOINT_FILE_BYTES, index_from_file,
     read_endpoint_file, read_endpoints,
 };
+#[cfg(feature = "ec2")]
 pub use hub::HubVpc;
-pub use locate::{
-    DEFAULT_METADATA_TIMEOUT, ECS_METADATA_ENV, Environment, FoundBy, Location, Locator,
-    VPC_ID_ENV, ZONE_ENV,
+#[cfg(feature = "ec2")]
+pub use locate::Locator;
+pub use location::{
+    DEFAULT_METADATA_TIMEOUT, ECS_METADATA_ENV, Environment, FoundBy, Location, VPC_ID_ENV,
+    ZONE_ENV,
 };
-pub use source::{
-    DEFAULT_DESCRIBE_TIMEOUT, DescribeEndpoints, Ec2Source, EndpointsFuture, SharedSource,
-};
+pub use source::{DEFAULT_DESCRIBE_TIMEOUT, DescribeEndpoints, EndpointsFuture, SharedSource};

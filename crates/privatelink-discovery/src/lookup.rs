@@ -4,8 +4,8 @@
 use aws_sdk_ec2::types::Filter;
 use aws_types::SdkConfig;
 
+use crate::ec2::classify;
 use crate::error::DiscoveryError;
-use crate::source::classify;
 
 /// What `DescribeNetworkInterfaces` says about the interface with a MAC address.
 #[derive(Debug)]

@@ -1,5 +1,5 @@
-//! Where endpoint data comes from: the [`DescribeEndpoints`] trait, and EC2
-//! `DescribeVpcEndpoints` ([`Ec2Source`]). Files are in [`file`](crate::file).
+//! Where endpoint data comes from: the [`DescribeEndpoints`] trait. EC2 `DescribeVpcEndpoints`
+//! is in `ec2` (feature `ec2`), files in `file`.
 
 use std::fmt;
 use std::future::Future;
@@ -7,15 +7,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_ec2::types::Filter;
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-use aws_types::SdkConfig;
-use privatelink_core::{
-    DnsEntry, DnsOptions, EndpointState, EndpointType, IpAddressType, VpcEndpoint,
-};
+use privatelink_core::VpcEndpoint;
 
-use crate::error::{DiscoveryError, Ec2Error, InvalidResponseError, within};
+use crate::error::DiscoveryError;
 
 /// The future returned by [`DescribeEndpoints::describe`].
 pub type EndpointsFuture<'a> =
@@ -45,180 +39,6 @@ impl DescribeEndpoints for SharedSource {
     }
 }
 
-// ===== EC2 =====
-
 /// How long one DescribeVpcEndpoints walk (every page, every retry) may take in all, unless
 /// configured: 20 seconds.
 pub const DEFAULT_DESCRIBE_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// `DescribeVpcEndpoints` through `aws-sdk-ec2`, built from an `SdkConfig`, so its region,
-/// credentials, retries, timeouts, HTTP client and `AWS_ENDPOINT_URL_EC2` apply.
-///
-/// Lists the VPC's `Interface` and `Gateway` endpoints (filters `vpc-id` and
-/// `vpc-endpoint-type`), following every page. Needs the IAM permission `ec2:DescribeVpcEndpoints`.
-/// The whole walk has a time limit of its own ([`DEFAULT_DESCRIBE_TIMEOUT`], see
-/// [`Ec2Source::timeout`]) on Tokio's timer, whatever timeouts the `SdkConfig` sets (its tighter
-/// ones still apply); past it, [`DiscoveryError::TimedOut`].
-#[derive(Clone, Debug)]
-pub struct Ec2Source {
-    client: aws_sdk_ec2::Client,
-    timeout: Duration,
-}
-
-impl Ec2Source {
-    /// A source using an EC2 client built from `sdk_config`.
-    pub fn new(sdk_config: &SdkConfig) -> Self {
-        Self {
-            client: aws_sdk_ec2::Client::new(sdk_config),
-            timeout: DEFAULT_DESCRIBE_TIMEOUT,
-        }
-    }
-
-    /// Sets the time limit of one walk. Defaults to [`DEFAULT_DESCRIBE_TIMEOUT`] (20 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    async fn fetch(&self, vpc_id: &str) -> Result<Vec<VpcEndpoint>, DiscoveryError> {
-        within(self.walk(vpc_id), self.timeout, "DescribeVpcEndpoints").await
-    }
-
-    async fn walk(&self, vpc_id: &str) -> Result<Vec<VpcEndpoint>, DiscoveryError> {
-        let filter = |name: &str, values: &[&str]| {
-            values
-                .iter()
-                .fold(Filter::builder().name(name), |f, v| f.values(*v))
-                .build()
-        };
-        let mut pages = self
-            .client
-            .describe_vpc_endpoints()
-            .filters(filter("vpc-id", &[vpc_id]))
-            .filters(filter("vpc-endpoint-type", &["Interface", "Gateway"]))
-            .max_results(1000)
-            .into_paginator()
-            .send();
-        let mut endpoints = Vec::new();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| classify(e, "DescribeVpcEndpoints"))?;
-            for endpoint in page.vpc_endpoints() {
-                endpoints.push(convert(endpoint)?);
-            }
-        }
-        Ok(endpoints)
-    }
-}
-
-impl DescribeEndpoints for Ec2Source {
-    fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
-        Box::pin(self.fetch(vpc_id))
-    }
-}
-
-/// An SDK endpoint to our model. The state and type are taken as strings: `aws-sdk-ec2` maps the
-/// camelCase wire values (`available`) to `Unknown` (awslabs/aws-sdk-rust#619).
-fn convert(endpoint: &aws_sdk_ec2::types::VpcEndpoint) -> Result<VpcEndpoint, DiscoveryError> {
-    let owned = |value: Option<&str>| value.map(str::to_owned);
-    let mut builder = VpcEndpoint::builder();
-    builder
-        .set_id(owned(endpoint.vpc_endpoint_id()))
-        .set_endpoint_type(
-            endpoint
-                .vpc_endpoint_type()
-                .map(|t| EndpointType::parse(t.as_str())),
-        )
-        .set_vpc_id(owned(endpoint.vpc_id()))
-        .set_service_name(owned(endpoint.service_name()))
-        .set_service_region(owned(endpoint.service_region()))
-        .set_state(endpoint.state().map(|s| EndpointState::parse(s.as_str())))
-        .set_private_dns_enabled(endpoint.private_dns_enabled())
-        .set_dns_entries(
-            endpoint
-                .dns_entries()
-                .iter()
-                .filter_map(|entry| {
-                    let name = entry.dns_name()?;
-                    Some(DnsEntry::new(name, owned(entry.hosted_zone_id())))
-                })
-                .collect(),
-        )
-        .set_subnet_ids(endpoint.subnet_ids().to_vec())
-        .set_ip_address_type(
-            endpoint
-                .ip_address_type()
-                .map(|t| IpAddressType::parse(t.as_str())),
-        )
-        .set_dns_options(
-            endpoint
-                .dns_options()
-                .map(|o| DnsOptions {
-                    dns_record_ip_type: o
-                        .dns_record_ip_type()
-                        .map(|t| IpAddressType::parse(t.as_str())),
-                    private_dns_only_for_inbound_resolver_endpoint: o
-                        .private_dns_only_for_inbound_resolver_endpoint()
-                        .unwrap_or(false),
-                })
-                .unwrap_or_default(),
-        );
-    builder.build().map_err(|missing| {
-        DiscoveryError::InvalidResponse(InvalidResponseError {
-            detail: format!(
-                "endpoint {} has no {}",
-                endpoint.vpc_endpoint_id().unwrap_or("(no id)"),
-                missing.field()
-            ),
-            source: None,
-        })
-    })
-}
-
-/// Maps an SDK error of `operation` to the discovery error a caller can act on. A 2xx answer
-/// that failed (e.g. an HTML page from a proxy) is an invalid response, whatever the SDK called
-/// it.
-pub(crate) fn classify<E>(
-    error: SdkError<E, HttpResponse>,
-    operation: &'static str,
-) -> DiscoveryError
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    let code = error.code().map(str::to_owned);
-    let message = error.message().map(str::to_owned);
-    let invalid_response = match &error {
-        SdkError::ResponseError(_) => true,
-        SdkError::ServiceError(context) => context.raw().status().is_success(),
-        _ => false,
-    };
-    let context = |code| Ec2Error {
-        operation,
-        code,
-        message,
-        source: Arc::new(error),
-    };
-    match code.as_deref() {
-        Some("UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException") => {
-            DiscoveryError::AccessDenied(context(code))
-        }
-        Some(
-            "AuthFailure"
-            | "SignatureDoesNotMatch"
-            | "InvalidClientTokenId"
-            | "UnrecognizedClientException"
-            | "ExpiredToken"
-            | "RequestExpired",
-        ) => DiscoveryError::InvalidCredentials(context(code)),
-        Some(
-            "RequestLimitExceeded" | "Throttling" | "ThrottlingException" | "RequestThrottled",
-        ) => DiscoveryError::Throttled(context(code)),
-        _ if invalid_response => {
-            let context = context(code);
-            DiscoveryError::InvalidResponse(InvalidResponseError {
-                detail: "the response could not be parsed".into(),
-                source: Some(context.source),
-            })
-        }
-        _ => DiscoveryError::Ec2(context(code)),
-    }
-}

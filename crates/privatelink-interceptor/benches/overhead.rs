@@ -11,7 +11,12 @@
 //! privatelink / median time without, and the same for the do-nothing interceptor. Ends with
 //! `ratio: X`, the larger of the two operations' privatelink ratios (target ≤ 1.02).
 //!
-//! `cargo bench --workspace --bench overhead`
+//! `cargo bench --workspace --bench overhead` (add `-- nomatch` to skip criterion's part: the
+//! ratios only).
+//!
+//! For a profiler: `OVERHEAD_PROFILE=VARIANT[:N]` (`plain`, `does_nothing` or `privatelink`; N
+//! defaults to 20,000) runs only N STS and N S3 operations of that variant and exits, so that two
+//! runs under `valgrind --tool=callgrind` (or `perf record`) differ by the variant alone.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -173,7 +178,25 @@ fn report(operation: &str, [plain, nothing, privatelink]: [f64; 3]) -> f64 {
     privatelink / plain
 }
 
+/// `OVERHEAD_PROFILE=VARIANT[:N]`: N operations of each kind with one variant, nothing else.
+fn profile(setting: &str) {
+    let (name, count) = setting.split_once(':').unwrap_or((setting, "20000"));
+    let Some((variant, _)) = VARIANTS.into_iter().find(|(_, n)| *n == name) else {
+        panic!("OVERHEAD_PROFILE: unknown variant {name:?} (plain, does_nothing, privatelink)")
+    };
+    let count: u32 = count.parse().expect("OVERHEAD_PROFILE: N is a number");
+    let rt = runtime();
+    let (sts, s3) = (sts(variant), s3(variant));
+    for _ in 0..count {
+        rt.block_on(get_caller_identity(&sts));
+        rt.block_on(get_object(&s3));
+    }
+}
+
 fn main() {
+    if let Ok(setting) = std::env::var("OVERHEAD_PROFILE") {
+        return profile(&setting);
+    }
     let mut criterion = Criterion::default().configure_from_args();
     operations(&mut criterion);
     criterion.final_summary();
