@@ -17,17 +17,33 @@ pub(crate) fn host_span(url: &str) -> Result<HostSpan, InvalidUrlError> {
         url: url.to_owned(),
         problem,
     };
-    if url.bytes().any(|b| b.is_ascii_control() || b == b' ') || !url.is_ascii() {
+    // One pass over the URL for what may appear nowhere in it; the request path runs this for
+    // every request, so the scans below are byte loops (no substring searchers).
+    if url
+        .bytes()
+        .any(|b| b.is_ascii_control() || b == b' ' || !b.is_ascii())
+    {
         return Err(invalid(UrlProblem::IllegalCharacter));
     }
-    let (scheme, after) = url
-        .split_once("://")
-        .ok_or_else(|| invalid(UrlProblem::NotAbsolute))?;
-    if !(scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) {
-        return Err(invalid(UrlProblem::UnsupportedScheme));
-    }
-    let start = scheme.len() + 3;
-    let authority_len = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let start = match url.as_bytes() {
+        [h, t1, t2, p, b':', b'/', b'/', ..]
+            if b"http".eq_ignore_ascii_case(&[*h, *t1, *t2, *p]) =>
+        {
+            7
+        }
+        [h, t1, t2, p, s, b':', b'/', b'/', ..]
+            if b"https".eq_ignore_ascii_case(&[*h, *t1, *t2, *p, *s]) =>
+        {
+            8
+        }
+        _ if url.contains("://") => return Err(invalid(UrlProblem::UnsupportedScheme)),
+        _ => return Err(invalid(UrlProblem::NotAbsolute)),
+    };
+    let after = &url[start..];
+    let authority_len = after
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(after.len());
     let authority = &after[..authority_len];
     if authority.contains('@') {
         return Err(invalid(UrlProblem::UserInfo));
@@ -65,26 +81,33 @@ pub(crate) fn host_span(url: &str) -> Result<HostSpan, InvalidUrlError> {
 /// Checks a host as it appears in a URL: an IPv6 literal in brackets, or a name of letters,
 /// digits, `-`, `.` and `_` with no empty label.
 fn check_host(host: &str) -> Result<(), UrlProblem> {
-    let host_ok = if host.starts_with('[') {
-        host.len() > 2
+    let (host_ok, longest_label) = if host.starts_with('[') {
+        let ok = host.len() > 2
             && host[1..host.len() - 1]
                 .bytes()
-                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        (ok, 0)
     } else {
-        !host.is_empty()
-            && !host.starts_with('.')
-            && !host.contains("..")
-            && host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+        // Letters, digits, `-`, `_` and single dots, not first; the longest label, in one pass.
+        let mut ok = !host.is_empty() && !host.starts_with('.');
+        let (mut label, mut longest, mut after_dot) = (0, 0, false);
+        for b in host.bytes() {
+            if b == b'.' {
+                ok &= !after_dot;
+                longest = longest.max(label);
+                (label, after_dot) = (0, true);
+            } else {
+                ok &= b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+                (label, after_dot) = (label + 1, false);
+            }
+        }
+        (ok, longest.max(label))
     };
     match host_ok {
         true if host.starts_with('[') => Ok(()),
         // A name DNS cannot carry (an S3 virtual-hosted bucket too long for a label, say):
         // nothing may be sent to it, rewritten or not.
-        true if host.len() > 253 || host.split('.').any(|label| label.len() > 63) => {
-            Err(UrlProblem::NameTooLong)
-        }
+        true if host.len() > 253 || longest_label > 63 => Err(UrlProblem::NameTooLong),
         true => Ok(()),
         false if host.is_empty() => Err(UrlProblem::NoHost),
         false => Err(UrlProblem::InvalidHost),

@@ -4,17 +4,21 @@
 //!
 //! A third variant carries an interceptor that does nothing: the SDK's own cost of having an
 //! interceptor at all (it consults every interceptor at each of ~20 hooks), which no interceptor
-//! can avoid.
+//! can avoid. A fourth sends the request to the same endpoint name with the SDK's own setting
+//! (`endpoint_url`), as a user would by hand, with the do-nothing interceptor: the same longer
+//! host to sign and send, none of privatelink's work. privatelink against it is privatelink's own
+//! cost; against the do-nothing interceptor, that plus the endpoint name's.
 //!
 //! criterion measures each variant; the ratios come from an interleaved run in the same process
 //! (batches of the variants alternate, so drift and frequency changes hit all): median time with
-//! privatelink / median time without, and the same for the do-nothing interceptor. Ends with
-//! `ratio: X`, the larger of the two operations' privatelink ratios (target ≤ 1.02).
+//! privatelink / median time without, and the same for the other variants. Ends with
+//! `ratio: X`, the larger of the two operations' privatelink / do-nothing ratios (issue 15's
+//! target: ≤ 1.01).
 //!
 //! `cargo bench --workspace --bench overhead` (add `-- nomatch` to skip criterion's part: the
 //! ratios only).
 //!
-//! For a profiler: `OVERHEAD_PROFILE=VARIANT[:N]` (`plain`, `does_nothing` or `privatelink`; N
+//! For a profiler: `OVERHEAD_PROFILE=VARIANT[:N]` (`plain`, `does_nothing`, `configured_endpoint` or `privatelink`; N
 //! defaults to 20,000) runs only N STS and N S3 operations of that variant and exits, so that two
 //! runs under `valgrind --tool=callgrind` (or `perf record`) differ by the variant alone.
 
@@ -25,21 +29,36 @@ use aws_smithy_http_client::test_util::infallible_client_fn;
 use aws_smithy_types::body::SdkBody;
 use aws_types::region::Region;
 use criterion::Criterion;
-use privatelink_core::{Policy, RewriteConfig, index_from_describe_json};
+use privatelink_core::{Outcome, Policy, RewriteConfig, index_from_describe_json};
 use privatelink_interceptor::PrivateLinkInterceptor;
 use privatelink_testkit::{DESCRIBE_FIXTURE, test_credentials};
 use tokio::runtime::Runtime;
 
 const CALLER_IDENTITY: &str = r#"<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/test</Arn><UserId>AIDATEST</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>"#;
 
-fn interceptor() -> PrivateLinkInterceptor {
-    let index = index_from_describe_json(DESCRIBE_FIXTURE).unwrap();
-    let config = RewriteConfig::builder()
+fn config() -> RewriteConfig {
+    RewriteConfig::builder()
         .policy(Policy::Prefer)
         .zone("us-east-1a")
         .build()
-        .unwrap();
-    PrivateLinkInterceptor::from_index(index, config)
+        .unwrap()
+}
+
+fn interceptor() -> PrivateLinkInterceptor {
+    PrivateLinkInterceptor::from_index(
+        index_from_describe_json(DESCRIBE_FIXTURE).unwrap(),
+        config(),
+    )
+}
+
+/// The endpoint URL that privatelink sends `url` to, less `strip` at the host's start (S3 puts
+/// the bucket back in front of a configured endpoint).
+fn endpoint_url(url: &str, strip: &str) -> String {
+    let index = index_from_describe_json(DESCRIBE_FIXTURE).unwrap();
+    let Outcome::Rewritten(rewritten) = config().rewrite_url(Some(&index), url).unwrap() else {
+        panic!("the fixture has an endpoint for {url}")
+    };
+    format!("https://{}", rewritten.host().strip_prefix(strip).unwrap())
 }
 
 fn answer(body: &'static str) -> impl Fn(http::Request<SdkBody>) -> http::Response<SdkBody> {
@@ -65,12 +84,15 @@ impl aws_smithy_runtime_api::client::interceptors::Intercept for DoesNothing {
 enum Variant {
     Plain,
     DoesNothing,
+    /// The endpoint name set by hand (`endpoint_url`), with the do-nothing interceptor.
+    ConfiguredEndpoint,
     PrivateLink,
 }
 
-const VARIANTS: [(Variant, &str); 3] = [
+const VARIANTS: [(Variant, &str); 4] = [
     (Variant::Plain, "plain"),
     (Variant::DoesNothing, "does_nothing"),
+    (Variant::ConfiguredEndpoint, "configured_endpoint"),
     (Variant::PrivateLink, "privatelink"),
 ];
 
@@ -83,6 +105,11 @@ fn sts(variant: Variant) -> aws_sdk_sts::Client {
     match variant {
         Variant::Plain => {}
         Variant::DoesNothing => config = config.interceptor(DoesNothing),
+        Variant::ConfiguredEndpoint => {
+            config = config
+                .endpoint_url(endpoint_url("https://sts.us-east-1.amazonaws.com/", ""))
+                .interceptor(DoesNothing)
+        }
         Variant::PrivateLink => config = config.interceptor(interceptor()),
     }
     aws_sdk_sts::Client::from_conf(config.build())
@@ -97,6 +124,12 @@ fn s3(variant: Variant) -> aws_sdk_s3::Client {
     match variant {
         Variant::Plain => {}
         Variant::DoesNothing => config = config.interceptor(DoesNothing),
+        Variant::ConfiguredEndpoint => {
+            let url = "https://mybucket.s3.us-east-1.amazonaws.com/key.txt";
+            config = config
+                .endpoint_url(endpoint_url(url, "mybucket."))
+                .interceptor(DoesNothing)
+        }
         Variant::PrivateLink => config = config.interceptor(interceptor()),
     }
     aws_sdk_s3::Client::from_conf(config.build())
@@ -144,13 +177,13 @@ fn operations(c: &mut Criterion) {
 /// rotates each round).
 // A benchmark measures wall time: the clock is read directly here.
 #[allow(clippy::disallowed_methods)]
-fn interleaved(runs: &mut [&mut dyn FnMut(); 3]) -> [f64; 3] {
+fn interleaved<const N: usize>(runs: &mut [&mut dyn FnMut(); N]) -> [f64; N] {
     const ROUNDS: usize = 60;
     const BATCH: u32 = 200;
-    let mut samples: [Vec<Duration>; 3] = Default::default();
+    let mut samples: [Vec<Duration>; N] = std::array::from_fn(|_| Vec::new());
     for round in 0..ROUNDS {
-        for turn in 0..3 {
-            let which = (round + turn) % 3;
+        for turn in 0..N {
+            let which = (round + turn) % N;
             let start = std::time::Instant::now();
             for _ in 0..BATCH {
                 (runs[which])();
@@ -164,25 +197,32 @@ fn interleaved(runs: &mut [&mut dyn FnMut(); 3]) -> [f64; 3] {
     })
 }
 
-fn report(operation: &str, [plain, nothing, privatelink]: [f64; 3]) -> f64 {
+fn report(operation: &str, [plain, nothing, configured, privatelink]: [f64; 4]) -> f64 {
     println!(
         "{operation}: {:.1} µs plain, {:.1} µs with a do-nothing interceptor (ratio {:.4}), \
-         {:.1} µs with privatelink (ratio {:.4}; {:.4} against the do-nothing interceptor)",
+         {:.1} µs to the endpoint set by hand (ratio {:.4} against the do-nothing interceptor), \
+         {:.1} µs with privatelink (ratio {:.4}; {:.4} against the do-nothing interceptor; \
+         {:.4} against the endpoint set by hand)",
         plain / 1e3,
         nothing / 1e3,
         nothing / plain,
+        configured / 1e3,
+        configured / nothing,
         privatelink / 1e3,
         privatelink / plain,
-        privatelink / nothing
+        privatelink / nothing,
+        privatelink / configured
     );
-    privatelink / plain
+    privatelink / nothing
 }
 
 /// `OVERHEAD_PROFILE=VARIANT[:N]`: N operations of each kind with one variant, nothing else.
 fn profile(setting: &str) {
     let (name, count) = setting.split_once(':').unwrap_or((setting, "20000"));
     let Some((variant, _)) = VARIANTS.into_iter().find(|(_, n)| *n == name) else {
-        panic!("OVERHEAD_PROFILE: unknown variant {name:?} (plain, does_nothing, privatelink)")
+        panic!(
+            "OVERHEAD_PROFILE: unknown variant {name:?} (plain, does_nothing, configured_endpoint, privatelink)"
+        )
     };
     let count: u32 = count.parse().expect("OVERHEAD_PROFILE: N is a number");
     let rt = runtime();
@@ -201,22 +241,24 @@ fn main() {
     operations(&mut criterion);
     criterion.final_summary();
     let rt = runtime();
-    let [a, b, c] = VARIANTS.map(|(variant, _)| sts(variant));
+    let [a, b, c, d] = VARIANTS.map(|(variant, _)| sts(variant));
     let sts_ratio = report(
         "sts GetCallerIdentity",
         interleaved(&mut [
             &mut || rt.block_on(get_caller_identity(&a)),
             &mut || rt.block_on(get_caller_identity(&b)),
             &mut || rt.block_on(get_caller_identity(&c)),
+            &mut || rt.block_on(get_caller_identity(&d)),
         ]),
     );
-    let [a, b, c] = VARIANTS.map(|(variant, _)| s3(variant));
+    let [a, b, c, d] = VARIANTS.map(|(variant, _)| s3(variant));
     let s3_ratio = report(
         "s3 GetObject",
         interleaved(&mut [
             &mut || rt.block_on(get_object(&a)),
             &mut || rt.block_on(get_object(&b)),
             &mut || rt.block_on(get_object(&c)),
+            &mut || rt.block_on(get_object(&d)),
         ]),
     );
     println!("ratio: {:.4}", sts_ratio.max(s3_ratio));
