@@ -684,8 +684,6 @@ mod tests {
     //! The facade without EC2 or dial mode's client as well: CI runs these with
     //! `--no-default-features` too (scripts/test.sh), where an endpoint file is the only source.
 
-    use std::collections::HashMap;
-
     use super::*;
 
     const FILE: &str = concat!(
@@ -694,11 +692,7 @@ mod tests {
     );
 
     fn env(vars: &[(&str, &str)]) -> Environment {
-        Environment::from_map(
-            vars.iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect::<HashMap<_, _>>(),
-        )
+        vars.iter().copied().collect()
     }
 
     /// An endpoint file and `PRIVATELINK_VPC_ID`: no `SdkConfig`, no EC2, no metadata; both

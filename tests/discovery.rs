@@ -1,6 +1,5 @@
 //! The facade: `PrivateLink::builder()…build().await` and `interceptor()`, with controlled time.
 
-use std::collections::HashMap;
 use std::error::Error;
 use std::fmt;
 use std::time::Duration;
@@ -200,11 +199,7 @@ async fn the_first_load_must_succeed_unless_starting_empty() {
 }
 
 fn env(vars: &[(&str, &str)]) -> Environment {
-    Environment::from_map(
-        vars.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect::<HashMap<_, _>>(),
-    )
+    vars.iter().copied().collect()
 }
 
 #[tokio::test]

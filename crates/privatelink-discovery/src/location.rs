@@ -146,6 +146,18 @@ impl Environment {
     }
 }
 
+/// A fixed set of variables from `(name, value)` pairs (for tests and embedding):
+/// `[("PRIVATELINK_VPC_ID", "vpc-0abc")].into_iter().collect::<Environment>()`.
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Environment {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(vars: I) -> Self {
+        Self::from_map(
+            vars.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
+    }
+}
+
 impl fmt::Debug for Environment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Environment")

@@ -1,8 +1,6 @@
 //! Where am I: explicit settings → environment → EC2 instance metadata (IMDSv2 replies through a
 //! replay client) → ECS task metadata v4 (from a loopback HTTP server this test starts).
 
-use std::collections::HashMap;
-
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
 use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
@@ -14,11 +12,7 @@ const IMDS: &str = "http://169.254.169.254";
 const TOKEN: &str = "AQAEAPrivateLinkTestToken==";
 
 fn env(vars: &[(&str, &str)]) -> Environment {
-    Environment::from_map(
-        vars.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect::<HashMap<_, _>>(),
-    )
+    vars.iter().copied().collect()
 }
 
 fn imds_event(method: &str, path: &str, status: u16, body: &str) -> ReplayEvent {
