@@ -282,7 +282,8 @@ impl PrivateLinkBuilder {
         loader: aws_config::ConfigLoader,
     ) -> Result<(PrivateLink, SdkConfig), BuildError> {
         self.check()?;
-        let dial = self.pending_dial(true);
+        // Discovery's own resolver only where discovery makes calls of its own (EC2).
+        let dial = self.pending_dial(cfg!(feature = "ec2"));
         let sdk_config = loader.http_client(dial.http_client()).load().await;
         self.sdk_config = Some(sdk_config.clone());
         let privatelink = self.build_with(Some(dial)).await?;

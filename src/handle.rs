@@ -304,6 +304,7 @@ impl PrivateLinkBuilder {
 
     /// Resolves the source and location, loads the endpoints once, and returns the handle.
     pub async fn build(self) -> Result<PrivateLink, BuildError> {
+        self.check()?;
         self.build_with(None).await
     }
 
@@ -333,11 +334,11 @@ impl PrivateLinkBuilder {
         }
     }
 
+    /// [`PrivateLinkBuilder::check`] has passed.
     pub(crate) async fn build_with(
         mut self,
         dial: Option<PendingDial>,
     ) -> Result<PrivateLink, BuildError> {
-        self.check()?;
         let env = self.env.clone().unwrap_or_else(Environment::process);
         let policy = self.resolve_policy(&env)?;
         if self.start_empty && policy != Policy::Prefer {

@@ -101,12 +101,11 @@ impl RewriteConfig {
         let refuse = |service: &str, reason| Err(refused(original_host, service, reason));
         // Strict mode leaves an endpoint name alone only when the snapshot knows it.
         let known_endpoint = |known: &dyn Fn(&EndpointIndex) -> bool, service: &str| match index {
-            Some(index) if known(index) => unchanged(UnchangedReason::AlreadyEndpoint, &|| {
-                Unchanged::AlreadyEndpoint
-            }),
-            _ if !strict => unchanged(UnchangedReason::AlreadyEndpoint, &|| {
-                Unchanged::AlreadyEndpoint
-            }),
+            _ if !strict || index.is_some_and(known) => {
+                unchanged(UnchangedReason::AlreadyEndpoint, &|| {
+                    Unchanged::AlreadyEndpoint
+                })
+            }
             Some(_) => refuse(service, RefusalReason::UnknownEndpointName),
             None => refuse(service, RefusalReason::NoSnapshot),
         };

@@ -25,19 +25,18 @@ pub(crate) fn host_span(url: &str) -> Result<HostSpan, InvalidUrlError> {
     {
         return Err(invalid(UrlProblem::IllegalCharacter));
     }
-    let start = match url.as_bytes() {
-        [h, t1, t2, p, b':', b'/', b'/', ..]
-            if b"http".eq_ignore_ascii_case(&[*h, *t1, *t2, *p]) =>
-        {
-            7
-        }
-        [h, t1, t2, p, s, b':', b'/', b'/', ..]
-            if b"https".eq_ignore_ascii_case(&[*h, *t1, *t2, *p, *s]) =>
-        {
-            8
-        }
-        _ if url.contains("://") => return Err(invalid(UrlProblem::UnsupportedScheme)),
-        _ => return Err(invalid(UrlProblem::NotAbsolute)),
+    let starts_with = |prefix: &str| {
+        url.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    };
+    let start = if starts_with("https://") {
+        8
+    } else if starts_with("http://") {
+        7
+    } else if url.contains("://") {
+        return Err(invalid(UrlProblem::UnsupportedScheme));
+    } else {
+        return Err(invalid(UrlProblem::NotAbsolute));
     };
     let after = &url[start..];
     let authority_len = after
