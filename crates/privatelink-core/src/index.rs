@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::model::{EndpointState, EndpointType, VpcEndpoint};
 use crate::names::entry::{EntryShape, IgnoredNameReason, classify_entry};
@@ -234,8 +235,36 @@ impl fmt::Display for IndexWarning {
     }
 }
 
+/// The index's maps, keyed by names and labels.
+type NameMap<V> = HashMap<Box<str>, V, BuildHasherDefault<Fnv1a>>;
+
 /// label → endpoints serving it (usable first, then by id).
-type LabelMap = HashMap<Box<str>, Vec<IndexedEndpoint>>;
+type LabelMap = NameMap<Vec<IndexedEndpoint>>;
+
+/// FNV-1a, the index's hash: its keys are short names and labels, every request looks up two of
+/// them, and SipHash (std's default) costs several times more per lookup. SipHash's keyed
+/// resistance to collision flooding buys nothing here: the maps are built once from the VPC's own
+/// endpoints and never grow, and a lookup key (from a request's host) adds no entry.
+#[derive(Clone, Copy)]
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv1a {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
 
 /// An immutable index of a VPC's interface endpoints, built from [`VpcEndpoint`]s.
 ///
@@ -246,11 +275,11 @@ type LabelMap = HashMap<Box<str>, Vec<IndexedEndpoint>>;
 pub struct EndpointIndex {
     endpoints: Vec<VpcEndpoint>,
     /// Per suffix ([`DnsSuffix::index`]): region → label → endpoints.
-    by_suffix: [HashMap<Box<str>, LabelMap>; 2],
+    by_suffix: [NameMap<LabelMap>; 2],
     /// Every indexed endpoint name (lowercase) → whether it is a `*.` wildcard name.
-    names: HashMap<Box<str>, bool>,
+    names: NameMap<bool>,
     /// The hexadecimal part of every indexed endpoint's id.
-    endpoint_hexes: HashSet<Box<str>>,
+    endpoint_hexes: HashSet<Box<str>, BuildHasherDefault<Fnv1a>>,
     /// Available gateway endpoints: (region, service) → endpoint id, first by id.
     gateways: BTreeMap<(String, String), String>,
     warnings: Vec<IndexWarning>,

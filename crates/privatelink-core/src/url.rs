@@ -12,17 +12,15 @@ pub(crate) struct HostSpan {
 }
 
 /// Locates the host of `url` = `http[s]://host[:port][/path][?query][#fragment]`.
+///
+/// The request path runs this for every request, so it reads the URL twice at most: one check of
+/// every byte that the compiler can do many bytes at a time, and one pass over the authority.
 pub(crate) fn host_span(url: &str) -> Result<HostSpan, InvalidUrlError> {
     let invalid = |problem| InvalidUrlError {
         url: url.to_owned(),
         problem,
     };
-    // One pass over the URL for what may appear nowhere in it; the request path runs this for
-    // every request, so the scans below are byte loops (no substring searchers).
-    if url
-        .bytes()
-        .any(|b| b.is_ascii_control() || b == b' ' || !b.is_ascii())
-    {
+    if !all_printable(url.as_bytes()) {
         return Err(invalid(UrlProblem::IllegalCharacter));
     }
     let starts_with = |prefix: &str| {
@@ -38,15 +36,25 @@ pub(crate) fn host_span(url: &str) -> Result<HostSpan, InvalidUrlError> {
     } else {
         return Err(invalid(UrlProblem::NotAbsolute));
     };
-    let after = &url[start..];
-    let authority_len = after
-        .bytes()
-        .position(|b| matches!(b, b'/' | b'?' | b'#'))
-        .unwrap_or(after.len());
-    let authority = &after[..authority_len];
-    if authority.contains('@') {
+    // The authority runs to the first `/`, `?` or `#`; on the way, where its first `:` is and
+    // whether it has an `@`.
+    let after = &url.as_bytes()[start..];
+    let (mut len, mut first_colon, mut user_info) = (after.len(), None, false);
+    for (i, &b) in after.iter().enumerate() {
+        match b {
+            b'/' | b'?' | b'#' => {
+                len = i;
+                break;
+            }
+            b':' if first_colon.is_none() => first_colon = Some(i),
+            b'@' => user_info = true,
+            _ => {}
+        }
+    }
+    if user_info {
         return Err(invalid(UrlProblem::UserInfo));
     }
+    let authority = &url[start..start + len];
     let (host, port) = if authority.starts_with('[') {
         let close = authority
             .find(']')
@@ -59,8 +67,8 @@ pub(crate) fn host_span(url: &str) -> Result<HostSpan, InvalidUrlError> {
         };
         (&authority[..=close], port)
     } else {
-        match authority.split_once(':') {
-            Some((host, port)) => (host, Some(port)),
+        match first_colon {
+            Some(colon) => (&authority[..colon], Some(&authority[colon + 1..])),
             None => (authority, None),
         }
     };
@@ -77,40 +85,67 @@ pub(crate) fn host_span(url: &str) -> Result<HostSpan, InvalidUrlError> {
     })
 }
 
+/// Whether every byte is printable ASCII other than space (`!` to `~`): no whitespace, control
+/// or non-ASCII byte. No early exit, so the compiler checks many bytes per instruction.
+fn all_printable(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .fold(true, |ok, &b| ok & (b.wrapping_sub(b'!') <= b'~' - b'!'))
+}
+
+/// The bytes of a host name's labels: letters, digits, `-` and `_`.
+const HOST_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+        b += 1;
+    }
+    table
+};
+
 /// Checks a host as it appears in a URL: an IPv6 literal in brackets, or a name of letters,
 /// digits, `-`, `.` and `_` with no empty label.
 fn check_host(host: &str) -> Result<(), UrlProblem> {
-    let (host_ok, longest_label) = if host.starts_with('[') {
+    if host.starts_with('[') {
         let ok = host.len() > 2
             && host[1..host.len() - 1]
                 .bytes()
                 .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
-        (ok, 0)
-    } else {
-        // Letters, digits, `-`, `_` and single dots, not first; the longest label, in one pass.
-        let mut ok = !host.is_empty() && !host.starts_with('.');
-        let (mut label, mut longest, mut after_dot) = (0, 0, false);
-        for b in host.bytes() {
-            if b == b'.' {
-                ok &= !after_dot;
-                longest = longest.max(label);
-                (label, after_dot) = (0, true);
-            } else {
-                ok &= b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
-                (label, after_dot) = (label + 1, false);
-            }
-        }
-        (ok, longest.max(label))
-    };
-    match host_ok {
-        true if host.starts_with('[') => Ok(()),
-        // A name DNS cannot carry (an S3 virtual-hosted bucket too long for a label, say):
-        // nothing may be sent to it, rewritten or not.
-        true if host.len() > 253 || longest_label > 63 => Err(UrlProblem::NameTooLong),
-        true => Ok(()),
-        false if host.is_empty() => Err(UrlProblem::NoHost),
-        false => Err(UrlProblem::InvalidHost),
+        return if ok {
+            Ok(())
+        } else {
+            Err(UrlProblem::InvalidHost)
+        };
     }
+    if host.is_empty() {
+        return Err(UrlProblem::NoHost);
+    }
+    // One pass: every byte allowed, no empty label (no leading or doubled dot; one trailing dot
+    // is the DNS root), the longest label.
+    let (mut chars_ok, mut empty_label) = (true, false);
+    let (mut label, mut longest) = (0, 0);
+    for &b in host.as_bytes() {
+        if b == b'.' {
+            empty_label |= label == 0;
+            longest = longest.max(label);
+            label = 0;
+        } else {
+            chars_ok &= HOST_BYTE[usize::from(b)];
+            label += 1;
+        }
+    }
+    longest = longest.max(label);
+    if !chars_ok || empty_label {
+        return Err(UrlProblem::InvalidHost);
+    }
+    // A name DNS cannot carry (an S3 virtual-hosted bucket too long for a label, say): nothing
+    // may be sent to it, rewritten or not.
+    if host.len() > 253 || longest > 63 {
+        return Err(UrlProblem::NameTooLong);
+    }
+    Ok(())
 }
 
 /// Checks a host given on its own (dial mode's name to resolve), as [`host_span`] checks a URL's.
@@ -174,7 +209,58 @@ impl Error for InvalidUrlError {}
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// A URL built from parts known to be valid, and its host.
+    fn valid_url() -> impl Strategy<Value = (String, String)> {
+        (
+            prop::sample::select(vec!["https", "http", "HTTPS", "HtTp"]),
+            prop::collection::vec("[a-zA-Z0-9_-]{1,20}", 1..5),
+            any::<bool>(),
+            prop::option::of(any::<u16>()),
+            "([/?#][!-~]{0,30})?",
+        )
+            .prop_map(|(scheme, labels, root, port, rest)| {
+                let host = labels.join(".") + if root { "." } else { "" };
+                let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+                (format!("{scheme}://{host}{port}{rest}"), host)
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn the_host_of_any_valid_url_is_found((url, host) in valid_url()) {
+            let span = host_span(&url).unwrap();
+            prop_assert_eq!(&url[span.range], host.as_str());
+        }
+
+        #[test]
+        fn a_space_control_or_non_ascii_character_anywhere_is_an_error(
+            (url, _) in valid_url(),
+            at in any::<prop::sample::Index>(),
+            bad in prop::sample::select(vec![' ', '\t', '\n', '\0', '\u{7f}', 'é', '\u{a0}']),
+        ) {
+            let mut url = url;
+            url.insert(at.index(url.len() + 1), bad);
+            let err = host_span(&url).unwrap_err();
+            prop_assert_eq!(err.problem, UrlProblem::IllegalCharacter, "{}", url);
+        }
+
+        #[test]
+        fn a_byte_no_host_name_has_makes_the_host_invalid(
+            (url, host) in valid_url(),
+            at in any::<prop::sample::Index>(),
+            bad in prop::sample::select(vec!['%', '!', '$', '&', '\'', '(', '*', '+', ',', ';', '=', '~']),
+        ) {
+            let mut url = url;
+            let start = url.find("://").unwrap() + 3;
+            url.insert(start + at.index(host.len() + 1), bad);
+            let err = host_span(&url).unwrap_err();
+            prop_assert_eq!(err.problem, UrlProblem::InvalidHost, "{}", url);
+        }
+    }
 
     #[test]
     fn finds_the_host() {
@@ -198,6 +284,11 @@ mod tests {
             ("http://localhost:4566/x", "localhost"),
             ("http://[::1]:8080/x", "[::1]"),
             ("http://127.0.0.1/x", "127.0.0.1"),
+            // One trailing dot is the DNS root: still the host.
+            (
+                "https://ec2.us-east-1.amazonaws.com.:443/",
+                "ec2.us-east-1.amazonaws.com.",
+            ),
         ];
         for (url, host) in cases {
             let span = host_span(url).unwrap();
@@ -225,6 +316,13 @@ mod tests {
             ("https://ex%41mple.com/", "invalid host"),
             ("https://[::1/", "invalid host"),
             ("https://bücher.example/", "non-ASCII"),
+            ("https://ec2.amazonaws.com/a\tb", "whitespace"),
+            ("https://ec2.amazonaws.com/\x7f", "control"),
+            ("https://.ec2.amazonaws.com/", "invalid host"),
+            ("https://ec2.amazonaws.com../", "invalid host"),
+            ("https://.", "invalid host"),
+            ("https://ec2.amazonaws.com:80:90/", "invalid port"),
+            ("https://[::1]x/", "invalid host"),
         ];
         for (url, problem) in cases {
             let err = host_span(url).unwrap_err();

@@ -4,7 +4,7 @@ use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::partition::AWS;
-use super::{DnsSuffix, is_any_region, is_dns_label, is_under};
+use super::{DnsSuffix, is_any_region, is_dns_label, is_under, split_last_label};
 
 /// A form of AWS host that interface endpoints do not serve, so it is never rewritten.
 #[non_exhaustive]
@@ -239,10 +239,10 @@ fn classify_partition_host<'a>(host: &'a str, rest: &'a str, suffix: DnsSuffix) 
         form,
         service: unsupported_service(host),
     };
-    let Some((prefix, region)) = rest.rsplit_once('.').filter(|(_, r)| suffix.is_region(r)) else {
+    let Some((prefix, region)) = split_last_label(rest).filter(|(_, r)| suffix.is_region(r)) else {
         return unsupported(regionless_form(rest));
     };
-    let (before, service) = match prefix.rsplit_once('.') {
+    let (before, service) = match split_last_label(prefix) {
         Some((before, service)) => (Some(before), service),
         None => (None, prefix),
     };
@@ -291,7 +291,7 @@ fn address(host: &str) -> Option<bool> {
                 .map_or(true, |ip| is_public_address(ip.into())),
         );
     }
-    let last = host.rsplit('.').next().unwrap_or(host);
+    let last = split_last_label(host).map_or(host, |(_, last)| last);
     let numeric = last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x");
     if !numeric {
         return None;

@@ -85,6 +85,14 @@ pub(crate) fn strip_domain<'a>(name: &'a str, domain: &str) -> Option<&'a str> {
     (!rest.is_empty()).then_some(rest)
 }
 
+/// `name` split at its last `.`: the labels before it and the last label. A plain byte loop: the
+/// request path splits short names several times per request, where a searcher's set-up costs
+/// more than the search.
+pub(crate) fn split_last_label(name: &str) -> Option<(&str, &str)> {
+    let dot = name.bytes().rposition(|b| b == b'.')?;
+    Some((&name[..dot], &name[dot + 1..]))
+}
+
 /// `host` is `domain` or a name under it.
 pub(crate) fn is_under(host: &str, domain: &str) -> bool {
     host == domain || strip_domain(host, domain).is_some()
