@@ -17,7 +17,8 @@ cd "$(dirname "$0")/.."
 
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step says how long the run has taken so far (minutes:seconds), so a slow step shows.
+step() { printf '\n==> [%d:%02d] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
 
 if ! command -v cargo >/dev/null 2>&1; then
     echo "error: cargo is not installed; install Rust $(grep -m1 '^rust-version' Cargo.toml | cut -d'"' -f2) or newer" >&2
