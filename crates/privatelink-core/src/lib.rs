@@ -11,6 +11,8 @@
 //! - [`ServiceEndpoints`] gives the `AWS_ENDPOINT_URL_<SERVICE>` settings for tools that are
 //!   not Rust (the AWS CLI, other SDKs), from a table of the AWS service models' ids.
 //! - [`SnapshotCell`] publishes the current index lock-free to synchronous readers.
+//! - [`Router`] is the request path's form of the decision: [`RewriteConfig::route`] against a
+//!   cell's current snapshot, remembered per host for that snapshot.
 //!
 //! No I/O happens in this crate.
 //!
@@ -28,6 +30,7 @@
 //! | `url` | finding the host of a URL ([`InvalidUrlError`]) |
 //! | `services` | `AWS_ENDPOINT_URL_<SERVICE>` settings |
 //! | `snapshot` | [`SnapshotCell`] |
+//! | `router` | [`Router`]: the decision per host, remembered per snapshot |
 
 mod config;
 mod describe_json;
@@ -37,6 +40,7 @@ pub mod metrics;
 mod model;
 mod names;
 mod rewrite;
+mod router;
 mod services;
 mod snapshot;
 mod url;
@@ -56,6 +60,7 @@ pub use names::DnsSuffix;
 pub use names::entry::IgnoredNameReason;
 pub use names::host::{UnsupportedForm, is_public_address};
 pub use rewrite::{API_ID_HEADER, Outcome, Rewritten, Route, Unchanged, UnchangedReason};
+pub use router::{REMEMBERED_HOSTS, Routed, Router};
 pub use services::{
     ServiceEndpoint, ServiceEndpoints, endpoint_config_key, endpoint_env_var, sdk_service_ids,
     sdk_services,

@@ -98,6 +98,16 @@ impl SnapshotCell {
         now: SystemTime,
         f: impl FnOnce(Option<&EndpointIndex>) -> R,
     ) -> R {
+        self.with_published_at(now, |index| f(index.map(|index| &**index)))
+    }
+
+    /// [`SnapshotCell::with_current_at`] with the snapshot's `Arc`, so that a reader can tell one
+    /// snapshot from another by identity (the request path's memo).
+    pub(crate) fn with_published_at<R>(
+        &self,
+        now: SystemTime,
+        f: impl FnOnce(Option<&Arc<EndpointIndex>>) -> R,
+    ) -> R {
         let guard = self.inner.current.load();
         let published = guard.as_deref();
         let usable = published.filter(|p| p.deadline.is_none_or(|deadline| now <= deadline));
@@ -106,7 +116,7 @@ impl SnapshotCell {
         {
             self.log_expired_once(expired);
         }
-        f(usable.map(|p| &*p.index))
+        f(usable.map(|p| &p.index))
     }
 
     /// The first reader past a snapshot's deadline says so, once for that snapshot.

@@ -1,11 +1,15 @@
-//! Allocations on the request path (`RewriteConfig::route`, what the interceptor and the dial
-//! resolver call): a rewrite allocates exactly one block (the new URL string); a URL that stays
-//! as it is allocates nothing. `rewrite_url`, which also explains an unchanged URL, allocates that
+//! Allocations on the request path (`RewriteConfig::route`, what the dial resolver calls, and
+//! `Router::route_url`, what the interceptor calls): a rewrite allocates exactly one block (the
+//! new URL string); a URL that stays as it is allocates nothing. `rewrite_url`, which also explains an unchanged URL, allocates that
 //! explanation (for an AWS host with no endpoint: the service label and the region). Counted by
 //! dhat's heap profiler in testing mode (its own test binary: the allocator is process-wide).
 
 use privatelink_core::metrics::{Counted, Mode, count_request};
-use privatelink_core::{Outcome, Policy, RewriteConfig, Route, index_from_describe_json};
+use std::time::SystemTime;
+
+use privatelink_core::{
+    Outcome, Policy, RewriteConfig, Route, Routed, Router, SnapshotCell, index_from_describe_json,
+};
 
 #[global_allocator]
 static ALLOCATOR: dhat::Alloc = dhat::Alloc;
@@ -72,4 +76,20 @@ fn a_rewrite_allocates_only_the_new_url() {
     let before = dhat::HeapStats::get().total_blocks;
     let _ = strict.route(Some(&index), "https://example.com/x");
     assert_eq!(dhat::HeapStats::get().total_blocks - before, 0);
+    // The router (the interceptor's path), for a host it has decided before: the new URL only,
+    // or nothing.
+    let router = Router::new(SnapshotCell::with_index(index.clone()), zonal.clone());
+    for (url, expected) in [
+        ("https://ec2.us-east-1.amazonaws.com/", 1),
+        ("https://mybucket.s3.us-east-1.amazonaws.com/key.txt", 1),
+        ("https://sqs.us-east-1.amazonaws.com/", 0),
+        ("https://example.com/", 0),
+    ] {
+        router.route_url(url, SystemTime::UNIX_EPOCH).unwrap();
+        let before = dhat::HeapStats::get().total_blocks;
+        let routed = router.route_url(url, SystemTime::UNIX_EPOCH).unwrap();
+        let allocated = dhat::HeapStats::get().total_blocks - before;
+        assert_eq!(allocated, expected, "{url}: {routed:?}");
+        assert_eq!(matches!(routed, Routed::Rewritten { .. }), expected == 1);
+    }
 }

@@ -1,10 +1,12 @@
 //! Table-driven tests of the mapping rules, through the public API, on a realistic
 //! `describe-vpc-endpoints` fixture (`testdata/describe-vpc-endpoints.json`).
 
+use std::time::SystemTime;
+
 use privatelink_core::{
     DnsEntry, EndpointIndex, EndpointState, EndpointType, Outcome, Policy, RefusalReason,
-    RewriteConfig, RewriteError, Unchanged, UnsupportedForm, VpcEndpoint, WarningKind,
-    index_from_describe_json,
+    RewriteConfig, RewriteError, Routed, Router, SnapshotCell, Unchanged, UnsupportedForm,
+    VpcEndpoint, WarningKind, index_from_describe_json,
 };
 
 const FIXTURE: &str = include_str!("../../../testdata/describe-vpc-endpoints.json");
@@ -103,6 +105,17 @@ fn check(config: &RewriteConfig, index: Option<&EndpointIndex>, url: &str, expec
         }
         (Expect::Invalid, Err(RewriteError::InvalidUrl(_))) => {}
         _ => panic!("{url}: expected {expect:?}, got {result:?}"),
+    }
+    // The request path's router, which remembers each host's decision, decides the same, when
+    // it decides (first call) and when it remembers (second call).
+    let cell = index.map_or_else(SnapshotCell::new, |index| {
+        SnapshotCell::with_index(index.clone())
+    });
+    let router = Router::new(cell, config.clone());
+    let decided = config.route(index, url).map(Routed::from);
+    for call in ["first", "second"] {
+        let routed = router.route_url(url, SystemTime::UNIX_EPOCH);
+        assert_eq!(routed, decided, "{url}: the router's {call} call");
     }
 }
 

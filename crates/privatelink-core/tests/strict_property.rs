@@ -14,15 +14,18 @@
 //! 63/64-character labels. Snapshots are random subsets of the fixture's endpoints (usable and
 //! not), or none at all.
 
-use privatelink_core::{EndpointIndex, Policy, RewriteConfig, index_from_describe_json};
+use privatelink_core::{
+    EndpointIndex, Policy, RewriteConfig, Routed, Router, SnapshotCell, index_from_describe_json,
+};
 use proptest::prelude::*;
 use std::sync::OnceLock;
+use std::time::SystemTime;
 
 #[allow(dead_code, unreachable_pub)]
 mod checks {
     include!("../../../fuzz/checks.rs");
 }
-use checks::{MAPPER_FIXTURE, OracleSnapshot, Settings, map_and_judge, oracle};
+use checks::{MAPPER_FIXTURE, OracleSnapshot, Settings, judge, map_and_judge, oracle, url_host};
 
 const CASES: u32 = 1_000_000;
 
@@ -287,6 +290,42 @@ fn snapshots() -> &'static [(EndpointIndex, OracleSnapshot)] {
     })
 }
 
+/// Each of [`snapshots`] published in a cell of its own, for the interceptor's path (a
+/// [`Router`]).
+fn cells() -> &'static [SnapshotCell] {
+    static CELLS: OnceLock<Vec<SnapshotCell>> = OnceLock::new();
+    CELLS.get_or_init(|| {
+        snapshots()
+            .iter()
+            .map(|(index, _)| SnapshotCell::with_index(index.clone()))
+            .collect()
+    })
+}
+
+/// The interceptor's path — a router, which decides a host and then remembers the decision —
+/// judged as `map_and_judge` judges the decision: when it decides (first call) and when it
+/// remembers (second call).
+fn route_and_judge(
+    router: &Router,
+    snapshot: Option<&OracleSnapshot>,
+    settings: &Settings,
+    url: &str,
+) {
+    for _ in 0..2 {
+        match router.route_url(url, SystemTime::UNIX_EPOCH) {
+            Ok(Routed::Rewritten { url: new_url, .. }) => judge(
+                oracle(),
+                snapshot,
+                settings,
+                url,
+                Some((&new_url, url_host(&new_url))),
+            ),
+            Ok(_) => judge(oracle(), snapshot, settings, url, None),
+            Err(_) => {}
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: CASES,
@@ -302,11 +341,12 @@ proptest! {
         no_snapshot in prop::bool::weighted(0.05),
     ) {
         let (index, oracle_snapshot) = &snapshots()[snapshot];
-        let (index, oracle_snapshot) = match no_snapshot {
-            true => (None, None),
-            false => (Some(index), Some(oracle_snapshot)),
+        let (index, oracle_snapshot, cell) = match no_snapshot {
+            true => (None, None, SnapshotCell::new()),
+            false => (Some(index), Some(oracle_snapshot), cells()[snapshot].clone()),
         };
         map_and_judge(&config, index, oracle(), oracle_snapshot, &settings, &url);
+        route_and_judge(&Router::new(cell, config), oracle_snapshot, &settings, &url);
     }
 }
 

@@ -3,7 +3,9 @@
 //! [`PrivateLinkInterceptor`] rewrites the request URI in `modify_before_signing` (after the SDK
 //! has resolved its endpoint and before SigV4 signs the `host`), on every attempt, from the
 //! current [`EndpointIndex`] of a [`SnapshotCell`]. It never blocks and never does I/O: it reads
-//! the snapshot lock-free, whoever publishes it (a static file, or a discovery cache).
+//! the snapshot lock-free, whoever publishes it (a static file, or a discovery cache), and
+//! decides each host once per snapshot ([`Router`] remembers the
+//! decision).
 //!
 //! ```no_run
 //! use privatelink_core::{RewriteConfig, SnapshotCell, index_from_describe_json};
@@ -30,8 +32,8 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use privatelink_core::metrics::{Counted, Mode, count_request};
 use privatelink_core::{
-    EndpointIndex, Outcome, Policy, RewriteConfig, RewriteError, Rewritten, Route, SnapshotCell,
-    Unchanged,
+    EndpointIndex, Outcome, Policy, RewriteConfig, RewriteError, Route, Routed, Router,
+    SnapshotCell,
 };
 
 /// Rewrites SDK request hosts to interface endpoint names before signing.
@@ -49,8 +51,7 @@ use privatelink_core::{
 /// source chain holds a [`RewriteError`] (see [`find_rewrite_error`]).
 #[derive(Clone)]
 pub struct PrivateLinkInterceptor {
-    cell: SnapshotCell,
-    config: Arc<RewriteConfig>,
+    router: Arc<Router>,
     keep_alive: Option<Arc<dyn Any + Send + Sync>>,
 }
 
@@ -58,8 +59,7 @@ impl PrivateLinkInterceptor {
     /// An interceptor reading the current index from `cell` and mapping with `config`.
     pub fn new(cell: SnapshotCell, config: RewriteConfig) -> Self {
         Self {
-            cell,
-            config: Arc::new(config),
+            router: Arc::new(Router::new(cell, config)),
             keep_alive: None,
         }
     }
@@ -80,76 +80,54 @@ impl PrivateLinkInterceptor {
 
     /// The mapping config.
     pub fn config(&self) -> &RewriteConfig {
-        &self.config
-    }
-
-    /// The new URI and extra header for `uri`, or `None` to leave the request alone: one
-    /// decision by core, explained (which allocates) only when trace logging is on, and counted
-    /// (`privatelink_requests_total`, see [`privatelink_core::metrics`]).
-    fn decide(&self, uri: &str, now: SystemTime) -> Result<Option<NewTarget>, RewriteError> {
-        self.cell.with_current_at(now, |index| {
-            let route = if tracing::enabled!(tracing::Level::TRACE) {
-                self.config
-                    .rewrite_url(index, uri)
-                    .map(|outcome| match outcome {
-                        Outcome::Rewritten(rewritten) => Route::Rewritten(rewritten),
-                        Outcome::Unchanged(why) => {
-                            trace_unchanged(&why);
-                            Route::Unchanged(why.reason())
-                        }
-                    })
-            } else {
-                self.config.route(index, uri)
-            };
-            let counted = match &route {
-                Ok(Route::Rewritten(_)) => Counted::Rewritten,
-                Ok(Route::Unchanged(reason)) => Counted::Unchanged(*reason),
-                Err(error) => Counted::of_error(error),
-            };
-            count_request(Mode::Rewrite, counted);
-            Ok(route?.rewritten().map(NewTarget::from))
-        })
+        self.router.config()
     }
 
     /// The cell the interceptor reads the index from.
     pub fn cell(&self) -> &SnapshotCell {
-        &self.cell
+        self.router.cell()
     }
-}
 
-fn trace_unchanged(why: &Unchanged) {
-    tracing::trace!(reason = %why, "privatelink left request unchanged");
-}
-
-/// Where a rewritten request goes: its new URI, and a header it must carry there.
-struct NewTarget {
-    uri: String,
-    header: Option<(&'static str, String)>,
-}
-
-impl From<Rewritten<'_>> for NewTarget {
-    fn from(rewritten: Rewritten<'_>) -> Self {
-        tracing::trace!(
-            from = rewritten.original_host(),
-            to = rewritten.host(),
-            endpoint = rewritten.endpoint().endpoint_id(),
-            "privatelink rewrote request host"
-        );
-        let header = rewritten
-            .header()
-            .map(|(name, value)| (name, value.to_owned()));
-        NewTarget {
-            uri: rewritten.into_url(),
-            header,
-        }
+    /// Where a request to `uri` goes: one decision by core ([`Router::route_url`], which
+    /// remembers each host's decision for the current snapshot), explained (which allocates)
+    /// only when trace logging is on, and counted (`privatelink_requests_total`, see
+    /// [`privatelink_core::metrics`]).
+    fn decide(&self, uri: &str, now: SystemTime) -> Result<Routed, RewriteError> {
+        let routed = if tracing::enabled!(tracing::Level::TRACE) {
+            self.cell().with_current_at(now, |index| {
+                Ok(match self.config().rewrite_url(index, uri)? {
+                    Outcome::Rewritten(rewritten) => {
+                        tracing::trace!(
+                            from = rewritten.original_host(),
+                            to = rewritten.host(),
+                            endpoint = rewritten.endpoint().endpoint_id(),
+                            "privatelink rewrote request host"
+                        );
+                        Routed::from(Route::Rewritten(rewritten))
+                    }
+                    Outcome::Unchanged(why) => {
+                        tracing::trace!(reason = %why, "privatelink left request unchanged");
+                        Routed::Unchanged(why.reason())
+                    }
+                })
+            })
+        } else {
+            self.router.route_url(uri, now)
+        };
+        let counted = match &routed {
+            Ok(Routed::Unchanged(reason)) => Counted::Unchanged(*reason),
+            Ok(_) => Counted::Rewritten,
+            Err(error) => Counted::of_error(error),
+        };
+        count_request(Mode::Rewrite, counted);
+        routed
     }
 }
 
 impl fmt::Debug for PrivateLinkInterceptor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PrivateLinkInterceptor")
-            .field("cell", &self.cell)
-            .field("config", &self.config)
+            .field("router", &self.router)
             .finish()
     }
 }
@@ -172,15 +150,15 @@ impl Intercept for PrivateLinkInterceptor {
         };
         let request = context.request_mut();
         match self.decide(request.uri(), now) {
-            Ok(Some(NewTarget { uri, header })) => {
-                request.set_uri(uri)?;
+            Ok(Routed::Rewritten { url, header }) => {
+                request.set_uri(url)?;
                 if let Some((name, value)) = header {
                     request.headers_mut().try_insert(name, value)?;
                 }
                 Ok(())
             }
-            Ok(None) => Ok(()),
-            Err(RewriteError::InvalidUrl(error)) if self.config.policy() != Policy::Strict => {
+            Ok(_) => Ok(()),
+            Err(RewriteError::InvalidUrl(error)) if self.config().policy() != Policy::Strict => {
                 tracing::debug!(%error, "privatelink left a request with an unparsable URI unchanged");
                 Ok(())
             }

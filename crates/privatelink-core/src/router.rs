@@ -1,0 +1,211 @@
+//! The request path's decisions, remembered per host for the current snapshot.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use arc_swap::ArcSwapOption;
+
+use crate::config::RewriteConfig;
+use crate::error::RewriteError;
+use crate::index::EndpointIndex;
+use crate::rewrite::{API_ID_HEADER, Route, UnchangedReason};
+use crate::snapshot::SnapshotCell;
+use crate::url::locate_host;
+
+/// How many hosts a [`Router`] remembers per snapshot. Past that, further hosts are decided on
+/// every request, as [`RewriteConfig::route`] does (an S3 client addressing thousands of buckets
+/// by virtual host, say).
+pub const REMEMBERED_HOSTS: usize = 256;
+
+/// The request path's decision maker: a [`RewriteConfig`] and the [`SnapshotCell`] it reads, with
+/// the decision for each host it has seen remembered for the current snapshot.
+///
+/// [`Router::route_url`] gives what [`RewriteConfig::route`] gives for the same URL and snapshot
+/// (the same new URL, the same reason, the same error), without classifying and looking up a host
+/// it has decided before: the decision depends on nothing but the host, the config and the
+/// snapshot. A new snapshot starts a new memory; errors (invalid URLs, strict refusals) are never
+/// remembered. Reads are lock-free; a new host is added by copying the remembered set (at most
+/// [`REMEMBERED_HOSTS`] entries, each sharing its strings).
+///
+/// The remembered set holds the snapshot it was made against until the first request after a
+/// newer one replaces it.
+pub struct Router {
+    config: Arc<RewriteConfig>,
+    cell: SnapshotCell,
+    memory: ArcSwapOption<Memory>,
+}
+
+/// Decisions made against one snapshot.
+struct Memory {
+    /// The snapshot. Held, so that no other index can be allocated at its address while these
+    /// decisions are kept: pointer equality with the current snapshot is identity.
+    index: Arc<EndpointIndex>,
+    /// Host as the URL spells it → decision. std's keyed hash: the hosts come from requests, which
+    /// a caller may build from untrusted input (bucket names).
+    hosts: HashMap<Arc<str>, Decided>,
+}
+
+/// A remembered decision for one host.
+#[derive(Clone)]
+enum Decided {
+    Rewritten {
+        host: Arc<str>,
+        api_id: Option<Arc<str>>,
+    },
+    Unchanged(UnchangedReason),
+}
+
+impl Decided {
+    fn of(route: &Route<'_>) -> Self {
+        match route {
+            Route::Rewritten(rewritten) => Decided::Rewritten {
+                host: rewritten.host().into(),
+                api_id: rewritten.header().map(|(_, id)| id.into()),
+            },
+            Route::Unchanged(reason) => Decided::Unchanged(*reason),
+        }
+    }
+
+    /// The decision for `url`, whose host is at `host`.
+    fn routed(&self, url: &str, host: Range<usize>) -> Routed {
+        match self {
+            Decided::Rewritten {
+                host: new_host,
+                api_id,
+            } => {
+                let mut new_url = String::with_capacity(url.len() - host.len() + new_host.len());
+                new_url.push_str(&url[..host.start]);
+                new_url.push_str(new_host);
+                new_url.push_str(&url[host.end..]);
+                Routed::Rewritten {
+                    url: new_url,
+                    header: api_id.as_deref().map(|id| (API_ID_HEADER, id.to_owned())),
+                }
+            }
+            Decided::Unchanged(reason) => Routed::Unchanged(*reason),
+        }
+    }
+}
+
+/// Where [`Router::route_url`] sends a request: owned, nothing borrowed from the snapshot.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Routed {
+    /// The request goes to an endpoint.
+    Rewritten {
+        /// The rewritten URL (see [`Rewritten::url`](crate::Rewritten::url)).
+        url: String,
+        /// A header the request must carry there (see
+        /// [`Rewritten::header`](crate::Rewritten::header)).
+        header: Option<(&'static str, String)>,
+    },
+    /// The request goes where it was going, for this reason.
+    Unchanged(UnchangedReason),
+}
+
+impl From<Route<'_>> for Routed {
+    fn from(route: Route<'_>) -> Self {
+        match route {
+            Route::Rewritten(rewritten) => {
+                let header = rewritten.header().map(|(name, id)| (name, id.to_owned()));
+                Routed::Rewritten {
+                    url: rewritten.into_url(),
+                    header,
+                }
+            }
+            Route::Unchanged(reason) => Routed::Unchanged(reason),
+        }
+    }
+}
+
+impl Router {
+    /// A router deciding with `config` against `cell`'s snapshots, remembering nothing yet.
+    pub fn new(cell: SnapshotCell, config: impl Into<Arc<RewriteConfig>>) -> Self {
+        Self {
+            config: config.into(),
+            cell,
+            memory: ArcSwapOption::empty(),
+        }
+    }
+
+    /// The config it decides with.
+    pub fn config(&self) -> &RewriteConfig {
+        &self.config
+    }
+
+    /// The cell it reads snapshots from.
+    pub fn cell(&self) -> &SnapshotCell {
+        &self.cell
+    }
+
+    /// Where a request to `url` goes, against the snapshot as of `now` (see
+    /// [`SnapshotCell::with_current_at`]): what [`RewriteConfig::route`] decides, remembered per
+    /// host for that snapshot.
+    pub fn route_url(&self, url: &str, now: SystemTime) -> Result<Routed, RewriteError> {
+        self.cell.with_published_at(now, |index| {
+            // No snapshot, or a URL whose host cannot be found: decided in full, not remembered.
+            let Some(index) = index else {
+                return self.config.route(None, url).map(Routed::from);
+            };
+            let Ok(span) = locate_host(url) else {
+                return self.config.route(Some(index), url).map(Routed::from);
+            };
+            let host = &url[span.range.clone()];
+            if let Some(memory) = &*self.memory.load()
+                && Arc::ptr_eq(&memory.index, index)
+                && let Some(decided) = memory.hosts.get(host)
+            {
+                return Ok(decided.routed(url, span.range));
+            }
+            let route = self.config.route(Some(index), url)?;
+            self.remember(index, host, Decided::of(&route));
+            Ok(Routed::from(route))
+        })
+    }
+
+    /// Adds `host`'s decision to what is remembered for `index` (starting afresh when what is
+    /// remembered was made against another snapshot), unless [`REMEMBERED_HOSTS`] are kept.
+    fn remember(&self, index: &Arc<EndpointIndex>, host: &str, decided: Decided) {
+        let host: Arc<str> = host.into();
+        self.memory.rcu(|current| {
+            let mut hosts = match current.as_deref() {
+                Some(memory) if Arc::ptr_eq(&memory.index, index) => {
+                    if memory.hosts.len() >= REMEMBERED_HOSTS {
+                        return current.clone();
+                    }
+                    memory.hosts.clone()
+                }
+                _ => HashMap::new(),
+            };
+            hosts.insert(host.clone(), decided.clone());
+            Some(Arc::new(Memory {
+                index: index.clone(),
+                hosts,
+            }))
+        });
+    }
+
+    /// How many hosts are remembered for the current snapshot, whatever its deadline (for tests
+    /// and diagnostics).
+    pub fn remembered(&self) -> usize {
+        match (&*self.memory.load(), self.cell.current()) {
+            (Some(memory), Some(current)) if Arc::ptr_eq(&memory.index, &current) => {
+                memory.hosts.len()
+            }
+            _ => 0,
+        }
+    }
+}
+
+impl fmt::Debug for Router {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Router")
+            .field("config", &self.config)
+            .field("cell", &self.cell)
+            .field("remembered", &self.remembered())
+            .finish()
+    }
+}

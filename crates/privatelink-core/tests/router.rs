@@ -1,0 +1,153 @@
+//! The request path's router: it decides as `RewriteConfig::route` does (the mapping table in
+//! `rules.rs` checks every row both ways), and here, what it remembers and when it stops using
+//! what it remembers.
+
+use std::time::{Duration, SystemTime};
+
+use privatelink_core::{
+    EndpointIndex, Policy, REMEMBERED_HOSTS, RefusalReason, RewriteConfig, RewriteError, Routed,
+    Router, SnapshotCell, UnchangedReason, index_from_describe_json,
+};
+
+const FIXTURE: &str = include_str!("../../../testdata/describe-vpc-endpoints.json");
+const STS: &str = "https://sts.us-east-1.amazonaws.com/";
+const STS_ENDPOINT: &str =
+    "https://vpce-0575000000000000c3-ks83awe7.sts.us-east-1.vpce.amazonaws.com/";
+const T0: SystemTime = SystemTime::UNIX_EPOCH;
+
+fn index() -> EndpointIndex {
+    index_from_describe_json(FIXTURE).expect("fixture parses")
+}
+
+fn config(policy: Policy) -> RewriteConfig {
+    RewriteConfig::builder().policy(policy).build().unwrap()
+}
+
+fn rewritten_to(routed: Result<Routed, RewriteError>) -> String {
+    match routed {
+        Ok(Routed::Rewritten { url, .. }) => url,
+        other => panic!("expected a rewrite, got {other:?}"),
+    }
+}
+
+fn refusal(routed: Result<Routed, RewriteError>) -> RefusalReason {
+    match routed {
+        Err(RewriteError::Refused(refused)) => refused.reason().clone(),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_new_snapshot_is_decided_afresh() {
+    let cell = SnapshotCell::with_index(index());
+    let router = Router::new(cell.clone(), config(Policy::Strict));
+    assert_eq!(rewritten_to(router.route_url(STS, T0)), STS_ENDPOINT);
+    assert_eq!(router.remembered(), 1);
+
+    // The STS endpoint is deleted: the next snapshot has none.
+    cell.publish(EndpointIndex::new(Vec::new()));
+    assert_eq!(router.remembered(), 0);
+    assert!(matches!(
+        refusal(router.route_url(STS, T0)),
+        RefusalReason::NoEndpoint { .. }
+    ));
+
+    // And back: a snapshot equal to the first is still a new one, decided again.
+    cell.publish(index());
+    assert_eq!(router.remembered(), 0);
+    assert_eq!(rewritten_to(router.route_url(STS, T0)), STS_ENDPOINT);
+    assert_eq!(router.remembered(), 1);
+}
+
+#[test]
+fn past_the_snapshot_deadline_nothing_remembered_is_used() {
+    let deadline = T0 + Duration::from_secs(100);
+    let cell = SnapshotCell::new();
+    cell.publish_until(index(), deadline);
+    let strict = Router::new(cell.clone(), config(Policy::Strict));
+    let prefer = Router::new(cell, config(Policy::Prefer));
+    for router in [&strict, &prefer] {
+        assert_eq!(rewritten_to(router.route_url(STS, deadline)), STS_ENDPOINT);
+        assert_eq!(router.remembered(), 1);
+    }
+    let late = deadline + Duration::from_secs(1);
+    assert_eq!(
+        refusal(strict.route_url(STS, late)),
+        RefusalReason::NoSnapshot
+    );
+    assert_eq!(
+        prefer.route_url(STS, late),
+        Ok(Routed::Unchanged(UnchangedReason::NotMapped))
+    );
+}
+
+#[test]
+fn errors_are_decided_every_time_and_never_remembered() {
+    let router = Router::new(
+        SnapshotCell::with_index(EndpointIndex::new(Vec::new())),
+        config(Policy::Strict),
+    );
+    for url in [
+        STS,
+        STS,
+        "https://sts.us-east-1.amazonaws.com:99999/",
+        "not a url",
+    ] {
+        assert!(router.route_url(url, T0).is_err(), "{url}");
+    }
+    assert_eq!(router.remembered(), 0);
+}
+
+#[test]
+fn at_most_the_bound_is_remembered_and_later_hosts_are_still_decided() {
+    let index = index();
+    let config = config(Policy::Prefer);
+    let router = Router::new(SnapshotCell::with_index(index.clone()), config.clone());
+    let urls: Vec<String> = (0..REMEMBERED_HOSTS + 40)
+        .map(|i| format!("https://bucket-{i}.s3.us-east-1.amazonaws.com/key-{i}"))
+        .collect();
+    for round in 0..2 {
+        for url in &urls {
+            let decided = config.route(Some(&index), url).map(Routed::from);
+            assert!(matches!(decided, Ok(Routed::Rewritten { .. })), "{url}");
+            assert_eq!(router.route_url(url, T0), decided, "{url}, round {round}");
+        }
+        assert_eq!(router.remembered(), REMEMBERED_HOSTS);
+    }
+}
+
+#[test]
+fn threads_sharing_a_router_get_the_decision_for_their_own_host() {
+    let index = index();
+    let config = config(Policy::Prefer);
+    let router = Router::new(SnapshotCell::with_index(index.clone()), config.clone());
+    let services = [
+        "ec2",
+        "sts",
+        "ssm",
+        "sqs",
+        "logs",
+        "kms",
+        "monitoring",
+        "api.ecr",
+    ];
+    std::thread::scope(|scope| {
+        for thread in 0..4 {
+            let (router, index, config) = (&router, &index, &config);
+            scope.spawn(move || {
+                for round in 0..50 {
+                    let service = services[(thread + round) % services.len()];
+                    for url in [
+                        format!("https://{service}.us-east-1.amazonaws.com/"),
+                        format!("https://t{thread}-{round}.s3.us-east-1.amazonaws.com/k"),
+                    ] {
+                        let decided = config.route(Some(index), &url).map(Routed::from);
+                        assert_eq!(router.route_url(&url, T0), decided, "{url}");
+                    }
+                }
+            });
+        }
+    });
+    assert!(router.remembered() <= REMEMBERED_HOSTS);
+    assert!(router.remembered() >= services.len());
+}
