@@ -1,14 +1,18 @@
 //! Index lookup + host rewrite for each host kind, on the describe-vpc-endpoints fixture, through
-//! `RewriteConfig::route` (what the interceptor and the dial resolver call per request).
+//! `RewriteConfig::route` (the decision; what the dial resolver calls per lookup), and the same
+//! through a `Router` that has decided the host before (what the interceptor calls per request).
 //!
-//! `cargo bench --workspace --bench rewrite`; ends with `value: X ns`, the slowest kind's median.
+//! `cargo bench --workspace --bench rewrite`; ends with `remembered / decided: X` per kind (the
+//! ratio of the medians) and `value: X ns`, the slowest kind's median for the decision.
 //! (Allocations are asserted by `tests/alloc.rs`: one per rewrite, the new URL string; none for
 //! a miss.)
 
 use std::hint::black_box;
 
 use criterion::Criterion;
-use privatelink_core::{Policy, RewriteConfig, index_from_describe_json};
+use std::time::SystemTime;
+
+use privatelink_core::{Policy, RewriteConfig, Router, SnapshotCell, index_from_describe_json};
 
 const FIXTURE: &str = include_str!("../../../testdata/describe-vpc-endpoints.json");
 
@@ -55,12 +59,31 @@ fn rewrite(c: &mut Criterion) {
         });
     }
     group.finish();
+    let mut group = c.benchmark_group("remembered");
+    for (name, url, zone) in KINDS {
+        let mut config = RewriteConfig::builder().policy(Policy::Prefer);
+        config.set_zone(zone.map(str::to_owned));
+        let router = Router::new(
+            SnapshotCell::with_index(index.clone()),
+            config.build().unwrap(),
+        );
+        router.route_url(url, SystemTime::UNIX_EPOCH).unwrap();
+        group.bench_function(name, |b| {
+            b.iter(|| router.route_url(black_box(url), SystemTime::UNIX_EPOCH))
+        });
+    }
+    group.finish();
 }
 
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
     rewrite(&mut criterion);
     criterion.final_summary();
+    for (name, _, _) in KINDS {
+        let ratio =
+            median_ns(&format!("remembered/{name}")) / median_ns(&format!("rewrite/{name}"));
+        println!("{name}: remembered / decided: {ratio:.2}");
+    }
     let slowest = KINDS
         .iter()
         .map(|(name, _, _)| median_ns(&format!("rewrite/{name}")))
