@@ -167,12 +167,28 @@ impl Router {
     }
 
     /// Adds `host`'s decision to what is remembered for `index` (starting afresh when what is
-    /// remembered was made against another snapshot), unless [`REMEMBERED_HOSTS`] are kept.
+    /// remembered was made against another snapshot), unless [`REMEMBERED_HOSTS`] are kept or
+    /// `index` is no longer the cell's snapshot (a request decided against a snapshot just
+    /// replaced would otherwise put back the old snapshot's memory).
     fn remember(&self, index: &Arc<EndpointIndex>, host: &str, decided: Decided) {
+        let is_current = |snapshot: &Arc<EndpointIndex>| Arc::ptr_eq(snapshot, index);
+        if !self
+            .cell
+            .current()
+            .is_some_and(|current| is_current(&current))
+        {
+            return;
+        }
+        if let Some(memory) = &*self.memory.load()
+            && is_current(&memory.index)
+            && memory.hosts.len() >= REMEMBERED_HOSTS
+        {
+            return;
+        }
         let host: Arc<str> = host.into();
         self.memory.rcu(|current| {
             let mut hosts = match current.as_deref() {
-                Some(memory) if Arc::ptr_eq(&memory.index, index) => {
+                Some(memory) if is_current(&memory.index) => {
                     if memory.hosts.len() >= REMEMBERED_HOSTS {
                         return current.clone();
                     }
@@ -207,5 +223,27 @@ impl fmt::Debug for Router {
             .field("cell", &self.cell)
             .field("remembered", &self.remembered())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decision_for_a_snapshot_already_replaced_is_not_remembered() {
+        let old = Arc::new(EndpointIndex::new(Vec::new()));
+        let cell = SnapshotCell::new();
+        cell.publish(old.clone());
+        let router = Router::new(cell.clone(), RewriteConfig::default());
+        let decided = || Decided::Unchanged(UnchangedReason::NotMapped);
+        // A request decided against `old`; a new snapshot is published before it is remembered.
+        cell.publish(EndpointIndex::new(Vec::new()));
+        router.remember(&old, "sts.us-east-1.amazonaws.com", decided());
+        assert!(router.memory.load().is_none());
+        // Against the cell's snapshot, it is remembered.
+        let current = cell.current().unwrap();
+        router.remember(&current, "sts.us-east-1.amazonaws.com", decided());
+        assert_eq!(router.remembered(), 1);
     }
 }
