@@ -33,7 +33,7 @@ pub const REMEMBERED_HOSTS: usize = 256;
 /// The remembered set holds the snapshot it was made against until the first request after a
 /// newer one replaces it.
 pub struct Router {
-    config: Arc<RewriteConfig>,
+    config: RewriteConfig,
     cell: SnapshotCell,
     memory: ArcSwapOption<Memory>,
 }
@@ -123,9 +123,9 @@ impl From<Route<'_>> for Routed {
 
 impl Router {
     /// A router deciding with `config` against `cell`'s snapshots, remembering nothing yet.
-    pub fn new(cell: SnapshotCell, config: impl Into<Arc<RewriteConfig>>) -> Self {
+    pub fn new(cell: SnapshotCell, config: RewriteConfig) -> Self {
         Self {
-            config: config.into(),
+            config,
             cell,
             memory: ArcSwapOption::empty(),
         }
