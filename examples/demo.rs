@@ -15,8 +15,8 @@ use std::process::ExitCode;
 
 use aws_credential_types::Credentials;
 use aws_sdk_s3::primitives::ByteStream;
-use privatelink::core::{EndpointType, RewriteError};
-use privatelink::{Policy, PrivateLink, find_rewrite_error};
+use privatelink::core::{EndpointType, Policy, RewriteError};
+use privatelink::{PrivateLink, find_rewrite_error};
 use privatelink_peers::{LoopbackVpc, VPC_ID, ZONE};
 use privatelink_testkit::{ACCESS_KEY_ID, ResolvedHosts, SECRET_ACCESS_KEY};
 

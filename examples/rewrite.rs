@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex};
 use aws_smithy_http_client::test_util::infallible_client_fn;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_types::body::SdkBody;
-use privatelink::core::RewriteError;
-use privatelink::{Policy, PrivateLinkInterceptor, RewriteConfig, find_rewrite_error};
+use privatelink::core::{Policy, RewriteConfig, RewriteError};
+use privatelink::{PrivateLinkInterceptor, find_rewrite_error};
 use privatelink_testkit::{
     Authorization, ResolvedHosts, SECRET_ACCESS_KEY, uri_host, verify_signature,
 };
@@ -60,7 +60,7 @@ async fn main() -> ExitCode {
     let path = std::env::args()
         .nth(1)
         .unwrap_or_else(|| DEFAULT_FILE.to_owned());
-    let index = match privatelink::index_from_file(&path) {
+    let index = match privatelink::discovery::index_from_file(&path) {
         Ok(index) => index,
         Err(error) => {
             eprintln!(

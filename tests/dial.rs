@@ -18,11 +18,12 @@ use aws_smithy_runtime_api::client::dns::{
     DnsFuture, ResolveDns, ResolveDnsError, SharedDnsResolver,
 };
 use aws_types::SdkConfig;
-use privatelink::core::export_json;
-use privatelink::core::{RefusalReason, RewriteError, SnapshotCell};
+use privatelink::core::{
+    Policy, RefusalReason, RewriteConfig, RewriteError, SnapshotCell, export_json,
+};
 use privatelink::dial::DialResolver;
 use privatelink::discovery::DescribeEndpoints;
-use privatelink::{Policy, PrivateLink, RewriteConfig, find_rewrite_error};
+use privatelink::{PrivateLink, find_rewrite_error};
 use privatelink_peers::{Ec2Peer, LoopbackVpc, S3Peer, TestCa, VPC_ID, ZONE};
 use privatelink_testkit::{ACCESS_KEY_ID, SECRET_ACCESS_KEY};
 
@@ -268,9 +269,9 @@ async fn endpoint_addresses_are_reused_for_the_ttl_then_resolved_again() {
     let dns = VpcDns::default();
     let time = ManualTimeSource::new(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
     let cell = SnapshotCell::new();
-    cell.publish(privatelink::EndpointIndex::new(LoopbackVpc::endpoints(
-        "available",
-    )));
+    cell.publish(privatelink::core::EndpointIndex::new(
+        LoopbackVpc::endpoints("available"),
+    ));
     let resolver = DialResolver::new(
         cell,
         RewriteConfig::default(),

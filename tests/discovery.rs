@@ -11,9 +11,9 @@ use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
 use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient, capture_request};
 use aws_smithy_runtime_api::client::http::HttpClient;
 use aws_smithy_types::body::SdkBody;
-use privatelink::core::VpcEndpoint;
-use privatelink::discovery::{DescribeEndpoints, EndpointsFuture, Environment};
-use privatelink::{BuildError, DiscoveryError, Policy, PrivateLink};
+use privatelink::core::{Policy, VpcEndpoint};
+use privatelink::discovery::{DescribeEndpoints, DiscoveryError, EndpointsFuture, Environment};
+use privatelink::{BuildError, PrivateLink};
 use privatelink_testkit::interface_endpoint;
 use tokio::sync::{Mutex, mpsc};
 
@@ -415,7 +415,7 @@ async fn the_walk_limit_is_a_builder_setting() {
 async fn a_hub_vpc_with_an_endpoint_file_is_an_error_not_ignored() {
     let error = PrivateLink::builder()
         .endpoints_file("testdata/describe-vpc-endpoints.json")
-        .hub_vpc(privatelink::HubVpc::new(
+        .hub_vpc(privatelink::discovery::HubVpc::new(
             "arn:aws:iam::222222222222:role/privatelink-hub",
             "vpc-0hub",
         ))

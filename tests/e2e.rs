@@ -11,8 +11,9 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
 use aws_smithy_async::test_util::ManualTimeSource;
 use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
-use privatelink::core::{RefusalReason, RewriteError};
-use privatelink::{BuildError, DiscoveryError, Policy, PrivateLink, find_rewrite_error};
+use privatelink::core::{Policy, RefusalReason, RewriteError};
+use privatelink::discovery::{CacheConfig, DiscoveryError};
+use privatelink::{BuildError, PrivateLink, find_rewrite_error};
 use privatelink_peers::{LoopbackVpc, VPC_ID, ZONE, https_get};
 use privatelink_testkit::{ACCESS_KEY_ID, ResolvedHosts, SECRET_ACCESS_KEY};
 
@@ -46,7 +47,7 @@ impl Rig {
             .configure(&self.sdk_config)
             .vpc_id(VPC_ID)
             .policy(policy)
-            .ttl(TTL);
+            .cache_config(CacheConfig::builder().ttl(TTL).build().unwrap());
         if let Some(zone) = zone {
             builder = builder.zone(zone);
         }

@@ -8,10 +8,11 @@ fn loads_the_fixture_and_names_bad_files() {
         env!("CARGO_MANIFEST_DIR"),
         "/testdata/describe-vpc-endpoints.json"
     );
-    let index = privatelink::index_from_file(fixture).unwrap();
+    let index = privatelink::discovery::index_from_file(fixture).unwrap();
     assert_eq!(index.endpoints().len(), 15);
 
-    let missing = privatelink::index_from_file("/nonexistent/endpoints.json").unwrap_err();
+    let missing =
+        privatelink::discovery::index_from_file("/nonexistent/endpoints.json").unwrap_err();
     assert_eq!(
         missing.to_string(),
         "cannot read endpoint file /nonexistent/endpoints.json"
@@ -29,7 +30,7 @@ fn loads_the_fixture_and_names_bad_files() {
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.json");
     std::fs::write(&bad, "{}").unwrap();
-    let err = privatelink::index_from_file(&bad).unwrap_err();
+    let err = privatelink::discovery::index_from_file(&bad).unwrap_err();
     assert_eq!(
         err.to_string(),
         format!("invalid endpoint file {}", bad.display())

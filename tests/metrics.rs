@@ -12,9 +12,9 @@ use aws_smithy_http_client::test_util::capture_request;
 use aws_smithy_runtime_api::client::dns::{DnsFuture, ResolveDns};
 use aws_smithy_types::body::SdkBody;
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
-use privatelink::core::parse_describe_vpc_endpoints;
-use privatelink::discovery::{DescribeEndpoints, Ec2Error, EndpointsFuture};
-use privatelink::{DiscoveryError, Policy, PrivateLink};
+use privatelink::PrivateLink;
+use privatelink::core::{Policy, parse_describe_vpc_endpoints};
+use privatelink::discovery::{DescribeEndpoints, DiscoveryError, Ec2Error, EndpointsFuture};
 
 const VPC: &str = "vpc-0metrics";
 

@@ -21,7 +21,9 @@ use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
 use aws_smithy_http_client::tls::{self, TrustStore};
 use aws_smithy_runtime_api::client::dns::{DnsFuture, ResolveDns, ResolveDnsError};
 use aws_types::SdkConfig;
-use privatelink::{HubVpc, Policy, PrivateLink, RewriteError, find_rewrite_error};
+use privatelink::core::{Policy, RewriteError};
+use privatelink::discovery::HubVpc;
+use privatelink::{PrivateLink, find_rewrite_error};
 use privatelink_peers::https_get;
 
 const MOTO: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 11));

@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 
 use aws_credential_types::provider::error::CredentialsError;
 use clap::Args;
-use privatelink::core::ServiceEndpoints;
+use privatelink::GatewayEndpoints;
+use privatelink::core::{EndpointIndex, Policy, ServiceEndpoints};
+use privatelink::discovery::DiscoveryError;
 use privatelink::discovery::{
     DescribeEndpoints, ENDPOINTS_FILE_ENV, Ec2Source, Locator, read_endpoint_file, read_endpoints,
 };
-use privatelink::{DiscoveryError, EndpointIndex, GatewayEndpoints, Policy};
 
 use crate::failure::{Failure, chain};
 use crate::ui::Ui;

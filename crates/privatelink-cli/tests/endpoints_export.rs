@@ -177,7 +177,7 @@ fn export_round_trips_through_the_file_source() {
     ]));
     assert_eq!(twice, text);
     // The library's file source reads it too.
-    let index = privatelink::index_from_file(exported).unwrap();
+    let index = privatelink::discovery::index_from_file(exported).unwrap();
     assert_eq!(index.endpoints().len(), 15);
 }
 

@@ -1,6 +1,6 @@
 //! Index lookup + host rewrite for each host kind, on the describe-vpc-endpoints fixture, through
-//! `RewriteConfig::route` (the decision; what the dial resolver calls per lookup), and the same
-//! through a `Router` that has decided the host before (what the interceptor calls per request).
+//! `RewriteConfig::route` (the decision), and the same through a `Router` that has decided the
+//! host before (what the interceptor calls per request and dial mode per connection).
 //!
 //! `cargo bench --workspace --bench rewrite`; ends with `remembered / decided: X` per kind (the
 //! ratio of the medians) and `value: X ns`, the slowest kind's median for the decision.

@@ -4,17 +4,39 @@
 //!   into [`VpcEndpoint`]s (discovery code builds the same model with [`VpcEndpoint::builder`]).
 //! - [`EndpointIndex`] classifies every `DnsEntries` name by shape (regional, zonal, S3 wildcard,
 //!   private name) and keys interface endpoint names by (service label, region, partition).
-//! - [`RewriteConfig::rewrite_url`] maps a request URL to its endpoint URL under a [`Policy`],
-//!   saying why when it stays; [`RewriteConfig::route`] is the same decision for the request path
-//!   (no explanation, no allocation but the new URL), and [`RewriteConfig::route_host`] the same
-//!   for a bare host (dial mode).
+//! - [`RewriteConfig`] holds the mapping settings and makes the decision: explained by
+//!   [`RewriteConfig::rewrite_url`] ([`Outcome`]), in short by [`RewriteConfig::route`]
+//!   ([`Routed`]).
+//! - [`SnapshotCell`] publishes the current snapshot lock-free to synchronous readers.
+//! - [`Router`] is what both modes ask on the request path: the decision against a cell's current
+//!   snapshot, remembered per host for that snapshot, and counted.
 //! - [`ServiceEndpoints`] gives the `AWS_ENDPOINT_URL_<SERVICE>` settings for tools that are
 //!   not Rust (the AWS CLI, other SDKs), from a table of the AWS service models' ids.
-//! - [`SnapshotCell`] publishes the current index lock-free to synchronous readers.
-//! - [`Router`] is the request path's form of the decision: [`RewriteConfig::route`] against a
-//!   cell's current snapshot, remembered per host for that snapshot.
 //!
 //! No I/O happens in this crate.
+//!
+//! # Glossary
+//!
+//! Each word names one thing, here and in the crates above.
+//!
+//! | word | what it names |
+//! |---|---|
+//! | endpoint | one VPC endpoint as EC2 describes it ([`VpcEndpoint`]) |
+//! | endpoint name | a `vpce-…` DNS name from an endpoint's `DnsEntries` |
+//! | index | a VPC's endpoints keyed for lookup ([`EndpointIndex`]) |
+//! | snapshot | one index as published for the request path (`Arc<EndpointIndex>`), with its deadline: what a cell holds, a cache loads and `PrivateLink::snapshot()` returns |
+//! | cell | where the current snapshot lives ([`SnapshotCell`]); readers never wait for it |
+//! | decision | where one request (a URL, or a bare host in dial mode) goes, given a config and a snapshot: to an endpoint, unchanged with a reason, or an error. Made in one place (`RewriteConfig::decide`) |
+//! | outcome | a decision explained ([`Outcome`], [`Unchanged`]): the CLI and the interceptor's trace |
+//! | route | to ask for a decision on the request path ([`Router::route_url`], [`Router::route_host`]); the answer is [`Routed`], the reason in short ([`UnchangedReason`]) |
+//! | refusal | strict mode's error for a request that would reach a public AWS host ([`RefusedError`]) |
+//! | rewrite mode, dial mode | the request's host replaced by an endpoint name (the interceptor), or kept with the connection sent to the endpoint's addresses (the resolver) |
+//!
+//! The decision's result types, and why each stays: [`Outcome`] carries the explanation
+//! (allocated; only the CLI and trace logs ask for it); [`Routed`] is the request path's, owned
+//! and short (nothing borrowed, nothing allocated but the new URL); inside, `Decision` borrows from
+//! the snapshot so the router can remember the new host without parsing the URL again, and the
+//! router's remembered form shares its strings (`Arc<str>`) so a remembered host copies nothing.
 //!
 //! # Layout
 //!
@@ -25,18 +47,19 @@
 //! | `names` | partition suffixes and label rules; `names::entry`: names in `DnsEntries`; `names::host`: request hosts and the hosts built from endpoint names |
 //! | `index` | [`EndpointIndex`]: endpoint names by (label, region, partition) |
 //! | `config` | [`Policy`], [`RewriteConfig`] and its builder |
-//! | `rewrite` | the decision for a URL or host, and its outcome |
+//! | `rewrite` | the decision for a URL or host, its [`Outcome`] and its [`Routed`] form |
+//! | `router` | [`Router`]: the decision per host, remembered per snapshot |
+//! | `metrics` | the request counter the router increments (`privatelink_requests_total`) |
 //! | `error` | [`RewriteError`], [`RefusedError`], [`RefusalReason`], [`InvalidConfigError`] |
 //! | `url` | finding the host of a URL ([`InvalidUrlError`]) |
 //! | `services` | `AWS_ENDPOINT_URL_<SERVICE>` settings |
 //! | `snapshot` | [`SnapshotCell`] |
-//! | `router` | [`Router`]: the decision per host, remembered per snapshot |
 
 mod config;
 mod describe_json;
 mod error;
 mod index;
-pub mod metrics;
+mod metrics;
 mod model;
 mod names;
 mod rewrite;
@@ -59,8 +82,8 @@ pub use model::{
 pub use names::DnsSuffix;
 pub use names::entry::IgnoredNameReason;
 pub use names::host::{UnsupportedForm, is_public_address};
-pub use rewrite::{API_ID_HEADER, Outcome, Rewritten, Route, Unchanged, UnchangedReason};
-pub use router::{REMEMBERED_HOSTS, Routed, Router};
+pub use rewrite::{API_ID_HEADER, Outcome, Rewritten, Routed, Unchanged, UnchangedReason};
+pub use router::{REMEMBERED_HOSTS, Router};
 pub use services::{
     ServiceEndpoint, ServiceEndpoints, endpoint_config_key, endpoint_env_var, sdk_service_ids,
     sdk_services,

@@ -2,43 +2,18 @@
 //! recorder installed, counting costs an atomic load): `privatelink_requests_total`, labelled
 //! `mode` (`rewrite`, `dial`), `outcome` (`rewritten`, `unchanged`, `refused`, `invalid`) and,
 //! for `unchanged`, `reason` ([`UnchangedReason::as_str`]). Every label is a literal: counting
-//! allocates nothing.
+//! allocates nothing. The [`Router`](crate::Router) counts each decision it makes.
 
 use crate::error::RewriteError;
-use crate::rewrite::UnchangedReason;
+use crate::rewrite::{Routed, UnchangedReason};
 
 /// Which mode decided: the `mode` label.
-#[non_exhaustive]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Mode {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
     /// The interceptor (a request's host was, or was not, rewritten).
     Rewrite,
     /// Dial mode's resolver (a connection's addresses were, or were not, the endpoint's).
     Dial,
-}
-
-/// What a decision came to: the `outcome` (and `reason`) labels.
-#[non_exhaustive]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Counted {
-    /// To an endpoint.
-    Rewritten,
-    /// Where it was going, for this reason.
-    Unchanged(UnchangedReason),
-    /// Refused by strict mode.
-    Refused,
-    /// Not a URL or host privatelink can send anywhere.
-    Invalid,
-}
-
-impl Counted {
-    /// The outcome of a failed decision.
-    pub fn of_error(error: &RewriteError) -> Self {
-        match error {
-            RewriteError::Refused(_) => Counted::Refused,
-            _ => Counted::Invalid,
-        }
-    }
 }
 
 /// One increment of `privatelink_requests_total` with literal labels (a static key).
@@ -52,14 +27,14 @@ macro_rules! requests {
     };
 }
 
-/// [`count_request`] for one literal mode.
+/// [`count`] for one literal mode.
 macro_rules! count_in {
-    ($mode:literal, $counted:expr) => {
-        match $counted {
-            Counted::Rewritten => requests!($mode, "outcome" => "rewritten"),
-            Counted::Refused => requests!($mode, "outcome" => "refused"),
-            Counted::Invalid => requests!($mode, "outcome" => "invalid"),
-            Counted::Unchanged(reason) => match reason {
+    ($mode:literal, $routed:expr) => {
+        match $routed {
+            Ok(Routed::Rewritten { .. }) => requests!($mode, "outcome" => "rewritten"),
+            Err(RewriteError::Refused(_)) => requests!($mode, "outcome" => "refused"),
+            Err(_) => requests!($mode, "outcome" => "invalid"),
+            Ok(Routed::Unchanged(reason)) => match reason {
                 UnchangedReason::PolicyOff => {
                     requests!($mode, "outcome" => "unchanged", "reason" => "policy_off")
                 }
@@ -87,10 +62,10 @@ macro_rules! count_in {
 }
 
 /// Counts one decision in `privatelink_requests_total`.
-pub fn count_request(mode: Mode, counted: Counted) {
+pub(crate) fn count(mode: Mode, routed: &Result<Routed, RewriteError>) {
     match mode {
-        Mode::Rewrite => count_in!("rewrite", counted),
-        Mode::Dial => count_in!("dial", counted),
+        Mode::Rewrite => count_in!("rewrite", routed),
+        Mode::Dial => count_in!("dial", routed),
     }
 }
 
@@ -129,7 +104,7 @@ mod tests {
                 let recorder = DebuggingRecorder::new();
                 let snapshotter = recorder.snapshotter();
                 ::metrics::with_local_recorder(&recorder, || {
-                    count_request(mode, Counted::Unchanged(reason))
+                    count(mode, &Ok(Routed::Unchanged(reason)))
                 });
                 let recorded = snapshotter.snapshot().into_vec();
                 assert_eq!(recorded.len(), 1);

@@ -1,9 +1,10 @@
-//! The rewrite decision: given an index and a request URL (or a bare host, in dial mode), where
-//! the request goes, and why when it stays.
+//! The decision: given an index and a request URL (or a bare host, in dial mode), where the
+//! request goes, and why when it stays.
 //!
-//! [`RewriteConfig::route`] and [`RewriteConfig::rewrite_url`] are the one implementation of the
-//! mapping rules: the SDK interceptor, dial mode's resolver and the `privatelink rewrite` command
-//! all call them, once per request.
+//! [`RewriteConfig::decide`] is the one implementation of the mapping rules. Two forms reach it:
+//! [`RewriteConfig::rewrite_url`] explains ([`Outcome`]: the CLI, the interceptor's trace) and
+//! [`RewriteConfig::route`] does not ([`Routed`]: the request path, which goes through the
+//! [`Router`](crate::Router) in both modes).
 
 use std::ops::Range;
 
@@ -17,9 +18,9 @@ use crate::url::{check_bare_host, host_span};
 /// The header API Gateway reads the API id from when a private API is called by endpoint name.
 pub const API_ID_HEADER: &str = "x-apigw-api-id";
 
-/// What is being routed: a request URL, or a bare host (dial mode).
+/// What is being decided: a request URL, or a bare host (dial mode).
 #[derive(Clone, Copy)]
-enum Target<'a> {
+pub(crate) enum Target<'a> {
     Url(&'a str),
     Host(&'a str),
 }
@@ -45,38 +46,17 @@ impl RewriteConfig {
     }
 
     /// The same decision as [`RewriteConfig::rewrite_url`], with the reason a URL stays as it is
-    /// in short ([`UnchangedReason`]) instead of an [`Unchanged`]. This is the request path's
-    /// form: it allocates nothing but the new URL (a refusal under [`Policy::Strict`] still
-    /// builds its error).
-    pub fn route<'a>(
-        &self,
-        index: Option<&'a EndpointIndex>,
-        url: &'a str,
-    ) -> Result<Route<'a>, RewriteError> {
-        Ok(match self.decide(index, Target::Url(url), false)? {
-            Decision::Rewritten(rewritten) => Route::Rewritten(rewritten),
-            Decision::Unchanged(reason, _) => Route::Unchanged(reason),
-        })
-    }
-
-    /// Dial mode's form of [`RewriteConfig::route`]: for `host`, the endpoint host whose
-    /// addresses a connection should use (S3 with its `bucket.`/`accesspoint.`/`control.` form;
-    /// [`Rewritten::url`] is that host), or why `host` resolves as itself. Errors as `route`
-    /// does; an invalid host is reported as [`RewriteError::InvalidUrl`] carrying the host.
-    pub fn route_host<'a>(
-        &self,
-        index: Option<&'a EndpointIndex>,
-        host: &'a str,
-    ) -> Result<Route<'a>, RewriteError> {
-        Ok(match self.decide(index, Target::Host(host), false)? {
-            Decision::Rewritten(rewritten) => Route::Rewritten(rewritten),
-            Decision::Unchanged(reason, _) => Route::Unchanged(reason),
-        })
+    /// in short ([`UnchangedReason`]) instead of an [`Unchanged`]: the request path's form, which
+    /// allocates nothing but the new URL (a refusal under [`Policy::Strict`] still builds its
+    /// error). The [`Router`](crate::Router) gives the same, remembered per host.
+    pub fn route(&self, index: Option<&EndpointIndex>, url: &str) -> Result<Routed, RewriteError> {
+        self.decide(index, Target::Url(url), false)
+            .map(Routed::from)
     }
 
     /// The decision, for every caller; `Unchanged` carries its explanation only when `explain`
     /// is set. [`Policy::Off`] is decided here and nowhere else.
-    fn decide<'a>(
+    pub(crate) fn decide<'a>(
         &self,
         index: Option<&'a EndpointIndex>,
         target: Target<'a>,
@@ -243,8 +223,9 @@ fn refused(host: &str, service: &str, reason: RefusalReason) -> RewriteError {
     })
 }
 
-/// What [`RewriteConfig::decide`] concluded.
-enum Decision<'a> {
+/// What [`RewriteConfig::decide`] concluded: borrowed from the snapshot (the router remembers the
+/// new host from it without parsing the URL again), the explanation only when asked for.
+pub(crate) enum Decision<'a> {
     Rewritten(Rewritten<'a>),
     /// Unchanged: why in short, and in full when it was asked for.
     Unchanged(UnchangedReason, Option<Unchanged>),
@@ -288,21 +269,34 @@ pub enum Outcome<'a> {
     Unchanged(Unchanged),
 }
 
-/// The result of [`RewriteConfig::route`].
+/// Where a request goes, in short and owned (nothing borrowed from the snapshot): the result of
+/// [`RewriteConfig::route`] and of the [`Router`](crate::Router), which both modes ask.
+#[non_exhaustive]
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Route<'a> {
+pub enum Routed {
     /// The request goes to an endpoint.
-    Rewritten(Rewritten<'a>),
+    Rewritten {
+        /// The rewritten URL (see [`Rewritten::url`]); for a bare host (dial mode), the endpoint
+        /// host whose addresses a connection uses.
+        url: String,
+        /// A header the request must carry there (see [`Rewritten::header`]).
+        header: Option<(&'static str, String)>,
+    },
     /// The request goes where it was going, for this reason.
     Unchanged(UnchangedReason),
 }
 
-impl<'a> Route<'a> {
-    /// The rewritten URL, if the request goes to an endpoint.
-    pub fn rewritten(self) -> Option<Rewritten<'a>> {
-        match self {
-            Route::Rewritten(rewritten) => Some(rewritten),
-            Route::Unchanged(_) => None,
+impl From<Decision<'_>> for Routed {
+    fn from(decision: Decision<'_>) -> Self {
+        match decision {
+            Decision::Rewritten(rewritten) => {
+                let header = rewritten.header().map(|(name, id)| (name, id.to_owned()));
+                Routed::Rewritten {
+                    url: rewritten.into_url(),
+                    header,
+                }
+            }
+            Decision::Unchanged(reason, _) => Routed::Unchanged(reason),
         }
     }
 }

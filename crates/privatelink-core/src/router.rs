@@ -1,4 +1,5 @@
-//! The request path's decisions, remembered per host for the current snapshot.
+//! The request path's decisions, remembered per host for the current snapshot: what both modes
+//! ask (the interceptor per request URL, dial mode per connection's host).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -11,7 +12,8 @@ use arc_swap::ArcSwapOption;
 use crate::config::RewriteConfig;
 use crate::error::RewriteError;
 use crate::index::EndpointIndex;
-use crate::rewrite::{API_ID_HEADER, Route, UnchangedReason};
+use crate::metrics::{Mode, count};
+use crate::rewrite::{API_ID_HEADER, Decision, Routed, Target, UnchangedReason};
 use crate::snapshot::SnapshotCell;
 use crate::url::locate_host;
 
@@ -23,11 +25,13 @@ pub const REMEMBERED_HOSTS: usize = 256;
 /// The request path's decision maker: a [`RewriteConfig`] and the [`SnapshotCell`] it reads, with
 /// the decision for each host it has seen remembered for the current snapshot.
 ///
-/// [`Router::route_url`] gives what [`RewriteConfig::route`] gives for the same URL and snapshot
-/// (the same new URL, the same reason, the same error), without classifying and looking up a host
-/// it has decided before: the decision depends on nothing but the host, the config and the
+/// [`Router::route_url`] (rewrite mode) gives what [`RewriteConfig::route`] gives for the same URL
+/// and snapshot (the same new URL, the same reason, the same error), and [`Router::route_host`]
+/// (dial mode) the same for a bare host, without classifying and looking up a host it has
+/// decided before: the decision depends on nothing but the host, the config and the
 /// snapshot. A new snapshot starts a new memory; errors (invalid URLs, strict refusals) are never
-/// remembered. Reads are lock-free; a new host is added by copying the remembered set (at most
+/// remembered. Every decision is counted in `privatelink_requests_total` (labels `mode`, `outcome`,
+/// `reason`: static, nothing allocated). Reads are lock-free; a new host is added by copying the remembered set (at most
 /// [`REMEMBERED_HOSTS`] entries, each sharing its strings).
 ///
 /// The remembered set holds the snapshot it was made against until the first request after a
@@ -48,7 +52,8 @@ struct Memory {
     hosts: HashMap<Arc<str>, Decided>,
 }
 
-/// A remembered decision for one host.
+/// A remembered decision for one host: its strings shared (`Arc<str>`), so that answering from
+/// memory copies no host but the URL it builds.
 #[derive(Clone)]
 enum Decided {
     Rewritten {
@@ -59,17 +64,17 @@ enum Decided {
 }
 
 impl Decided {
-    fn of(route: &Route<'_>) -> Self {
-        match route {
-            Route::Rewritten(rewritten) => Decided::Rewritten {
+    fn of(decision: &Decision<'_>) -> Self {
+        match decision {
+            Decision::Rewritten(rewritten) => Decided::Rewritten {
                 host: rewritten.host().into(),
                 api_id: rewritten.header().map(|(_, id)| id.into()),
             },
-            Route::Unchanged(reason) => Decided::Unchanged(*reason),
+            Decision::Unchanged(reason, _) => Decided::Unchanged(*reason),
         }
     }
 
-    /// The decision for `url`, whose host is at `host`.
+    /// The decision for `text` (a URL, or a bare host), whose host is at `host`.
     fn routed(&self, url: &str, host: Range<usize>) -> Routed {
         match self {
             Decided::Rewritten {
@@ -86,37 +91,6 @@ impl Decided {
                 }
             }
             Decided::Unchanged(reason) => Routed::Unchanged(*reason),
-        }
-    }
-}
-
-/// Where [`Router::route_url`] sends a request: owned, nothing borrowed from the snapshot.
-#[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Routed {
-    /// The request goes to an endpoint.
-    Rewritten {
-        /// The rewritten URL (see [`Rewritten::url`](crate::Rewritten::url)).
-        url: String,
-        /// A header the request must carry there (see
-        /// [`Rewritten::header`](crate::Rewritten::header)).
-        header: Option<(&'static str, String)>,
-    },
-    /// The request goes where it was going, for this reason.
-    Unchanged(UnchangedReason),
-}
-
-impl From<Route<'_>> for Routed {
-    fn from(route: Route<'_>) -> Self {
-        match route {
-            Route::Rewritten(rewritten) => {
-                let header = rewritten.header().map(|(name, id)| (name, id.to_owned()));
-                Routed::Rewritten {
-                    url: rewritten.into_url(),
-                    header,
-                }
-            }
-            Route::Unchanged(reason) => Routed::Unchanged(reason),
         }
     }
 }
@@ -143,26 +117,49 @@ impl Router {
 
     /// Where a request to `url` goes, against the snapshot as of `now` (see
     /// [`SnapshotCell::with_current_at`]): what [`RewriteConfig::route`] decides, remembered per
-    /// host for that snapshot.
+    /// host for that snapshot. Counted as rewrite mode's.
     pub fn route_url(&self, url: &str, now: SystemTime) -> Result<Routed, RewriteError> {
+        let routed = self.route(Target::Url(url), now);
+        count(Mode::Rewrite, &routed);
+        routed
+    }
+
+    /// Where a connection to `host` goes (dial mode): [`Routed::Rewritten`] carries the endpoint
+    /// host whose addresses to use (S3 with its `bucket.`/`accesspoint.`/`control.` form), else
+    /// why `host` resolves as itself. Errors as [`Router::route_url`]; an invalid host is
+    /// [`RewriteError::InvalidUrl`] carrying the host. Counted as dial mode's.
+    pub fn route_host(&self, host: &str, now: SystemTime) -> Result<Routed, RewriteError> {
+        let routed = self.route(Target::Host(host), now);
+        count(Mode::Dial, &routed);
+        routed
+    }
+
+    fn route(&self, target: Target<'_>, now: SystemTime) -> Result<Routed, RewriteError> {
         self.cell.with_published_at(now, |index| {
-            // No snapshot, or a URL whose host cannot be found: decided in full, not remembered.
+            // No snapshot, or a target whose host cannot be found: decided in full, not
+            // remembered.
+            let decide = |index| self.config.decide(index, target, false).map(Routed::from);
             let Some(index) = index else {
-                return self.config.route(None, url).map(Routed::from);
+                return decide(None);
             };
-            let Ok(span) = locate_host(url) else {
-                return self.config.route(Some(index), url).map(Routed::from);
+            let (text, span) = match target {
+                Target::Url(url) => match locate_host(url) {
+                    Ok(span) => (url, span.range),
+                    Err(_) => return decide(Some(index)),
+                },
+                // Checked by the decision; a host that fails the check is never remembered.
+                Target::Host(host) => (host, 0..host.len()),
             };
-            let host = &url[span.range.clone()];
+            let host = &text[span.clone()];
             if let Some(memory) = &*self.memory.load()
                 && Arc::ptr_eq(&memory.index, index)
                 && let Some(decided) = memory.hosts.get(host)
             {
-                return Ok(decided.routed(url, span.range));
+                return Ok(decided.routed(text, span));
             }
-            let route = self.config.route(Some(index), url)?;
-            self.remember(index, host, Decided::of(&route));
-            Ok(Routed::from(route))
+            let decision = self.config.decide(Some(index), target, false)?;
+            self.remember(index, host, Decided::of(&decision));
+            Ok(Routed::from(decision))
         })
     }
 

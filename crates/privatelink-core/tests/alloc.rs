@@ -1,14 +1,13 @@
-//! Allocations on the request path (`RewriteConfig::route`, what the dial resolver calls, and
-//! `Router::route_url`, what the interceptor calls): a rewrite allocates exactly one block (the
-//! new URL string); a URL that stays as it is allocates nothing. `rewrite_url`, which also explains an unchanged URL, allocates that
+//! Allocations on the request path (`RewriteConfig::route`, the decision, and the `Router` both
+//! modes ask, which also counts it): a rewrite allocates exactly one block (the new URL string); a
+//! URL that stays as it is allocates nothing. `rewrite_url`, which also explains an unchanged URL, allocates that
 //! explanation (for an AWS host with no endpoint: the service label and the region). Counted by
 //! dhat's heap profiler in testing mode (its own test binary: the allocator is process-wide).
 
-use privatelink_core::metrics::{Counted, Mode, count_request};
 use std::time::SystemTime;
 
 use privatelink_core::{
-    Outcome, Policy, RewriteConfig, Route, Routed, Router, SnapshotCell, index_from_describe_json,
+    Outcome, Policy, RewriteConfig, Routed, Router, SnapshotCell, index_from_describe_json,
 };
 
 #[global_allocator]
@@ -36,18 +35,10 @@ fn a_rewrite_allocates_only_the_new_url() {
     for (config, url, expected) in rows {
         let before = dhat::HeapStats::get().total_blocks;
         let routed = config.route(Some(&index), url).unwrap();
-        // Counting it (no recorder installed, as in a process without metrics) allocates nothing.
-        count_request(
-            Mode::Rewrite,
-            match &routed {
-                Route::Rewritten(_) => Counted::Rewritten,
-                Route::Unchanged(reason) => Counted::Unchanged(*reason),
-            },
-        );
         let allocated = dhat::HeapStats::get().total_blocks - before;
         assert_eq!(allocated, expected, "{url}: {routed:?}");
         assert_eq!(
-            matches!(routed, Route::Rewritten(_)),
+            matches!(routed, Routed::Rewritten { .. }),
             expected == 1,
             "{url}"
         );
@@ -76,8 +67,9 @@ fn a_rewrite_allocates_only_the_new_url() {
     let before = dhat::HeapStats::get().total_blocks;
     let _ = strict.route(Some(&index), "https://example.com/x");
     assert_eq!(dhat::HeapStats::get().total_blocks - before, 0);
-    // The router (the interceptor's path), for a host it has decided before: the new URL only,
-    // or nothing.
+    // The router (both modes' path), for a host it has decided before: the new URL only, or
+    // nothing — counting the decision (no recorder installed, as in a process without metrics)
+    // included.
     let router = Router::new(SnapshotCell::with_index(index.clone()), zonal.clone());
     for (url, expected) in [
         ("https://ec2.us-east-1.amazonaws.com/", 1),

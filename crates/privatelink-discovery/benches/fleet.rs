@@ -219,7 +219,7 @@ fn simulate(processes: usize, config: &CacheConfig, scenario: Scenario) -> Repor
         .start_paused(true)
         .build()
         .unwrap();
-    let (ttl, jitter) = (config.ttl(), config.jitter());
+    let config = config.clone();
     runtime.block_on(async move {
         let clock = PausedClock {
             start: tokio::time::Instant::now(),
@@ -231,7 +231,12 @@ fn simulate(processes: usize, config: &CacheConfig, scenario: Scenario) -> Repor
         }));
         let endpoints = Arc::new(endpoints());
         let new_cache = {
-            let (account, clock, endpoints) = (account.clone(), clock.clone(), endpoints.clone());
+            let (account, clock, endpoints, config) = (
+                account.clone(),
+                clock.clone(),
+                endpoints.clone(),
+                config.clone(),
+            );
             move |process: usize| {
                 EndpointCache::builder()
                     .source(FleetSource {
@@ -241,8 +246,7 @@ fn simulate(processes: usize, config: &CacheConfig, scenario: Scenario) -> Repor
                         endpoints: endpoints.clone(),
                         scenario,
                     })
-                    .ttl(ttl)
-                    .jitter(jitter)
+                    .config(config.clone())
                     .time_source(SharedTimeSource::new(clock.clone()))
                     .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
                     .build()
@@ -275,7 +279,7 @@ fn simulate(processes: usize, config: &CacheConfig, scenario: Scenario) -> Repor
         tokio::time::sleep(SIMULATED).await;
         fleet.lock().unwrap().clear();
         let account = account.lock().unwrap();
-        report(&account.calls, processes, scenario.window(ttl))
+        report(&account.calls, processes, scenario.window(config.ttl()))
     })
 }
 

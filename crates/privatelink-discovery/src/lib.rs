@@ -16,13 +16,13 @@
 //!
 //! | module | what it holds |
 //! |---|---|
+//! | `error` | [`DiscoveryError`] and its contexts, [`EndpointFileError`] (imports nothing of this crate) |
 //! | `source` | the [`DescribeEndpoints`] trait |
 //! | `file` | the one endpoint-file reader ([`read_endpoints`], [`read_endpoint_file`], [`index_from_file`]) and [`FileSource`] |
 //! | `location` | where this process runs ([`Location`]) and the environment it reads ([`Environment`]) |
-//! | `cache` | [`EndpointCache`]: per-VPC snapshots, refresh, single flight |
-//! | `error` | [`DiscoveryError`] and its contexts |
+//! | `cache` | [`EndpointCache`]: per-VPC snapshots, refresh, single flight; `cache::timing` ([`CacheConfig`]: settings and the rules computed from them), `state`, `slot`, `refresher`, `status`, `builder` |
 //! | `ec2` | feature `ec2`: [`Ec2Source`] and how EC2's errors are classified |
-//! | `locate` | feature `ec2`: [`Locator`] (metadata; a Fargate task's VPC through `lookup`) |
+//! | `locate` | feature `ec2`: [`Locator`], the chain of providers; `locate::ecs` (task metadata, a Fargate task's VPC through `lookup`), `locate::imds` (instance metadata) |
 //! | `lookup` | feature `ec2`: EC2 lookups for location: a network interface by MAC address, zone names and ids |
 //! | `hub` | feature `ec2`: [`HubVpc`]: endpoints in another account's shared VPC, its credentials and zone names |
 
@@ -41,19 +41,20 @@ mod lookup;
 mod source;
 
 pub use cache::{
-    CacheConfig, CacheConfigError, CacheStatus, DEFAULT_FAILURE_BACKOFF, DEFAULT_JITTER,
-    DEFAULT_MAX_STALE, DEFAULT_REFRESH_AHEAD, DEFAULT_TTL, EndpointCache, EndpointCacheBuilder,
-    KeepAlive, MAX_SETTING, PERMANENT_BACKOFF_CAP, THROTTLED_BACKOFF_CAP, TRANSIENT_BACKOFF_CAP,
+    CacheConfig, CacheConfigBuilder, CacheConfigError, CacheStatus, DEFAULT_FAILURE_BACKOFF,
+    DEFAULT_JITTER, DEFAULT_MAX_STALE, DEFAULT_REFRESH_AHEAD, DEFAULT_TTL, EndpointCache,
+    EndpointCacheBuilder, KeepAlive, MAX_SETTING, PERMANENT_BACKOFF_CAP, THROTTLED_BACKOFF_CAP,
+    TRANSIENT_BACKOFF_CAP,
 };
 #[cfg(feature = "ec2")]
 pub use ec2::Ec2Source;
 pub use error::{
-    DiscoveryError, Ec2Error, FailureClass, InvalidResponseError, MetadataError, NoVpcError,
-    SourcePanickedError, TimedOutError,
+    DiscoveryError, Ec2Error, EndpointFileError, FailureClass, InvalidResponseError, MetadataError,
+    NoVpcError, SourcePanickedError, TimedOutError,
 };
 pub use file::{
-    ENDPOINTS_FILE_ENV, EndpointFileError, FileSource, MAX_ENDPOINT_FILE_BYTES, index_from_file,
-    read_endpoint_file, read_endpoints,
+    ENDPOINTS_FILE_ENV, FileSource, MAX_ENDPOINT_FILE_BYTES, index_from_file, read_endpoint_file,
+    read_endpoints,
 };
 #[cfg(feature = "ec2")]
 pub use hub::HubVpc;

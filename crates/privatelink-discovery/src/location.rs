@@ -1,5 +1,5 @@
 //! Where this process runs ([`Location`]) and the settings that say so ([`Environment`]); the
-//! metadata lookups that find it are in `locate` (feature `ec2`).
+//! providers that find it are in `locate` (feature `ec2`).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -46,7 +46,8 @@ pub enum FoundBy {
 }
 
 impl FoundBy {
-    /// `configuration`, `environment`, `ECS task metadata` or `EC2 instance metadata`.
+    /// `configuration`, `environment`, `ECS task metadata`, `EC2 instance metadata`, `the ECS
+    /// task's network interface` or `hub VPC setting`.
     pub fn as_str(self) -> &'static str {
         match self {
             FoundBy::Configuration => "configuration",
@@ -66,6 +67,17 @@ impl fmt::Display for FoundBy {
 }
 
 impl Location {
+    /// A location found by `found_by`, with no zone id.
+    #[cfg(feature = "ec2")]
+    pub(crate) fn found(vpc_id: String, zone: Option<String>, found_by: FoundBy) -> Self {
+        Location {
+            vpc_id,
+            zone,
+            zone_id: None,
+            found_by,
+        }
+    }
+
     /// The location of a process using the hub VPC `vpc_id`: `zone` is the hub account's name
     /// for the caller's zone `zone_id`.
     pub fn in_hub(vpc_id: String, zone: Option<String>, zone_id: Option<String>) -> Self {

@@ -13,7 +13,7 @@ use aws_smithy_async::time::{SharedTimeSource, TimeSource};
 use futures_util::FutureExt;
 use privatelink_core::{DnsSuffix, EndpointIndex, VpcEndpoint};
 use privatelink_discovery::{
-    DescribeEndpoints, DiscoveryError, Ec2Error, EndpointCache, EndpointsFuture,
+    CacheConfig, DescribeEndpoints, DiscoveryError, Ec2Error, EndpointCache, EndpointsFuture,
 };
 use privatelink_testkit::interface_endpoint;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -141,11 +141,16 @@ fn rig() -> Rig {
     let (source, answers, dropped) = TestSource::new();
     let cache = EndpointCache::builder()
         .source(source.clone())
-        .ttl(TTL)
-        .jitter(JITTER)
-        .refresh_ahead(AHEAD)
-        .max_stale(MAX_STALE)
-        .failure_backoff(BACKOFF)
+        .config(
+            CacheConfig::builder()
+                .ttl(TTL)
+                .jitter(JITTER)
+                .refresh_ahead(AHEAD)
+                .max_stale(MAX_STALE)
+                .failure_backoff(BACKOFF)
+                .build()
+                .unwrap(),
+        )
         .time_source(SharedTimeSource::new(time.clone()))
         .sleep_impl(SharedAsyncSleep::new(sleep))
         .build()
@@ -382,28 +387,38 @@ async fn dropping_the_last_handle_stops_background_work() {
 #[test]
 fn invalid_settings_are_named() {
     let (source, _, _) = TestSource::new();
+    let no_source = EndpointCache::builder().build().map(|_| ());
     let cases = [
-        (EndpointCache::builder(), "no endpoint source"),
+        (no_source.map_err(|e| e.to_string()), "no endpoint source"),
         (
-            EndpointCache::builder().source(source.clone()).jitter(1.0),
+            CacheConfig::builder()
+                .jitter(1.0)
+                .build()
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
             "jitter must be in [0, 1)",
         ),
         (
-            EndpointCache::builder()
-                .source(source.clone())
-                .ttl(Duration::ZERO),
+            CacheConfig::builder()
+                .ttl(Duration::ZERO)
+                .build()
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
             "ttl must be positive",
         ),
         (
-            EndpointCache::builder()
-                .source(source.clone())
-                .ttl(Duration::from_secs(60)),
+            CacheConfig::builder()
+                .ttl(Duration::from_secs(60))
+                .build()
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
             "refresh_ahead must be shorter",
         ),
     ];
-    for (builder, message) in cases {
-        let err = builder.build().unwrap_err();
-        assert!(err.to_string().contains(message), "{err}");
+    drop(source);
+    for (built, message) in cases {
+        let err = built.unwrap_err();
+        assert!(err.contains(message), "{err}");
     }
 }
 
@@ -447,9 +462,14 @@ async fn a_panicking_source_is_an_error_not_a_poisoned_slot() {
 fn extreme_settings_are_errors_at_build() {
     let (source, _answers, _dropped) = TestSource::new();
     let build = |f: &dyn Fn(
-        privatelink_discovery::EndpointCacheBuilder,
-    ) -> privatelink_discovery::EndpointCacheBuilder| {
-        f(EndpointCache::builder().source(source.clone()))
+        privatelink_discovery::CacheConfigBuilder,
+    ) -> privatelink_discovery::CacheConfigBuilder| {
+        let config = f(CacheConfig::builder())
+            .build()
+            .map_err(|e| e.to_string())?;
+        EndpointCache::builder()
+            .source(source.clone())
+            .config(config)
             .build()
             .map(|_| ())
             .map_err(|e| e.to_string())
@@ -495,9 +515,14 @@ async fn the_published_snapshot_carries_expiry_plus_max_stale() {
     let cache = EndpointCache::builder()
         .source(ScriptedOnce(endpoints("v1")))
         .time_source(SharedTimeSource::new(time))
-        .ttl(TTL)
-        .jitter(0.0)
-        .max_stale(MAX_STALE)
+        .config(
+            CacheConfig::builder()
+                .ttl(TTL)
+                .jitter(0.0)
+                .max_stale(MAX_STALE)
+                .build()
+                .unwrap(),
+        )
         .build()
         .unwrap();
     cache.load(VPC).await.unwrap();
@@ -548,7 +573,12 @@ async fn backoff_grows_by_what_failed_and_success_resets_it() {
         let cache = EndpointCache::builder()
             .source(Shared(source.clone()))
             .time_source(SharedTimeSource::new(time.clone()))
-            .failure_backoff(BACKOFF)
+            .config(
+                CacheConfig::builder()
+                    .failure_backoff(BACKOFF)
+                    .build()
+                    .unwrap(),
+            )
             .build()
             .unwrap();
         for n in 1..=9u32 {

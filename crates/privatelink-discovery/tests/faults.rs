@@ -23,8 +23,8 @@ use privatelink_core::{
     RewriteError, VpcEndpoint, WarningKind,
 };
 use privatelink_discovery::{
-    DescribeEndpoints, DiscoveryError, Ec2Source, EndpointCache, EndpointsFuture, Environment,
-    Locator,
+    CacheConfig, DescribeEndpoints, DiscoveryError, Ec2Source, EndpointCache, EndpointsFuture,
+    Environment, Locator,
 };
 use privatelink_testkit::{ec2_error as error, ec2_replay as replay};
 
@@ -246,9 +246,14 @@ fn cache(
 ) -> EndpointCache {
     EndpointCache::builder()
         .source(script.clone())
-        .ttl(TTL)
-        .jitter(0.0)
-        .max_stale(Duration::from_secs(3600))
+        .config(
+            CacheConfig::builder()
+                .ttl(TTL)
+                .jitter(0.0)
+                .max_stale(Duration::from_secs(3600))
+                .build()
+                .unwrap(),
+        )
         .time_source(SharedTimeSource::new(time.clone()))
         .sleep_impl(SharedAsyncSleep::new(sleep.clone()))
         .build()
@@ -506,9 +511,14 @@ async fn refresh_hangs() -> String {
     let (time, sleep, _gate) = clock();
     let cache = EndpointCache::builder()
         .source(HangsAfterFirst(Mutex::new(0)))
-        .ttl(TTL)
-        .jitter(0.0)
-        .max_stale(Duration::from_secs(3600))
+        .config(
+            CacheConfig::builder()
+                .ttl(TTL)
+                .jitter(0.0)
+                .max_stale(Duration::from_secs(3600))
+                .build()
+                .unwrap(),
+        )
         .time_source(SharedTimeSource::new(time.clone()))
         .sleep_impl(SharedAsyncSleep::new(sleep))
         .build()
@@ -563,9 +573,14 @@ async fn clock_jumps() -> String {
     let (_, sleep, _gate) = self::clock();
     let cache = EndpointCache::builder()
         .source(script.clone())
-        .ttl(TTL)
-        .jitter(0.0)
-        .max_stale(Duration::from_secs(3600))
+        .config(
+            CacheConfig::builder()
+                .ttl(TTL)
+                .jitter(0.0)
+                .max_stale(Duration::from_secs(3600))
+                .build()
+                .unwrap(),
+        )
         .time_source(SharedTimeSource::new(clock.clone()))
         .sleep_impl(SharedAsyncSleep::new(sleep))
         .build()
@@ -622,9 +637,8 @@ async fn source_panics() -> String {
 }
 
 async fn extreme_settings() -> String {
-    type Setting = fn(
-        privatelink_discovery::EndpointCacheBuilder,
-    ) -> privatelink_discovery::EndpointCacheBuilder;
+    type Setting =
+        fn(privatelink_discovery::CacheConfigBuilder) -> privatelink_discovery::CacheConfigBuilder;
     let settings: [Setting; 9] = [
         |b| b.ttl(Duration::MAX),
         |b| b.ttl(Duration::ZERO),
@@ -639,7 +653,11 @@ async fn extreme_settings() -> String {
     let (mut errors, mut panics) = (0, 0);
     for setting in settings {
         let built = std::panic::catch_unwind(|| {
-            setting(EndpointCache::builder().source(Script::default())).build()
+            let config = setting(CacheConfig::builder()).build()?;
+            EndpointCache::builder()
+                .source(Script::default())
+                .config(config)
+                .build()
         });
         match built {
             Ok(Err(_)) => errors += 1,

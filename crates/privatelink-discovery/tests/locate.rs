@@ -210,11 +210,27 @@ async fn nothing_found_says_exactly_what_to_set() {
 const TASK_EC2: &str = r#"{"Cluster":"default","TaskARN":"arn:aws:ecs:us-east-1:123456789012:task/default/abc","Family":"app","Revision":"3","DesiredStatus":"RUNNING","KnownStatus":"RUNNING","Containers":[],"LaunchType":"EC2","AvailabilityZone":"us-east-1d","VPCID":"vpc-0ecs"}"#;
 const TASK_FARGATE: &str = r#"{"Cluster":"default","TaskARN":"arn:aws:ecs:us-east-1:123456789012:task/default/abc","LaunchType":"FARGATE","AvailabilityZone":"us-east-1e","Containers":[]}"#;
 
+/// An ECS agent's answer at `base`, through the replay client (the `SdkConfig`'s HTTP client).
+fn ecs_event(base: &str, status: u16, body: &str) -> ReplayEvent {
+    ReplayEvent::new(
+        http::Request::builder()
+            .uri(format!("{base}/task"))
+            .body(SdkBody::empty())
+            .unwrap(),
+        http::Response::builder()
+            .status(status)
+            .body(SdkBody::from(body.to_owned()))
+            .unwrap(),
+    )
+}
+
+const ECS_BASE: &str = "http://169.254.170.2/v4/0123456789abcdef-1234567890";
+
 #[tokio::test]
 async fn ecs_task_metadata_gives_vpc_and_zone() {
-    let http = StaticReplayClient::new(vec![]);
-    let (base, server) = ecs_agent("200 OK", TASK_EC2).await;
-    let location = locator(&http, &[("ECS_CONTAINER_METADATA_URI_V4", &base)])
+    // Task metadata is read with the SdkConfig's HTTP client (its timeouts, TLS, test doubles).
+    let http = StaticReplayClient::new(vec![ecs_event(ECS_BASE, 200, TASK_EC2)]);
+    let location = locator(&http, &[("ECS_CONTAINER_METADATA_URI_V4", ECS_BASE)])
         .locate()
         .await
         .unwrap();
@@ -226,22 +242,19 @@ async fn ecs_task_metadata_gives_vpc_and_zone() {
         ),
         ("vpc-0ecs", Some("us-east-1d"), "ECS task metadata")
     );
-    assert_eq!(
-        server.await.unwrap(),
-        "GET /v4/0123456789abcdef-1234567890/task HTTP/1.0"
-    );
-    assert_eq!(
-        http.actual_requests().count(),
-        0,
-        "IMDS is not asked on ECS"
-    );
+    let requests: Vec<String> = http
+        .actual_requests()
+        .map(|r| format!("{} {}", r.method(), r.uri()))
+        .collect();
+    // One GET of the task document; IMDS is not asked on ECS.
+    assert_eq!(requests, [format!("GET {ECS_BASE}/task")]);
+    http.assert_requests_match(&[]);
 }
 
 #[tokio::test]
 async fn ecs_problems_are_reported() {
-    let http = StaticReplayClient::new(vec![]);
-    let (base, _server) = ecs_agent("200 OK", TASK_FARGATE).await;
-    let err = locator(&http, &[("ECS_CONTAINER_METADATA_URI_V4", &base)])
+    let http = StaticReplayClient::new(vec![ecs_event(ECS_BASE, 200, TASK_FARGATE)]);
+    let err = locator(&http, &[("ECS_CONTAINER_METADATA_URI_V4", ECS_BASE)])
         .locate()
         .await
         .unwrap_err();
@@ -252,12 +265,12 @@ async fn ecs_problems_are_reported() {
     );
 
     for (status, body, expected) in [
-        ("200 OK", "{not json", "malformed JSON"),
-        ("200 OK", r#"{"VPCID": 7}"#, "malformed JSON"),
-        ("500 Internal Server Error", "{}", "HTTP status 500"),
+        (200, "{not json", "malformed JSON"),
+        (200, r#"{"VPCID": 7}"#, "malformed JSON"),
+        (500, "{}", "HTTP status 500"),
     ] {
-        let (base, _server) = ecs_agent(status, body).await;
-        let err = locator(&http, &[("ECS_CONTAINER_METADATA_URI_V4", &base)])
+        let http = StaticReplayClient::new(vec![ecs_event(ECS_BASE, status, body)]);
+        let err = locator(&http, &[("ECS_CONTAINER_METADATA_URI_V4", ECS_BASE)])
             .locate()
             .await
             .unwrap_err();
@@ -270,24 +283,39 @@ async fn ecs_problems_are_reported() {
             "{err}"
         );
     }
-    // Nothing listening.
+    // Nothing listening (the default HTTP client: no SdkConfig).
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap()
         .local_addr()
         .unwrap();
-    let err = locator(
-        &http,
-        &[(
+    let err = Locator::new()
+        .environment(env(&[(
             "ECS_CONTAINER_METADATA_URI_V4",
             &format!("http://{closed}/v4/x"),
-        )],
-    )
-    .locate()
-    .await
-    .unwrap_err();
+        )]))
+        .locate()
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, DiscoveryError::MetadataUnavailable(_)),
         "{err:?}"
+    );
+}
+
+/// The real ECS agent speaks plain HTTP on a link-local address: the stand-in agent on loopback
+/// answers the default HTTP client.
+#[tokio::test]
+async fn ecs_task_metadata_over_plain_http() {
+    let (base, server) = ecs_agent("200 OK", TASK_EC2).await;
+    let location = Locator::new()
+        .environment(env(&[("ECS_CONTAINER_METADATA_URI_V4", &base)]))
+        .locate()
+        .await
+        .unwrap();
+    assert_eq!(location.vpc_id(), "vpc-0ecs");
+    assert_eq!(
+        server.await.unwrap(),
+        "GET /v4/0123456789abcdef-1234567890/task HTTP/1.1"
     );
 }

@@ -9,7 +9,7 @@ use aws_smithy_async::test_util::ManualTimeSource;
 use aws_smithy_async::time::{SharedTimeSource, TimeSource};
 use privatelink_core::VpcEndpoint;
 use privatelink_discovery::{
-    DescribeEndpoints, DiscoveryError, Ec2Error, EndpointCache, EndpointsFuture,
+    CacheConfig, DescribeEndpoints, DiscoveryError, Ec2Error, EndpointCache, EndpointsFuture,
 };
 use privatelink_testkit::interface_endpoint;
 
@@ -44,9 +44,14 @@ async fn each_transition_is_warned_once_not_per_request() {
     let time = ManualTimeSource::new(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
     let cache = EndpointCache::builder()
         .source(GoodThenThrottled::default())
-        .ttl(ttl)
-        .jitter(0.0)
-        .max_stale(max_stale)
+        .config(
+            CacheConfig::builder()
+                .ttl(ttl)
+                .jitter(0.0)
+                .max_stale(max_stale)
+                .build()
+                .unwrap(),
+        )
         .time_source(SharedTimeSource::new(time.clone()))
         .build()
         .unwrap();

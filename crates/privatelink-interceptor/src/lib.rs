@@ -30,10 +30,8 @@ use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
-use privatelink_core::metrics::{Counted, Mode, count_request};
 use privatelink_core::{
-    EndpointIndex, Outcome, Policy, RewriteConfig, RewriteError, Route, Routed, Router,
-    SnapshotCell,
+    EndpointIndex, Outcome, Policy, RewriteConfig, RewriteError, Routed, Router, SnapshotCell,
 };
 
 /// Rewrites SDK request hosts to interface endpoint names before signing.
@@ -88,38 +86,26 @@ impl PrivateLinkInterceptor {
         self.router.cell()
     }
 
-    /// Where a request to `uri` goes: one decision by core ([`Router::route_url`], which
-    /// remembers each host's decision for the current snapshot), explained (which allocates)
-    /// only when trace logging is on, and counted (`privatelink_requests_total`, see
-    /// [`privatelink_core::metrics`]).
-    fn decide(&self, uri: &str, now: SystemTime) -> Result<Routed, RewriteError> {
-        let routed = if tracing::enabled!(tracing::Level::TRACE) {
-            self.cell().with_current_at(now, |index| {
-                Ok(match self.config().rewrite_url(index, uri)? {
-                    Outcome::Rewritten(rewritten) => {
-                        tracing::trace!(
-                            from = rewritten.original_host(),
-                            to = rewritten.host(),
-                            endpoint = rewritten.endpoint().endpoint_id(),
-                            "privatelink rewrote request host"
-                        );
-                        Routed::from(Route::Rewritten(rewritten))
-                    }
-                    Outcome::Unchanged(why) => {
+    /// Where a request to `uri` goes: the router's decision (remembered per host for the current
+    /// snapshot, and counted: `privatelink_requests_total`), explained in a trace log (which
+    /// allocates) only when trace logging is on.
+    fn route_request(&self, uri: &str, now: SystemTime) -> Result<Routed, RewriteError> {
+        let routed = self.router.route_url(uri, now);
+        if routed.is_ok() && tracing::enabled!(tracing::Level::TRACE) {
+            self.cell()
+                .with_current_at(now, |index| match self.config().rewrite_url(index, uri) {
+                    Ok(Outcome::Rewritten(rewritten)) => tracing::trace!(
+                        from = rewritten.original_host(),
+                        to = rewritten.host(),
+                        endpoint = rewritten.endpoint().endpoint_id(),
+                        "privatelink rewrote request host"
+                    ),
+                    Ok(Outcome::Unchanged(why)) => {
                         tracing::trace!(reason = %why, "privatelink left request unchanged");
-                        Routed::Unchanged(why.reason())
                     }
-                })
-            })
-        } else {
-            self.router.route_url(uri, now)
-        };
-        let counted = match &routed {
-            Ok(Routed::Unchanged(reason)) => Counted::Unchanged(*reason),
-            Ok(_) => Counted::Rewritten,
-            Err(error) => Counted::of_error(error),
-        };
-        count_request(Mode::Rewrite, counted);
+                    Err(_) => {}
+                });
+        }
         routed
     }
 }
@@ -149,7 +135,7 @@ impl Intercept for PrivateLinkInterceptor {
             None => SystemTimeSource::new().now(),
         };
         let request = context.request_mut();
-        match self.decide(request.uri(), now) {
+        match self.route_request(request.uri(), now) {
             Ok(Routed::Rewritten { url, header }) => {
                 request.set_uri(url)?;
                 if let Some((name, value)) = header {

@@ -3,8 +3,7 @@
 use std::io::Write;
 
 use clap::Args;
-use privatelink::Policy;
-use privatelink::core::{EndpointType, IndexedEndpoint, VpcEndpoint};
+use privatelink::core::{EndpointType, IndexedEndpoint, Policy, VpcEndpoint};
 use serde_json::{Value, json};
 
 use crate::failure::Failure;

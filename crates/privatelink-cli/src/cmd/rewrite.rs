@@ -3,8 +3,7 @@
 use std::io::Write;
 
 use clap::Args;
-use privatelink::core::{Outcome, RewriteError};
-use privatelink::{Policy, RewriteConfig};
+use privatelink::core::{Outcome, Policy, RewriteConfig, RewriteError};
 
 use crate::failure::{EXIT_INVALID_INPUT, EXIT_REFUSED, Failure, chain};
 use crate::source::SourceArgs;

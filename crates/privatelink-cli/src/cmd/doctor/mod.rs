@@ -8,7 +8,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use clap::Args;
-use privatelink::{EndpointIndex, Policy};
+use privatelink::core::{EndpointIndex, Policy};
 
 use crate::failure::{EXIT_UNHEALTHY, Failure};
 use crate::source::SourceArgs;

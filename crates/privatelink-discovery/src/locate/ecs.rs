@@ -1,0 +1,182 @@
+//! ECS task metadata v4 (`$ECS_CONTAINER_METADATA_URI_V4/task`), read with the `SdkConfig`'s HTTP
+//! client, clock and sleep: the task's `VPCID` and `AvailabilityZone`; a Fargate task, which has
+//! no `VPCID`, through its network interface's MAC address (`DescribeNetworkInterfaces`).
+
+use std::error::Error;
+use std::fmt;
+use std::time::Duration;
+
+use aws_smithy_runtime::client::orchestrator::operation::Operation;
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse, OrchestratorError};
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::timeout::TimeoutConfig;
+use aws_types::SdkConfig;
+use serde::Deserialize;
+
+use super::{Locator, Step};
+use crate::error::{DiscoveryError, MetadataError};
+use crate::location::{FoundBy, Location};
+use crate::lookup::interface_by_mac;
+
+/// How long one ECS task metadata request may take.
+const ECS_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The largest task metadata document read: 1 MiB.
+const MAX_TASK_BYTES: usize = 1 << 20;
+
+/// The location from the task metadata at `base`. A task without `VPCID` is located by its
+/// network interface (with the `SdkConfig`'s credentials); without a MAC address or credentials
+/// the chain ends, saying which.
+pub(super) async fn locate(
+    locator: &Locator,
+    base: &str,
+    zone: Option<String>,
+) -> Result<Step, DiscoveryError> {
+    let task = task(locator.sdk_config.as_ref(), base).await?;
+    let zone = zone.or_else(|| task.availability_zone.clone());
+    if let Some(vpc_id) = task.vpc_id {
+        return Ok(Step::Found(Location::found(
+            vpc_id,
+            zone,
+            FoundBy::EcsTaskMetadata,
+        )));
+    }
+    // Fargate: no VPCID; the task's network interface, found by its MAC address, has one.
+    let mac = task
+        .containers
+        .iter()
+        .flat_map(|c| &c.networks)
+        .find_map(|n| n.mac_address.clone());
+    let (mac, sdk_config) = match (mac, &locator.sdk_config) {
+        (Some(mac), Some(sdk_config)) => (mac, sdk_config),
+        (None, _) => {
+            return Ok(Step::Stop(
+                "ECS task metadata: no VPCID (Fargate tasks have none) and no network \
+                 interface MAC address to look up"
+                    .to_owned(),
+            ));
+        }
+        (Some(mac), None) => {
+            return Ok(Step::Stop(format!(
+                "ECS task metadata: no VPCID (Fargate); looking up network interface {mac} \
+                 needs credentials (Locator::configure)"
+            )));
+        }
+    };
+    Ok(match interface_by_mac(sdk_config, &mac).await? {
+        Some(eni) => Step::Found(Location {
+            vpc_id: eni.vpc_id,
+            zone: zone.or(eni.zone),
+            zone_id: eni.zone_id,
+            found_by: FoundBy::TaskNetworkInterface,
+        }),
+        None => Step::Stop(format!(
+            "ECS task metadata: no VPCID; DescribeNetworkInterfaces knows no interface \
+             with MAC address {mac} (another account or region?)"
+        )),
+    })
+}
+
+/// The task document at `base`, with `sdk_config`'s HTTP client, clock and sleep when given
+/// (else the SDK's defaults): one request, no retry, [`ECS_TIMEOUT`].
+async fn task(sdk_config: Option<&SdkConfig>, base: &str) -> Result<EcsTask, DiscoveryError> {
+    let url = format!("{}/task", base.trim_end_matches('/'));
+    let unavailable = |detail: String| {
+        DiscoveryError::MetadataUnavailable(MetadataError {
+            what: format!("ECS task metadata at {url}: {detail}"),
+            source: None,
+        })
+    };
+    let mut operation = Operation::builder()
+        .service_name("EcsTaskMetadata")
+        .operation_name("GetTask")
+        .endpoint_url(base.trim_end_matches('/'))
+        .no_auth()
+        .no_retry()
+        .timeout_config(
+            TimeoutConfig::builder()
+                .operation_timeout(ECS_TIMEOUT)
+                .build(),
+        );
+    if let Some(sdk_config) = sdk_config {
+        if let Some(http) = sdk_config.http_client() {
+            operation = operation.http_client(http);
+        }
+        if let Some(sleep) = sdk_config.sleep_impl() {
+            operation = operation.sleep_impl(sleep);
+        }
+        if let Some(time) = sdk_config.time_source() {
+            operation = operation.time_source(time);
+        }
+    }
+    let operation = operation
+        .serializer(|()| {
+            let mut request = HttpRequest::new(SdkBody::empty());
+            request.set_uri("/task")?;
+            request.headers_mut().insert("accept", "application/json");
+            Ok(request)
+        })
+        .deserializer(answer)
+        .build();
+    let body = operation.invoke(()).await.map_err(|error| match error {
+        SdkError::ServiceError(context) => unavailable(context.into_err().0),
+        SdkError::TimeoutError(_) => unavailable(format!("no answer within {ECS_TIMEOUT:?}")),
+        other => unavailable(DisplayErrorContext(other).to_string()),
+    })?;
+    serde_json::from_str::<EcsTask>(&body).map_err(|e| unavailable(format!("malformed JSON: {e}")))
+}
+
+/// The body of a 200 answer, as text.
+fn answer(response: &HttpResponse) -> Result<String, OrchestratorError<BadAnswer>> {
+    let bad = |detail: String| Err(OrchestratorError::operation(BadAnswer(detail)));
+    if response.status().as_u16() != 200 {
+        return bad(format!("HTTP status {}", response.status().as_u16()));
+    }
+    let Some(bytes) = response.body().bytes() else {
+        return bad("the answer has no body".to_owned());
+    };
+    if bytes.len() > MAX_TASK_BYTES {
+        return bad(format!("larger than {MAX_TASK_BYTES} bytes"));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(_) => bad("response is not UTF-8".to_owned()),
+    }
+}
+
+/// What was wrong with the agent's answer.
+#[derive(Debug)]
+struct BadAnswer(String);
+
+impl fmt::Display for BadAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Error for BadAnswer {}
+
+/// The fields of the ECS task metadata v4 `/task` document privatelink uses.
+#[derive(Debug, Deserialize)]
+struct EcsTask {
+    #[serde(rename = "AvailabilityZone")]
+    availability_zone: Option<String>,
+    #[serde(rename = "VPCID")]
+    vpc_id: Option<String>,
+    #[serde(rename = "Containers", default)]
+    containers: Vec<EcsContainer>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EcsContainer {
+    #[serde(rename = "Networks", default)]
+    networks: Vec<EcsNetwork>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EcsNetwork {
+    #[serde(rename = "MACAddress")]
+    mac_address: Option<String>,
+}

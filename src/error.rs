@@ -1,0 +1,103 @@
+//! [`BuildError`] and its contexts: what stops [`PrivateLinkBuilder::build`]
+//! (crate::PrivateLinkBuilder::build).
+
+use std::error::Error;
+use std::fmt;
+
+use privatelink_core::InvalidConfigError;
+use privatelink_discovery::{CacheConfigError, DiscoveryError};
+
+/// [`PrivateLinkBuilder::build`](crate::PrivateLinkBuilder::build) (or `load_config`) failed.
+#[non_exhaustive]
+#[derive(Debug)]
+pub enum BuildError {
+    /// Neither `configure(&sdk_config)` nor a static source was given.
+    NoSdkConfig,
+    /// No endpoint file or custom source was given, and EC2 discovery is not compiled in
+    /// (privatelink's `ec2` feature is off).
+    NoSource,
+    /// `start_empty(true)` was set with a policy other than `Prefer`.
+    StartEmptyNeedsPrefer,
+    /// `hub_vpc(..)` was set with an endpoint file or a custom source: a hub is discovered
+    /// from EC2 with its own credentials.
+    HubNeedsEc2,
+    /// A mapping setting is invalid.
+    Config(InvalidConfigError),
+    /// A cache setting is invalid.
+    Cache(CacheConfigError),
+    /// `describe_timeout` or `metadata_timeout` is outside 1 second to 1 hour.
+    InvalidTimeout(InvalidTimeoutError),
+    /// An environment variable privatelink reads has a value it does not accept.
+    Environment(EnvironmentError),
+    /// Location or the first load failed.
+    Discovery(DiscoveryError),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::NoSdkConfig => f.write_str(
+                "no SdkConfig: call `configure(&sdk_config)`, or use `endpoints_file(..)` / PRIVATELINK_ENDPOINTS_FILE",
+            ),
+            BuildError::NoSource => f.write_str(
+                "no endpoint source: set `endpoints_file(..)` / PRIVATELINK_ENDPOINTS_FILE or `source(..)` (EC2 discovery needs privatelink's `ec2` feature)",
+            ),
+            BuildError::StartEmptyNeedsPrefer => f.write_str("`start_empty(true)` requires Policy::Prefer"),
+            BuildError::HubNeedsEc2 => f.write_str(
+                "`hub_vpc(..)` discovers from EC2: it cannot be combined with an endpoint file (`endpoints_file`, PRIVATELINK_ENDPOINTS_FILE) or a custom source",
+            ),
+            BuildError::Config(_) => f.write_str("invalid privatelink settings"),
+            BuildError::Cache(_) => f.write_str("invalid privatelink cache settings"),
+            BuildError::InvalidTimeout(e) => write!(
+                f,
+                "invalid privatelink setting {}: expected 1 second to 1 hour",
+                e.setting
+            ),
+            BuildError::Environment(e) => write!(f, "invalid environment variable {}", e.variable),
+            BuildError::Discovery(_) => f.write_str("privatelink could not load the VPC's endpoints"),
+        }
+    }
+}
+
+impl Error for BuildError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match self {
+            BuildError::NoSdkConfig
+            | BuildError::NoSource
+            | BuildError::StartEmptyNeedsPrefer
+            | BuildError::HubNeedsEc2
+            | BuildError::InvalidTimeout(_) => None,
+            BuildError::Config(e) => Some(e),
+            BuildError::Cache(e) => Some(e),
+            BuildError::Environment(e) => Some(&e.source),
+            BuildError::Discovery(e) => Some(e),
+        }
+    }
+}
+
+/// Context of [`BuildError::InvalidTimeout`].
+#[derive(Debug)]
+pub struct InvalidTimeoutError {
+    pub(crate) setting: &'static str,
+}
+
+impl InvalidTimeoutError {
+    /// The setting: `describe_timeout` or `metadata_timeout`.
+    pub fn setting(&self) -> &'static str {
+        self.setting
+    }
+}
+
+/// Context of [`BuildError::Environment`]; its source names the value and what was expected.
+#[derive(Debug)]
+pub struct EnvironmentError {
+    pub(crate) variable: &'static str,
+    pub(crate) source: InvalidConfigError,
+}
+
+impl EnvironmentError {
+    /// The variable, e.g. `PRIVATELINK_POLICY`.
+    pub fn variable(&self) -> &'static str {
+        self.variable
+    }
+}

@@ -1,0 +1,92 @@
+//! What [`PrivateLinkBuilder`](crate::PrivateLinkBuilder) collects: plain data, checked once
+//! ([`Settings::check`]) before anything is built. The builder only sets it; the build steps
+//! (`build`) only read it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[cfg(feature = "dial")]
+use aws_smithy_http_client::tls::TrustStore;
+use aws_smithy_runtime_api::client::dns::SharedDnsResolver;
+use aws_types::SdkConfig;
+use privatelink_core::{Policy, RewriteConfigBuilder};
+#[cfg(feature = "ec2")]
+use privatelink_discovery::HubVpc;
+use privatelink_discovery::{CacheConfig, DiscoveryError, Environment, SharedSource};
+
+use crate::error::BuildError;
+#[cfg(feature = "ec2")]
+use crate::error::InvalidTimeoutError;
+use crate::gateway::GatewayEndpoints;
+
+/// Environment variable: the policy (`off`, `prefer` or `strict`, any case), when none is set in
+/// code ([`PrivateLinkBuilder::policy`](crate::PrivateLinkBuilder::policy) wins).
+pub const POLICY_ENV: &str = "PRIVATELINK_POLICY";
+
+/// Every setting of the builder; `None` where the default (or the environment) applies.
+#[derive(Default)]
+pub(crate) struct Settings {
+    pub(crate) sdk_config: Option<SdkConfig>,
+    pub(crate) vpc_id: Option<String>,
+    pub(crate) zone: Option<String>,
+    /// The mapping settings the handle does not fill itself (services, private APIs, private
+    /// DNS); the policy, zone, home region and gateway setting are set at build.
+    pub(crate) mapping: RewriteConfigBuilder,
+    pub(crate) policy: Option<Policy>,
+    pub(crate) gateway_endpoints: GatewayEndpoints,
+    pub(crate) cache: CacheConfig,
+    pub(crate) source: Option<SharedSource>,
+    pub(crate) endpoints_file: Option<PathBuf>,
+    pub(crate) start_empty: bool,
+    pub(crate) env: Option<Environment>,
+    pub(crate) dns_resolver: Option<SharedDnsResolver>,
+    pub(crate) dial_dns_ttl: Option<Duration>,
+    #[cfg(feature = "dial")]
+    pub(crate) trust_store: Option<TrustStore>,
+    #[cfg(feature = "ec2")]
+    pub(crate) ec2: Ec2Settings,
+}
+
+/// The settings of EC2 discovery (feature `ec2`).
+#[cfg(feature = "ec2")]
+#[derive(Default)]
+pub(crate) struct Ec2Settings {
+    pub(crate) hub: Option<HubVpc>,
+    pub(crate) zone_id: Option<String>,
+    pub(crate) describe_timeout: Option<Duration>,
+    pub(crate) metadata_timeout: Option<Duration>,
+}
+
+/// The shortest and longest `describe_timeout` / `metadata_timeout` accepted.
+#[cfg(feature = "ec2")]
+const TIMEOUTS: std::ops::RangeInclusive<Duration> =
+    Duration::from_secs(1)..=Duration::from_secs(60 * 60);
+
+impl Settings {
+    /// What needs no I/O to check: a Tokio runtime, and the settings without a type of their own
+    /// that checks them (the timeouts: 1 second to 1 hour). Mapping and cache settings are
+    /// checked by their own builders.
+    pub(crate) fn check(&self) -> Result<(), BuildError> {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(BuildError::Discovery(DiscoveryError::NoRuntime));
+        }
+        #[cfg(feature = "ec2")]
+        for (setting, value) in [
+            ("describe_timeout", self.ec2.describe_timeout),
+            ("metadata_timeout", self.ec2.metadata_timeout),
+        ] {
+            if value.is_some_and(|v| !TIMEOUTS.contains(&v)) {
+                return Err(BuildError::InvalidTimeout(InvalidTimeoutError { setting }));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the endpoints are a hub VPC's (feature `ec2`).
+    pub(crate) fn uses_hub(&self) -> bool {
+        #[cfg(feature = "ec2")]
+        return self.ec2.hub.is_some();
+        #[cfg(not(feature = "ec2"))]
+        false
+    }
+}
