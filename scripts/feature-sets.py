@@ -7,7 +7,7 @@
    checks it (clippy, rustdoc, the feature checks) shares one check. Cargo compiles a crate again
    whenever the features of anything beneath it differ, so a dev-dependency that turns on a
    feature of, say, tokio in one command but not in another costs a second aws-sdk-ec2 build
-   (sdk-api.md §6.4). The feature pins in crates/privatelink-testkit/Cargo.toml prevent that;
+   (cargo unifies features per command). The feature pins in crates/privatelink-testkit/Cargo.toml prevent that;
    this finds a missing pin. It reads cargo's unit graph (`--unit-graph`, nightly), so it
    compiles nothing and takes seconds.
 2. The lean configurations compile neither aws-sdk-ec2 nor a TLS stack: `privatelink` without

@@ -257,3 +257,67 @@ impl PrivateLinkBuilder {
         crate::build::load_config(self.settings, loader).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The facade without EC2 or dial mode's client as well: CI runs these with
+    //! `--no-default-features` too (scripts/test.sh), where an endpoint file is the only source.
+
+    use super::*;
+    use crate::error::BuildError;
+
+    const FILE: &str = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/describe-vpc-endpoints.json"
+    );
+
+    fn env(vars: &[(&str, &str)]) -> Environment {
+        vars.iter().copied().collect()
+    }
+
+    /// An endpoint file and `PRIVATELINK_VPC_ID`: no `SdkConfig`, no EC2, no metadata; both
+    /// modes map with the file's endpoints of that VPC.
+    #[tokio::test]
+    async fn an_endpoint_file_and_the_environment_are_enough() {
+        let privatelink = PrivateLink::builder()
+            .endpoints_file(FILE)
+            .environment(env(&[("PRIVATELINK_VPC_ID", "vpc-0example0000001")]))
+            .build()
+            .await
+            .unwrap();
+        assert_eq!(privatelink.location(), None);
+        let index = privatelink.snapshot().unwrap();
+        let host = "ec2.us-east-1.amazonaws.com";
+        let expected = "vpce-0ec200000000000a1-4r5zme9n.ec2.us-east-1.vpce.amazonaws.com";
+        let url = format!("https://{host}/");
+        let outcome = privatelink
+            .rewrite_config()
+            .rewrite_url(Some(&index), &url)
+            .unwrap();
+        let privatelink_core::Outcome::Rewritten(rewritten) = outcome else {
+            panic!("{outcome:?}")
+        };
+        assert_eq!(rewritten.host(), expected);
+        let dialed = privatelink.dns_resolver().endpoint_name(host).unwrap();
+        assert_eq!(dialed.as_deref(), Some(expected));
+    }
+
+    /// No source at all: the error names what to set (and, without EC2 compiled in, why EC2 is
+    /// not an option).
+    #[tokio::test]
+    async fn without_a_source_the_error_says_what_to_set() {
+        let error = PrivateLink::builder()
+            .environment(env(&[]))
+            .build()
+            .await
+            .unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("endpoints_file"), "{message}");
+        if cfg!(feature = "ec2") {
+            assert!(matches!(error, BuildError::NoSdkConfig), "{error:?}");
+        } else {
+            assert!(matches!(error, BuildError::NoSource), "{error:?}");
+            assert!(message.contains("`ec2` feature"), "{message}");
+        }
+    }
+}

@@ -1,4 +1,5 @@
-//! Parsing the JSON that `aws ec2 describe-vpc-endpoints` prints.
+//! Reading the JSON that `aws ec2 describe-vpc-endpoints` prints (and `privatelink export`
+//! writes: [`export_json`]), and writing the export document. One format, both ways.
 
 use std::error::Error;
 use std::fmt;

@@ -47,7 +47,8 @@
 //! | `names` | partition suffixes and label rules; `names::entry`: names in `DnsEntries`; `names::host`: request hosts and the hosts built from endpoint names |
 //! | `index` | [`EndpointIndex`]: endpoint names by (label, region, partition) |
 //! | `config` | [`Policy`], [`RewriteConfig`] and its builder |
-//! | `rewrite` | the decision for a URL or host, its [`Outcome`] and its [`Routed`] form |
+//! | `rewrite` | the decision for a URL or host |
+//! | `outcome` | its results: [`Outcome`] (explained), [`Routed`] (short), [`Rewritten`], [`Unchanged`], [`UnchangedReason`] |
 //! | `router` | [`Router`]: the decision per host, remembered per snapshot |
 //! | `metrics` | the request counter the router increments (`privatelink_requests_total`) |
 //! | `error` | [`RewriteError`], [`RefusedError`], [`RefusalReason`], [`InvalidConfigError`] |
@@ -62,6 +63,7 @@ mod index;
 mod metrics;
 mod model;
 mod names;
+mod outcome;
 mod rewrite;
 mod router;
 mod services;
@@ -82,7 +84,7 @@ pub use model::{
 pub use names::DnsSuffix;
 pub use names::entry::IgnoredNameReason;
 pub use names::host::{UnsupportedForm, is_public_address};
-pub use rewrite::{API_ID_HEADER, Outcome, Rewritten, Routed, Unchanged, UnchangedReason};
+pub use outcome::{API_ID_HEADER, Outcome, Rewritten, Routed, Unchanged, UnchangedReason};
 pub use router::{REMEMBERED_HOSTS, Router};
 pub use services::{
     ServiceEndpoint, ServiceEndpoints, endpoint_config_key, endpoint_env_var, sdk_service_ids,

@@ -5,7 +5,7 @@
 //! allocates nothing. The [`Router`](crate::Router) counts each decision it makes.
 
 use crate::error::RewriteError;
-use crate::rewrite::{Routed, UnchangedReason};
+use crate::outcome::{Routed, UnchangedReason};
 
 /// Which mode decided: the `mode` label.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

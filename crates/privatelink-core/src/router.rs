@@ -13,7 +13,8 @@ use crate::config::RewriteConfig;
 use crate::error::RewriteError;
 use crate::index::EndpointIndex;
 use crate::metrics::{Mode, count};
-use crate::rewrite::{API_ID_HEADER, Decision, Routed, Target, UnchangedReason};
+use crate::outcome::{API_ID_HEADER, Routed, UnchangedReason};
+use crate::rewrite::{Decision, Target};
 use crate::snapshot::SnapshotCell;
 use crate::url::locate_host;
 

@@ -3,11 +3,9 @@
 
 use std::error::Error;
 use std::fmt;
-use std::io;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use privatelink_core::ParseError;
+use crate::file::EndpointFileError;
 
 /// A shareable error source.
 pub(crate) type Source = Arc<dyn Error + Send + Sync + 'static>;
@@ -333,80 +331,5 @@ impl MetadataError {
     /// What could not be read, e.g. `EC2 instance metadata (placement/availability-zone)`.
     pub fn what(&self) -> &str {
         &self.what
-    }
-}
-
-/// An endpoint file could not be read or parsed. The cause is the `source()`.
-#[derive(Clone, Debug)]
-pub struct EndpointFileError {
-    pub(crate) path: PathBuf,
-    pub(crate) kind: FileErrorKind,
-}
-
-/// What was wrong with an endpoint file.
-#[derive(Clone, Debug)]
-pub(crate) enum FileErrorKind {
-    Read(Arc<io::Error>),
-    Parse(Arc<ParseError>),
-    /// Longer than this many bytes.
-    TooLarge {
-        limit: u64,
-    },
-    SeveralVpcs(Vec<String>),
-}
-
-impl EndpointFileError {
-    /// The file (`-` for standard input).
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// The parse error, when the file was read but its contents are not valid.
-    pub fn parse_error(&self) -> Option<&ParseError> {
-        match &self.kind {
-            FileErrorKind::Parse(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// The VPCs the file's endpoints belong to, when there were several and no VPC id was set.
-    pub fn vpcs(&self) -> Option<&[String]> {
-        match &self.kind {
-            FileErrorKind::SeveralVpcs(vpcs) => Some(vpcs),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for EndpointFileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.kind {
-            FileErrorKind::Read(_) => "cannot read",
-            _ => "invalid",
-        };
-        if self.path.as_os_str() == "-" {
-            write!(f, "{what} endpoint data on standard input")?;
-        } else {
-            write!(f, "{what} endpoint file {}", self.path.display())?;
-        }
-        match &self.kind {
-            FileErrorKind::TooLarge { limit } => write!(f, ": larger than {limit} bytes"),
-            FileErrorKind::SeveralVpcs(vpcs) => write!(
-                f,
-                ": it holds endpoints of several VPCs ({}); set the VPC id (PRIVATELINK_VPC_ID, vpc_id(..), --vpc)",
-                vpcs.join(", ")
-            ),
-            FileErrorKind::Read(_) | FileErrorKind::Parse(_) => Ok(()),
-        }
-    }
-}
-
-impl Error for EndpointFileError {
-    fn source(&self) -> Option<&(dyn Error + 'static)> {
-        match &self.kind {
-            FileErrorKind::Read(e) => Some(e.as_ref()),
-            FileErrorKind::Parse(e) => Some(e.as_ref()),
-            FileErrorKind::TooLarge { .. } | FileErrorKind::SeveralVpcs(_) => None,
-        }
     }
 }

@@ -1,17 +1,17 @@
 //! Endpoint files: the output of `aws ec2 describe-vpc-endpoints` or of `privatelink export`.
 //!
 //! One reader serves every caller: [`read_endpoints`] takes any reader (the CLI passes standard
-//! input), [`read_endpoint_file`] a path, [`index_from_file`] indexes a file, and [`FileSource`]
-//! re-reads a file on every refresh of the cache.
+//! input), [`read_endpoint_file`] a path, [`index_from_file`] indexes a file; the cache's
+//! [`FileSource`](crate::FileSource) (in `source`) re-reads a file on every refresh. Imports
+//! nothing of this crate: its errors are its own ([`EndpointFileError`]).
 
+use std::error::Error;
+use std::fmt;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use privatelink_core::{EndpointIndex, VpcEndpoint, parse_describe_vpc_endpoints};
-
-use crate::error::{DiscoveryError, EndpointFileError, FileErrorKind};
-use crate::source::{DescribeEndpoints, EndpointsFuture};
+use privatelink_core::{EndpointIndex, ParseError, VpcEndpoint, parse_describe_vpc_endpoints};
 
 /// The environment variable naming a static endpoint file (the output of
 /// `aws ec2 describe-vpc-endpoints` or `privatelink export`); when set, no EC2 call is made.
@@ -43,9 +43,7 @@ pub fn read_endpoints(
         .read_to_string(&mut json)
         .map_err(|e| error(FileErrorKind::Read(Arc::new(e))))?;
     if json.len() as u64 > MAX_ENDPOINT_FILE_BYTES {
-        return Err(error(FileErrorKind::TooLarge {
-            limit: MAX_ENDPOINT_FILE_BYTES,
-        }));
+        return Err(error(FileErrorKind::TooLarge));
     }
     let endpoints = parse_describe_vpc_endpoints(&json)
         .map_err(|e| error(FileErrorKind::Parse(Arc::new(e))))?;
@@ -89,27 +87,73 @@ pub fn index_from_file(path: impl AsRef<Path>) -> Result<EndpointIndex, Endpoint
     read_endpoint_file(path, None).map(EndpointIndex::new)
 }
 
-/// Endpoints from an endpoint file, re-read on every refresh (so a fleet can update one file
-/// instead of calling EC2 from every process).
+/// An endpoint file could not be read or parsed. The cause is the `source()`.
 #[derive(Clone, Debug)]
-pub struct FileSource {
+pub struct EndpointFileError {
     path: PathBuf,
+    kind: FileErrorKind,
 }
 
-impl FileSource {
-    /// A source reading `path`.
-    pub fn new(path: impl AsRef<Path>) -> Self {
-        Self {
-            path: path.as_ref().to_owned(),
+#[derive(Clone, Debug)]
+enum FileErrorKind {
+    Read(Arc<io::Error>),
+    Parse(Arc<ParseError>),
+    TooLarge,
+    SeveralVpcs(Vec<String>),
+}
+
+impl EndpointFileError {
+    /// The file (`-` for standard input).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The parse error, when the file was read but its contents are not valid.
+    pub fn parse_error(&self) -> Option<&ParseError> {
+        match &self.kind {
+            FileErrorKind::Parse(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The VPCs the file's endpoints belong to, when there were several and no VPC id was set.
+    pub fn vpcs(&self) -> Option<&[String]> {
+        match &self.kind {
+            FileErrorKind::SeveralVpcs(vpcs) => Some(vpcs),
+            _ => None,
         }
     }
 }
 
-impl DescribeEndpoints for FileSource {
-    fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
-        let vpc_id = (!vpc_id.is_empty()).then_some(vpc_id);
-        Box::pin(std::future::ready(
-            read_endpoint_file(&self.path, vpc_id).map_err(DiscoveryError::File),
-        ))
+impl fmt::Display for EndpointFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            FileErrorKind::Read(_) => "cannot read",
+            _ => "invalid",
+        };
+        if self.path.as_os_str() == "-" {
+            write!(f, "{what} endpoint data on standard input")?;
+        } else {
+            write!(f, "{what} endpoint file {}", self.path.display())?;
+        }
+        match &self.kind {
+            FileErrorKind::TooLarge => write!(f, ": larger than {MAX_ENDPOINT_FILE_BYTES} bytes"),
+            FileErrorKind::SeveralVpcs(vpcs) => write!(
+                f,
+                ": it holds endpoints of several VPCs ({}); set the VPC id (PRIVATELINK_VPC_ID, vpc_id(..), --vpc)",
+                vpcs.join(", ")
+            ),
+            FileErrorKind::Read(_) | FileErrorKind::Parse(_) => Ok(()),
+        }
+    }
+}
+
+impl Error for EndpointFileError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        match &self.kind {
+            FileErrorKind::Read(e) => Some(e.as_ref()),
+            FileErrorKind::Parse(e) => Some(e.as_ref()),
+            FileErrorKind::TooLarge | FileErrorKind::SeveralVpcs(_) => None,
+        }
     }
 }

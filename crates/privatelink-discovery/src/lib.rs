@@ -16,9 +16,9 @@
 //!
 //! | module | what it holds |
 //! |---|---|
-//! | `error` | [`DiscoveryError`] and its contexts, [`EndpointFileError`] (imports nothing of this crate) |
-//! | `source` | the [`DescribeEndpoints`] trait |
-//! | `file` | the one endpoint-file reader ([`read_endpoints`], [`read_endpoint_file`], [`index_from_file`]) and [`FileSource`] |
+//! | `file` | the one endpoint-file reader ([`read_endpoints`], [`read_endpoint_file`], [`index_from_file`]) and its [`EndpointFileError`] |
+//! | `error` | [`DiscoveryError`] and its contexts |
+//! | `source` | the [`DescribeEndpoints`] trait, [`SharedSource`], [`FileSource`] |
 //! | `location` | where this process runs ([`Location`]) and the environment it reads ([`Environment`]) |
 //! | `cache` | [`EndpointCache`]: per-VPC snapshots, refresh, single flight; `cache::timing` ([`CacheConfig`]: settings and the rules computed from them), `state`, `slot`, `refresher`, `status`, `builder` |
 //! | `ec2` | feature `ec2`: [`Ec2Source`] and how EC2's errors are classified |
@@ -49,12 +49,12 @@ pub use cache::{
 #[cfg(feature = "ec2")]
 pub use ec2::Ec2Source;
 pub use error::{
-    DiscoveryError, Ec2Error, EndpointFileError, FailureClass, InvalidResponseError, MetadataError,
-    NoVpcError, SourcePanickedError, TimedOutError,
+    DiscoveryError, Ec2Error, FailureClass, InvalidResponseError, MetadataError, NoVpcError,
+    SourcePanickedError, TimedOutError,
 };
 pub use file::{
-    ENDPOINTS_FILE_ENV, FileSource, MAX_ENDPOINT_FILE_BYTES, index_from_file, read_endpoint_file,
-    read_endpoints,
+    ENDPOINTS_FILE_ENV, EndpointFileError, MAX_ENDPOINT_FILE_BYTES, index_from_file,
+    read_endpoint_file, read_endpoints,
 };
 #[cfg(feature = "ec2")]
 pub use hub::HubVpc;
@@ -64,4 +64,6 @@ pub use location::{
     DEFAULT_METADATA_TIMEOUT, ECS_METADATA_ENV, Environment, FoundBy, Location, VPC_ID_ENV,
     ZONE_ENV,
 };
-pub use source::{DEFAULT_DESCRIBE_TIMEOUT, DescribeEndpoints, EndpointsFuture, SharedSource};
+pub use source::{
+    DEFAULT_DESCRIBE_TIMEOUT, DescribeEndpoints, EndpointsFuture, FileSource, SharedSource,
+};

@@ -1,8 +1,10 @@
-//! Where endpoint data comes from: the [`DescribeEndpoints`] trait. EC2 `DescribeVpcEndpoints`
-//! is in `ec2` (feature `ec2`), files in `file`.
+//! Where endpoint data comes from: the [`DescribeEndpoints`] trait, its shared form, and
+//! [`FileSource`] (files are read by `file`). EC2 `DescribeVpcEndpoints` is in `ec2` (feature
+//! `ec2`).
 
 use std::fmt;
 use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,6 +12,7 @@ use std::time::Duration;
 use privatelink_core::VpcEndpoint;
 
 use crate::error::DiscoveryError;
+use crate::file::read_endpoint_file;
 
 /// The future returned by [`DescribeEndpoints::describe`].
 pub type EndpointsFuture<'a> =
@@ -42,3 +45,28 @@ impl DescribeEndpoints for SharedSource {
 /// How long one DescribeVpcEndpoints walk (every page, every retry) may take in all, unless
 /// configured: 20 seconds.
 pub const DEFAULT_DESCRIBE_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Endpoints from an endpoint file, re-read on every refresh (so a fleet can update one file
+/// instead of calling EC2 from every process).
+#[derive(Clone, Debug)]
+pub struct FileSource {
+    path: PathBuf,
+}
+
+impl FileSource {
+    /// A source reading `path`.
+    pub fn new(path: impl AsRef<Path>) -> Self {
+        Self {
+            path: path.as_ref().to_owned(),
+        }
+    }
+}
+
+impl DescribeEndpoints for FileSource {
+    fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
+        let vpc_id = (!vpc_id.is_empty()).then_some(vpc_id);
+        Box::pin(std::future::ready(
+            read_endpoint_file(&self.path, vpc_id).map_err(DiscoveryError::File),
+        ))
+    }
+}
