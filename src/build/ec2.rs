@@ -19,10 +19,7 @@ pub(super) async fn source(
     settings: &Settings,
     dial: Option<&Pending>,
 ) -> Result<Source, BuildError> {
-    let sdk = settings
-        .sdk_config
-        .as_ref()
-        .ok_or(BuildError::NoSdkConfig)?;
+    let sdk = sdk_config(settings)?;
     // With `load_config`, discovery dials through its own (never strict) resolver.
     let mut sdk = match dial {
         #[cfg(feature = "dial")]
@@ -83,10 +80,7 @@ async fn locate_in_hub(
     hub_config: &SdkConfig,
     locator: Locator,
 ) -> Result<Located, BuildError> {
-    let caller = settings
-        .sdk_config
-        .as_ref()
-        .ok_or(BuildError::NoSdkConfig)?;
+    let caller = sdk_config(settings)?;
     let mut zone_id = settings.ec2.zone_id.clone();
     if zone_id.is_none() {
         let (zone, found_id) = match locator.configured() {
@@ -120,4 +114,9 @@ async fn locate_in_hub(
         location: Some(location),
         zone: hub_zone,
     })
+}
+
+/// The configuration EC2 discovery needs.
+fn sdk_config(settings: &Settings) -> Result<&SdkConfig, BuildError> {
+    settings.sdk_config.as_ref().ok_or(BuildError::NoSdkConfig)
 }

@@ -238,6 +238,16 @@ fn throttled() -> DiscoveryError {
 
 const TTL: Duration = Duration::from_secs(600);
 
+/// The cache's timing in these rows: no jitter, so expiry is exact.
+fn timing() -> CacheConfig {
+    CacheConfig::builder()
+        .ttl(TTL)
+        .jitter(0.0)
+        .max_stale(Duration::from_secs(3600))
+        .build()
+        .unwrap()
+}
+
 /// The cache under test. Its background refresher sleeps on a gate the test never opens, so
 /// every load happens where the test calls it.
 fn cache(
@@ -246,14 +256,7 @@ fn cache(
 ) -> EndpointCache {
     EndpointCache::builder()
         .source(script.clone())
-        .config(
-            CacheConfig::builder()
-                .ttl(TTL)
-                .jitter(0.0)
-                .max_stale(Duration::from_secs(3600))
-                .build()
-                .unwrap(),
-        )
+        .config(timing())
         .time_source(SharedTimeSource::new(time.clone()))
         .sleep_impl(SharedAsyncSleep::new(sleep.clone()))
         .build()
@@ -511,14 +514,7 @@ async fn refresh_hangs() -> String {
     let (time, sleep, _gate) = clock();
     let cache = EndpointCache::builder()
         .source(HangsAfterFirst(Mutex::new(0)))
-        .config(
-            CacheConfig::builder()
-                .ttl(TTL)
-                .jitter(0.0)
-                .max_stale(Duration::from_secs(3600))
-                .build()
-                .unwrap(),
-        )
+        .config(timing())
         .time_source(SharedTimeSource::new(time.clone()))
         .sleep_impl(SharedAsyncSleep::new(sleep))
         .build()
@@ -573,14 +569,7 @@ async fn clock_jumps() -> String {
     let (_, sleep, _gate) = self::clock();
     let cache = EndpointCache::builder()
         .source(script.clone())
-        .config(
-            CacheConfig::builder()
-                .ttl(TTL)
-                .jitter(0.0)
-                .max_stale(Duration::from_secs(3600))
-                .build()
-                .unwrap(),
-        )
+        .config(timing())
         .time_source(SharedTimeSource::new(clock.clone()))
         .sleep_impl(SharedAsyncSleep::new(sleep))
         .build()
