@@ -42,10 +42,10 @@
 //!
 //! | module | what it holds |
 //! |---|---|
-//! | `model` | [`VpcEndpoint`] and its parts, as EC2 describes them |
+//! | `model` | [`VpcEndpoint`] and its parts, as EC2 describes them; `model::builder`: [`VpcEndpointBuilder`] |
 //! | `describe_json` | reading and writing describe-vpc-endpoints JSON |
 //! | `names` | partition suffixes and label rules; `names::entry`: names in `DnsEntries`; `names::host`: request hosts and the hosts built from endpoint names |
-//! | `index` | [`EndpointIndex`]: endpoint names by (label, region, partition) |
+//! | `index` | [`EndpointIndex`]: endpoint names by (label, region, partition); `index::endpoint`: [`IndexedEndpoint`]; `index::warning`: [`IndexWarning`] |
 //! | `config` | [`Policy`], [`RewriteConfig`] and its builder |
 //! | `rewrite` | the decision for a URL or host |
 //! | `outcome` | its results: [`Outcome`] (explained), [`Routed`] (short), [`Rewritten`], [`Unchanged`], [`UnchangedReason`] |

@@ -1,13 +1,18 @@
-//! The endpoint index: interface endpoint names keyed by (service label, region, partition suffix).
+//! The endpoint index: interface endpoint names keyed by (service label, region, partition
+//! suffix); one endpoint's names in `endpoint`, what the index ignored in `warning`.
+
+mod endpoint;
+mod warning;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::model::{EndpointState, EndpointType, VpcEndpoint};
+use crate::model::{EndpointType, VpcEndpoint};
 use crate::names::entry::{EntryShape, IgnoredNameReason, classify_entry};
-use crate::names::host::{S3Kind, Shape};
 use crate::names::{DnsSuffix, is_any_region};
+
+pub use endpoint::IndexedEndpoint;
+pub use warning::{IndexWarning, WarningKind};
 
 /// The (region, service) a gateway endpoint carries, from its service name
 /// (`com.amazonaws.us-east-1.s3` → `us-east-1`, `s3`; `ServiceRegion` wins when present).
@@ -21,218 +26,6 @@ fn gateway_service(endpoint: &VpcEndpoint) -> Option<(String, String)> {
         .map(str::to_ascii_lowercase)
         .unwrap_or(named_region);
     (!service.is_empty()).then_some((region, service))
-}
-
-/// The names of one interface endpoint for one service label and region.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IndexedEndpoint {
-    endpoint_id: String,
-    label: String,
-    region: String,
-    state: EndpointState,
-    private_dns_enabled: bool,
-    private_dns_in_vpc: bool,
-    regional: Option<String>,
-    /// (availability zone, zonal name), sorted by zone.
-    zonal: Vec<(String, String)>,
-    wildcard: bool,
-    /// The names the endpoint's private DNS covers (lowercase; `*.` kept), from its `DnsEntries`.
-    private_names: Vec<String>,
-}
-
-impl IndexedEndpoint {
-    /// The endpoint id (`vpce-…`).
-    pub fn endpoint_id(&self) -> &str {
-        &self.endpoint_id
-    }
-
-    /// The service label the names carry (`ec2`, `api.ecr`, `s3`, …).
-    pub fn label(&self) -> &str {
-        &self.label
-    }
-
-    /// The region the names carry.
-    pub fn region(&self) -> &str {
-        &self.region
-    }
-
-    /// The endpoint's state. Only `available` endpoints are rewrite targets.
-    pub fn state(&self) -> &EndpointState {
-        &self.state
-    }
-
-    /// Whether requests may go to this endpoint (state `available`).
-    pub fn is_usable(&self) -> bool {
-        self.state.is_available()
-    }
-
-    /// Whether private DNS is enabled on the endpoint.
-    pub fn private_dns_enabled(&self) -> bool {
-        self.private_dns_enabled
-    }
-
-    /// The regional name (without any `*.`), if the endpoint has one.
-    pub fn regional_name(&self) -> Option<&str> {
-        self.regional.as_deref()
-    }
-
-    /// The zonal names as (availability zone, name), sorted by zone.
-    pub fn zonal_names(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.zonal.iter().map(|(z, n)| (z.as_str(), n.as_str()))
-    }
-
-    /// Whether the names came as `*.` wildcards (S3).
-    pub fn is_wildcard(&self) -> bool {
-        self.wildcard
-    }
-
-    /// Whether private DNS answers queries from inside the VPC: enabled, and not only for
-    /// inbound resolver endpoints (`DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint`).
-    pub fn private_dns_in_vpc(&self) -> bool {
-        self.private_dns_in_vpc
-    }
-
-    /// The default names the endpoint's private DNS covers, as its `DnsEntries` list them
-    /// (lowercase; wildcards keep their `*.`).
-    pub fn private_names(&self) -> impl Iterator<Item = &str> {
-        self.private_names.iter().map(String::as_str)
-    }
-
-    /// Whether private DNS is enabled for queries from inside the VPC (not only for inbound
-    /// resolver endpoints) and covers `host` (lowercase, no trailing dot): one of
-    /// [`IndexedEndpoint::private_names`] is `host`, or is `*.<domain>` with `host` under
-    /// `<domain>`. Only such a host reaches the endpoint on its default name from the VPC.
-    pub fn private_dns_covers(&self, host: &str) -> bool {
-        self.private_dns_in_vpc
-            && self
-                .private_names
-                .iter()
-                .any(|name| match name.strip_prefix("*.") {
-                    Some(domain) => host
-                        .strip_suffix(domain)
-                        .is_some_and(|head| head.len() > 1 && head.ends_with('.')),
-                    None => host == name,
-                })
-    }
-
-    /// The host a request with no bucket, access point or account in it uses at endpoint name
-    /// `name` (one of this endpoint's names): `bucket.<name>` for an S3 endpoint, whose names
-    /// are `*.` wildcards (S3 path style; what `AWS_ENDPOINT_URL_S3` is set to), else `name`.
-    pub fn base_host(&self, name: &str) -> String {
-        let shape = match self.wildcard {
-            true => Shape::S3 {
-                prefix: None,
-                kind: S3Kind::Bucket,
-            },
-            false => Shape::Whole,
-        };
-        shape.host(name)
-    }
-
-    /// S3 Control's host at endpoint name `name` (`control.<name>`, to which the SDKs prepend the
-    /// account id), for an S3 endpoint; `None` for other endpoints.
-    pub fn control_host(&self, name: &str) -> Option<String> {
-        (self.label == "s3" && self.wildcard).then(|| {
-            Shape::S3 {
-                prefix: None,
-                kind: S3Kind::Control,
-            }
-            .host(name)
-        })
-    }
-
-    /// The name to use: the zonal name for `zone` when there is one, else the regional name, else
-    /// (no regional entry at all) the first zonal name by zone.
-    pub fn name_for(&self, zone: Option<&str>) -> Option<&str> {
-        zone.and_then(|zone| {
-            self.zonal
-                .iter()
-                .find(|(z, _)| z == zone)
-                .map(|(_, name)| name.as_str())
-        })
-        .or(self.regional.as_deref())
-        .or_else(|| self.zonal.first().map(|(_, name)| name.as_str()))
-    }
-}
-
-/// Something in the input that the index did not use, with the reason.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IndexWarning {
-    endpoint_id: String,
-    kind: WarningKind,
-}
-
-/// What an [`IndexWarning`] is about.
-#[non_exhaustive]
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum WarningKind {
-    /// A `DnsEntries` name was ignored.
-    IgnoredDnsName {
-        /// The name as given.
-        name: String,
-        /// Why it was ignored.
-        reason: IgnoredNameReason,
-    },
-    /// An interface endpoint has no usable DNS name, so nothing can be rewritten to it.
-    NoEndpointNames,
-    /// An endpoint of a type privatelink does not use (`Resource`, `ServiceNetwork`,
-    /// `GatewayLoadBalancer`, or one this version does not know) was skipped.
-    SkippedEndpointType {
-        /// The type, as EC2 sends it.
-        endpoint_type: String,
-    },
-    /// Several interface endpoints serve the same service and region; `chosen` is used.
-    DuplicateService {
-        /// The service label.
-        label: String,
-        /// The region.
-        region: String,
-        /// The endpoint used (the first usable one by id).
-        chosen: String,
-    },
-}
-
-impl IndexWarning {
-    /// The endpoint the warning is about.
-    pub fn endpoint_id(&self) -> &str {
-        &self.endpoint_id
-    }
-
-    /// What the warning is about.
-    pub fn kind(&self) -> &WarningKind {
-        &self.kind
-    }
-}
-
-impl fmt::Display for IndexWarning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.kind {
-            WarningKind::IgnoredDnsName { name, reason } => write!(
-                f,
-                "endpoint {}: ignoring DNS entry `{name}`: {reason}",
-                self.endpoint_id
-            ),
-            WarningKind::SkippedEndpointType { endpoint_type } => write!(
-                f,
-                "endpoint {}: skipped: privatelink does not use {endpoint_type} endpoints",
-                self.endpoint_id
-            ),
-            WarningKind::NoEndpointNames => write!(
-                f,
-                "endpoint {}: interface endpoint has no vpce DNS names; nothing will be rewritten to it",
-                self.endpoint_id
-            ),
-            WarningKind::DuplicateService {
-                label,
-                region,
-                chosen,
-            } => write!(
-                f,
-                "endpoint {}: several interface endpoints serve `{label}` in {region}; using {chosen}",
-                self.endpoint_id
-            ),
-        }
-    }
 }
 
 /// The index's maps, keyed by names and labels.
