@@ -85,12 +85,22 @@ impl Loaded {
     }
 
     /// The region to work on: `--region`, the AWS configuration's, or the only region the
-    /// endpoints serve.
+    /// endpoints serve — not counting cross-region endpoints, which serve other regions than
+    /// their VPC's (the VPC's region is then the one its other endpoints serve).
     pub(crate) fn region(&self) -> Result<String, Failure> {
         if let Some(region) = &self.region {
             return Ok(region.clone());
         }
-        let mut regions: Vec<&str> = self.index.entries().iter().map(|(_, r, _, _)| *r).collect();
+        let entries = self.index.entries();
+        let mut regions: Vec<&str> = entries
+            .iter()
+            .filter(|(_, _, _, e)| !e.is_cross_region())
+            .map(|(_, r, _, _)| *r)
+            .collect();
+        if regions.is_empty() {
+            regions = entries.iter().map(|(_, r, _, _)| *r).collect();
+        }
+        regions.sort_unstable();
         regions.dedup();
         match regions.as_slice() {
             [region] => Ok((*region).to_owned()),
@@ -116,6 +126,17 @@ impl Loaded {
     ) -> Result<ServiceEndpoints, Failure> {
         let region = self.region()?;
         let endpoints = ServiceEndpoints::new(&self.index, &region, zone);
+        // `AWS_ENDPOINT_URL_<SERVICE>` is one URL for every region: an endpoint that serves
+        // another region would take that service's requests for every region.
+        for (label, other, _, endpoint) in self.index.entries() {
+            if other != region && endpoint.is_usable() {
+                let _ = writeln!(
+                    stderr,
+                    "note: {} serves `{label}` in {other}, not {region}; no variable (one URL would take every region's `{label}` requests; in code, privatelink routes by region)",
+                    endpoint.endpoint_id()
+                );
+            }
+        }
         for (label, endpoint_id) in endpoints.unmapped() {
             let _ = match label.as_str() {
                 "execute-api" => writeln!(

@@ -91,6 +91,7 @@ fn endpoints_json_is_an_array_with_stable_keys() {
     assert_eq!(
         keys(&items[0]),
         [
+            "crossRegion",
             "dnsOptions",
             "endpointId",
             "gatewayUsed",

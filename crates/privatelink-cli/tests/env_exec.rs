@@ -109,10 +109,12 @@ fn env_for_a_region_without_endpoints_fails_rather_than_print_nothing() {
 fn env_asks_for_a_region_when_the_endpoints_serve_several() {
     let fixture = std::fs::read_to_string(FIXTURE).unwrap();
     let mut file = tempfile::NamedTempFile::new().unwrap();
-    // One endpoint moved to another region.
+    // One endpoint moved to another region, zonal names and all: two regions, neither the
+    // other's cross-region endpoint.
     file.write_all(
         fixture
             .replace("sts.us-east-1.vpce", "sts.eu-west-1.vpce")
+            .replace("ks83awe7-us-east-1", "ks83awe7-eu-west-1")
             .as_bytes(),
     )
     .unwrap();
@@ -136,6 +138,32 @@ fn env_asks_for_a_region_when_the_endpoints_serve_several() {
         ),
         "{out}"
     );
+}
+
+/// A cross-region endpoint (its names carry eu-west-1, its zonal names the VPC's us-east-1
+/// zones) does not make the endpoints span regions: env works on the VPC's region and says why
+/// the other endpoint has no variable.
+#[test]
+fn env_works_on_the_vpcs_region_beside_a_cross_region_endpoint() {
+    let fixture = std::fs::read_to_string(FIXTURE).unwrap();
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(
+        fixture
+            .replace("sts.us-east-1.vpce", "sts.eu-west-1.vpce")
+            .as_bytes(),
+    )
+    .unwrap();
+    let assert = privatelink()
+        .args(["env", "--from-file"])
+        .arg(file.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "note: vpce-0575000000000000c3 serves `sts` in eu-west-1, not us-east-1; no variable",
+        ));
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(out.contains("AWS_ENDPOINT_URL_EC2="), "{out}");
+    assert!(!out.contains("AWS_ENDPOINT_URL_STS="), "{out}");
 }
 
 fn exec() -> assert_cmd::Command {

@@ -12,7 +12,7 @@ use std::ops::Range;
 use crate::config::{Policy, RewriteConfig};
 use crate::error::{RefusalReason, RefusedError, RewriteError};
 use crate::index::{EndpointIndex, IndexedEndpoint};
-use crate::names::host::{AwsHost, HostClass, Shape, classify_host};
+use crate::names::host::{AwsHost, HostClass, Shape, UnsupportedForm, classify_host};
 use crate::names::normalize;
 use crate::outcome::{Outcome, Rewritten, Routed, Unchanged, UnchangedReason};
 use crate::url::{check_bare_host, host_span};
@@ -119,6 +119,26 @@ impl RewriteConfig {
             }
             HostClass::Aws(aws) => aws,
         };
+        // S3 Express One Zone: only the region's `s3express` gateway endpoint carries it, when this
+        // process may use gateways; no interface endpoint serves it.
+        if aws.shape == Shape::S3Express {
+            if !strict && !self.in_scope(aws.label) {
+                return unchanged(UnchangedReason::OutOfScope, &|| Unchanged::OutOfScope {
+                    service: aws.label.to_owned(),
+                });
+            }
+            if self.gateway_endpoints
+                && let Some(gateway) =
+                    index.and_then(|index| index.gateway("s3express", aws.region))
+            {
+                return unchanged(UnchangedReason::Gateway, &|| Unchanged::Gateway {
+                    endpoint_id: gateway.to_owned(),
+                });
+            }
+            return self.miss(explain, original_host, aws.label, &|| {
+                RefusalReason::UnsupportedHostForm(UnsupportedForm::S3Express)
+            });
+        }
         if !self.in_scope(aws.label) {
             // Under strict, only what a private path (a gateway endpoint) carries goes around.
             let carried =

@@ -41,6 +41,12 @@ struct Row<'a> {
 }
 
 impl Row<'_> {
+    /// Whether the endpoint serves another region than its VPC's (its zonal names carry the
+    /// VPC's zones): only its regional name is used.
+    fn cross_region(&self) -> bool {
+        self.names.iter().any(|(_, _, e)| e.is_cross_region())
+    }
+
     fn note(&self) -> &'static str {
         match self.endpoint.endpoint_type() {
             EndpointType::Gateway => match self.gateway_used {
@@ -54,6 +60,9 @@ impl Row<'_> {
                 "not used: not available"
             }
             EndpointType::Interface if self.names.is_empty() => "not used: no endpoint DNS names",
+            EndpointType::Interface if self.cross_region() => {
+                "cross-region: serves another region than its VPC's; regional name only"
+            }
             EndpointType::Interface => "",
             _ => "skipped: privatelink does not use this endpoint type",
         }
@@ -202,6 +211,7 @@ fn json_output(rows: &[Row<'_>]) -> String {
             // Keys in sorted order: the same bytes whether or not serde_json preserves order.
             let options = row.endpoint.dns_options();
             json!({
+                "crossRegion": row.cross_region(),
                 "dnsOptions": {
                     "dnsRecordIpType": options.dns_record_ip_type.as_ref().map(|t| t.as_str()),
                     "privateDnsOnlyForInboundResolverEndpoint": options.private_dns_only_for_inbound_resolver_endpoint,

@@ -19,6 +19,8 @@ pub struct IndexedEndpoint {
     pub(super) wildcard: bool,
     /// The names the endpoint's private DNS covers (lowercase; `*.` kept), from its `DnsEntries`.
     pub(super) private_names: Vec<String>,
+    /// Whether its zonal names carry zones of another region than its names' region.
+    pub(super) cross_region: bool,
 }
 
 impl IndexedEndpoint {
@@ -122,9 +124,22 @@ impl IndexedEndpoint {
         })
     }
 
+    /// Whether this is a cross-region endpoint: its VPC is in another region than the service it
+    /// serves (its names carry the service's region, its zonal names the VPC's zones). AWS
+    /// supports only the regional name of such an endpoint ("Zonal DNS is not supported when
+    /// accessing AWS services in another Region"), so [`IndexedEndpoint::name_for`] never picks a
+    /// zonal name for it.
+    pub fn is_cross_region(&self) -> bool {
+        self.cross_region
+    }
+
     /// The name to use: the zonal name for `zone` when there is one, else the regional name, else
-    /// (no regional entry at all) the first zonal name by zone.
+    /// (no regional entry at all) the first zonal name by zone. For a cross-region endpoint, only
+    /// the regional name (`None` without one).
     pub fn name_for(&self, zone: Option<&str>) -> Option<&str> {
+        if self.cross_region {
+            return self.regional.as_deref();
+        }
         zone.and_then(|zone| {
             self.zonal
                 .iter()

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::model::{EndpointType, VpcEndpoint};
-use crate::names::entry::{EntryShape, IgnoredNameReason, classify_entry};
+use crate::names::entry::{EntryShape, IgnoredNameReason, classify_entry, zone_region};
 use crate::names::{DnsSuffix, is_any_region};
 
 pub use endpoint::IndexedEndpoint;
@@ -156,6 +156,7 @@ impl EndpointIndex {
                         zonal: Vec::new(),
                         wildcard: false,
                         private_names: Vec::new(),
+                        cross_region: false,
                     });
                 slot.wildcard |= name.wildcard;
                 let known = index
@@ -165,6 +166,7 @@ impl EndpointIndex {
                 *known |= name.wildcard;
                 match name.zone {
                     Some(zone) => {
+                        slot.cross_region |= zone_region(name.suffix, &zone) != Some(&*slot.region);
                         if !slot.zonal.iter().any(|(z, _)| *z == zone) {
                             slot.zonal.push((zone, name.host));
                         }

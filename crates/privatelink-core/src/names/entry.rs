@@ -127,14 +127,14 @@ fn parse_endpoint_name(
             "no random suffix after the endpoint id",
         ));
     }
+    // A zonal name's zone is one of the name's region, or, for a cross-region endpoint (the VPC
+    // in one region, the service in the name's), one of the VPC's region in the same partition.
     let zone = match parts.next() {
         None => None,
-        Some(zone) if zone.len() > region.len() && zone.starts_with(region) => {
-            Some(zone.to_owned())
-        }
+        Some(zone) if zone_region(suffix, zone).is_some() => Some(zone.to_owned()),
         Some(_) => {
             return Err(IgnoredNameReason::Malformed(
-                "zonal part is not an availability zone of the name's region",
+                "zonal part is not an availability zone of a region of the name's partition",
             ));
         }
     };
@@ -147,6 +147,16 @@ fn parse_endpoint_name(
         zone,
         wildcard,
     })
+}
+
+/// The region `zone` is an availability zone of (`us-east-1a`, `us-west-2-lax-1a` → the longest
+/// region of `suffix`'s partitions it starts with, followed by more), if any.
+pub(crate) fn zone_region(suffix: DnsSuffix, zone: &str) -> Option<&str> {
+    (1..zone.len())
+        .rev()
+        .filter(|&end| zone.is_char_boundary(end))
+        .map(|end| &zone[..end])
+        .find(|prefix| suffix.is_region(prefix))
 }
 
 #[cfg(test)]
@@ -180,6 +190,8 @@ mod tests {
             ("vpce-0abc-12345678-us-west-2-lax-1a.ec2.us-west-2.vpce.amazonaws.com", "ec2", "us-west-2", Com, Some("us-west-2-lax-1a"), false),
             ("*.vpce-0abc-12345678.s3.us-east-1.vpce.amazonaws.com", "s3", "us-east-1", Com, None, true),
             ("*.vpce-0abc-12345678-us-east-1c.s3.us-east-1.vpce.amazonaws.com", "s3", "us-east-1", Com, Some("us-east-1c"), true),
+            // Cross-region: a VPC in eu-west-1, KMS in us-east-1.
+            ("vpce-0abc-12345678-eu-west-1a.kms.us-east-1.vpce.amazonaws.com", "kms", "us-east-1", Com, Some("eu-west-1a"), false),
             ("VPCE-0ABC-12345678.EC2.US-EAST-1.VPCE.AMAZONAWS.COM.", "ec2", "us-east-1", Com, None, false),
             ("vpce-0abc-12345678.api.ecr.us-east-1.vpce.amazonaws.com", "api.ecr", "us-east-1", Com, None, false),
             ("vpce-0abc-12345678.ingest-cell2.timestream.us-east-1.vpce.amazonaws.com", "ingest-cell2.timestream", "us-east-1", Com, None, false),
@@ -237,8 +249,11 @@ mod tests {
             ("*.*.vpce-0abc-1234.s3.us-east-1.vpce.amazonaws.com", NotAnEndpointName),
             ("vpce-0abc.ec2.us-east-1.vpce.amazonaws.com", Malformed("no random suffix after the endpoint id")),
             ("vpce-xyz-12345678.ec2.us-east-1.vpce.amazonaws.com", Malformed("endpoint id is not hexadecimal")),
-            ("vpce-0abc-12345678-eu-west-1a.ec2.us-east-1.vpce.amazonaws.com", Malformed("zonal part is not an availability zone of the name's region")),
-            ("vpce-0abc-12345678-us-east-1.ec2.us-east-1.vpce.amazonaws.com", Malformed("zonal part is not an availability zone of the name's region")),
+            // A zone of no region of the partition (a zone of another region is a cross-region
+            // endpoint's zonal name: see `endpoint_names_by_shape`).
+            ("vpce-0abc-12345678-mars-1a.ec2.us-east-1.vpce.amazonaws.com", Malformed("zonal part is not an availability zone of a region of the name's partition")),
+            ("vpce-0abc-12345678-cn-north-1a.ec2.us-east-1.vpce.amazonaws.com", Malformed("zonal part is not an availability zone of a region of the name's partition")),
+            ("vpce-0abc-12345678-us-east-1.ec2.us-east-1.vpce.amazonaws.com", Malformed("zonal part is not an availability zone of a region of the name's partition")),
             ("vpce-0abc-12345678.ec2.vpce.amazonaws.com", Malformed("no service label")),
             ("vpce-0abc-12345678.us-east-1.vpce.amazonaws.com", Malformed("no service label")),
             ("vpce-0abc-12345678.ec2.notaregion.vpce.amazonaws.com", Malformed("no region before `.vpce.`")),

@@ -113,6 +113,9 @@ pub(crate) enum Shape<'a> {
         prefix: Option<&'a str>,
         kind: S3Kind,
     },
+    /// S3 Express One Zone (`s3express-control.<region>`, `<bucket>.s3express-<az-id>.<region>`):
+    /// no interface endpoint serves it; only the region's `s3express` gateway endpoint does.
+    S3Express,
 }
 
 impl Shape<'_> {
@@ -123,7 +126,7 @@ impl Shape<'_> {
         match self {
             Shape::Whole => true,
             Shape::S3 { kind, .. } => matches!(kind, S3Kind::Bucket | S3Kind::AccessPoint),
-            Shape::ExecuteApi { .. } => false,
+            Shape::ExecuteApi { .. } | Shape::S3Express => false,
         }
     }
 
@@ -272,6 +275,12 @@ fn classify_partition_host<'a>(host: &'a str, rest: &'a str, suffix: DnsSuffix) 
         },
         // No API id: no private API is meant, so the endpoint has nothing to serve.
         ("execute-api", _) => unsupported(UnsupportedForm::Other),
+        // S3 Express One Zone: the zonal endpoint's label is `s3express-<az-id>`.
+        (express, _)
+            if express.starts_with("s3express-") && prefix.split('.').all(is_dns_label) =>
+        {
+            aws("s3", Shape::S3Express)
+        }
         _ => match s3_form(service) {
             Some(form) => unsupported(form),
             None if prefix.split('.').all(is_dns_label) => aws(prefix, Shape::Whole),
