@@ -181,7 +181,7 @@ impl RewriteConfig {
                 RefusalReason::NoSnapshot
             });
         };
-        let Some(endpoint) = index.lookup(aws.label, aws.region, aws.suffix) else {
+        let Some(endpoint) = endpoint_for(index, &aws) else {
             return self.miss(explain, original_host, aws.label, &no_endpoint);
         };
         if !endpoint.is_usable() {
@@ -197,7 +197,12 @@ impl RewriteConfig {
                 endpoint_id: endpoint.endpoint_id().to_owned(),
             });
         }
-        let Some(name) = endpoint.name_for(self.zone.as_deref()) else {
+        // A global service's endpoint: its regional name (AWS documents no zonal use of it).
+        let zone = match aws.shape {
+            Shape::Global => None,
+            _ => self.zone.as_deref(),
+        };
+        let Some(name) = endpoint.name_for(zone) else {
             // The index never keeps an endpoint without names; treat it as absent if it did.
             return self.miss(explain, original_host, aws.label, &no_endpoint);
         };
@@ -230,6 +235,21 @@ impl RewriteConfig {
                 }),
             )),
         }
+    }
+}
+
+/// The endpoint serving `aws`: by its label, or, for the `fips.<svc>` form some SDK rules build
+/// (AWS Batch), the `<svc>-fips` endpoint — a FIPS host never goes to a non-FIPS endpoint (the
+/// `<svc>-fips.<region>` form is a label of its own). Allocates only for the `fips.` form, which
+/// the router then remembers.
+/// A global service's host goes to the endpoint of that service found by its service name.
+fn endpoint_for<'i>(index: &'i EndpointIndex, aws: &AwsHost<'_>) -> Option<&'i IndexedEndpoint> {
+    if aws.shape == Shape::Global {
+        return index.global(aws.label, aws.region, aws.suffix);
+    }
+    match aws.label.strip_prefix("fips.") {
+        Some(service) => index.lookup(&format!("{service}-fips"), aws.region, aws.suffix),
+        None => index.lookup(aws.label, aws.region, aws.suffix),
     }
 }
 

@@ -177,7 +177,8 @@ const TABLE: &[(Policy, Option<&str>, &str, Expect)] = &[
     (Policy::Prefer, None, "https://mybucket.s3.us-west-2.amazonaws.com/k", Keep(Why::NoEndpoint)),
     // ---- hosts interface endpoints do not serve
     (Policy::Prefer, None, "https://sts.amazonaws.com/", Keep(Why::Form(F::NoRegion))),
-    (Policy::Prefer, None, "https://iam.amazonaws.com/", Keep(Why::Form(F::NoRegion))),
+    // IAM is a global service with an interface endpoint (`com.amazonaws.iam`): the fixture has none.
+    (Policy::Prefer, None, "https://iam.amazonaws.com/", Keep(Why::NoEndpoint)),
     (Policy::Prefer, None, "https://s3.amazonaws.com/bucket/key", Keep(Why::Form(F::NoRegion))),
     (Policy::Prefer, None, "https://mybucket.s3.amazonaws.com/key", Keep(Why::Form(F::NoRegion))),
     (Policy::Prefer, None, "https://s3-us-west-2.amazonaws.com/bucket", Keep(Why::Form(F::NoRegion))),
@@ -386,7 +387,7 @@ fn scope_include_exclude() {
         (&include_ec2, "https://sts.us-east-1.amazonaws.com/", Refuse(Why::NoPrivatePath)),
         (&include_ec2, "https://sqs.us-east-1.amazonaws.com/", Refuse(Why::NoPrivatePath)),
         (&include_ec2, "https://ec2.us-east-1.api.aws/", Refuse(Why::Form(F::DualStack))),
-        (&include_ec2, "https://iam.amazonaws.com/", Refuse(Why::Form(F::NoRegion))),
+        (&include_ec2, "https://iam.amazonaws.com/", Refuse(Why::NoPrivatePath)),
     ];
     for (config, url, expect) in rows {
         check(config, Some(&index), url, expect);

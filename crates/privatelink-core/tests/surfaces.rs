@@ -213,3 +213,182 @@ fn s3_express_stays_on_its_gateway_when_gateways_are_used_and_is_refused_otherwi
         Ok(Outcome::Unchanged(Unchanged::NotMapped { .. }))
     ));
 }
+
+/// FIPS hosts go to the matching `-fips` endpoint, never to a non-FIPS one: `<svc>-fips.<region>`
+/// (KMS) and the `fips.<svc>.<region>` form the SDK builds for AWS Batch, whose endpoint service
+/// is `batch-fips`. What is assumed: the FIPS endpoint's names carry the `<svc>-fips` label, as
+/// `com.amazonaws.<region>.kms-fips`'s do.
+#[test]
+fn fips_hosts_go_to_fips_endpoints_only() {
+    let kms = "vpce-0f1b0000000000001a-ff00ee11.kms.us-east-1.vpce.amazonaws.com";
+    let kms_fips = "vpce-0f1b0000000000002b-aa11bb22.kms-fips.us-east-1.vpce.amazonaws.com";
+    let batch_fips = "vpce-0ba7000000000003c-cc33dd44.batch-fips.us-east-1.vpce.amazonaws.com";
+    let index = EndpointIndex::new([
+        interface("vpce-0f1b0000000000001a", "kms", "us-east-1", &[kms]),
+        interface(
+            "vpce-0f1b0000000000002b",
+            "kms-fips",
+            "us-east-1",
+            &[kms_fips],
+        ),
+        interface(
+            "vpce-0ba7000000000003c",
+            "batch-fips",
+            "us-east-1",
+            &[batch_fips],
+        ),
+    ]);
+    let strict = express_config(Policy::Strict, false);
+    for (url, expected) in [
+        ("https://kms-fips.us-east-1.amazonaws.com/", kms_fips),
+        ("https://kms.us-east-1.amazonaws.com/", kms),
+        (
+            "https://fips.batch.us-east-1.amazonaws.com/v1/jobs",
+            batch_fips,
+        ),
+    ] {
+        assert_eq!(
+            host_of(strict.rewrite_url(Some(&index), url)),
+            expected,
+            "{url}"
+        );
+    }
+    // Only a non-FIPS endpoint: a FIPS host is refused, not sent to it.
+    let non_fips = EndpointIndex::new([interface(
+        "vpce-0f1b0000000000001a",
+        "kms",
+        "us-east-1",
+        &[kms],
+    )]);
+    assert!(matches!(
+        refusal(strict.rewrite_url(Some(&non_fips), "https://kms-fips.us-east-1.amazonaws.com/")),
+        RefusalReason::NoEndpoint { .. }
+    ));
+    // The `fips.<svc>` form goes to the `<svc>-fips` endpoint for any service.
+    assert_eq!(
+        host_of(strict.rewrite_url(Some(&index), "https://fips.kms.us-east-1.amazonaws.com/")),
+        kms_fips
+    );
+}
+
+/// DynamoDB's search hosts from the SDK's rules go to a `search-dynamodb` endpoint where the VPC
+/// has one (DynamoDB endpoints have no private DNS: AWS tells clients to use the vpce name), never
+/// to the `dynamodb` endpoint.
+#[test]
+fn dynamodb_search_hosts_go_to_their_own_endpoint() {
+    let ddb = "vpce-0dd0000000000001a-aa00bb11.dynamodb.us-east-1.vpce.amazonaws.com";
+    let search = "vpce-0dd0000000000002b-cc22dd33.search-dynamodb.us-east-1.vpce.amazonaws.com";
+    let both = EndpointIndex::new([
+        interface("vpce-0dd0000000000001a", "dynamodb", "us-east-1", &[ddb]),
+        interface(
+            "vpce-0dd0000000000002b",
+            "search-dynamodb",
+            "us-east-1",
+            &[search],
+        ),
+    ]);
+    let strict = express_config(Policy::Strict, false);
+    for (url, expected) in [
+        ("https://dynamodb.us-east-1.amazonaws.com/", ddb),
+        ("https://123456789012.ddb.us-east-1.amazonaws.com/", ddb),
+        ("https://search-dynamodb.us-east-1.amazonaws.com/", search),
+        (
+            "https://123456789012.search-ddb.us-east-1.amazonaws.com/",
+            search,
+        ),
+    ] {
+        assert_eq!(
+            host_of(strict.rewrite_url(Some(&both), url)),
+            expected,
+            "{url}"
+        );
+    }
+    let ddb_only = EndpointIndex::new([interface(
+        "vpce-0dd0000000000001a",
+        "dynamodb",
+        "us-east-1",
+        &[ddb],
+    )]);
+    for url in [
+        "https://search-dynamodb.us-east-1.amazonaws.com/",
+        "https://123456789012.search-ddb.us-east-1.amazonaws.com/",
+    ] {
+        assert!(
+            matches!(
+                refusal(strict.rewrite_url(Some(&ddb_only), url)),
+                RefusalReason::NoEndpoint { .. }
+            ),
+            "{url}"
+        );
+    }
+}
+
+/// Global services with interface endpoints (IAM, Route 53): their hosts name no region; each goes
+/// to the VPC's endpoint for that service, found by its service name (`com.amazonaws.iam`), at a
+/// name from that endpoint's own `DnsEntries` (its regional one) — no name is built from a
+/// pattern. Other regionless hosts stay refused.
+#[test]
+fn global_services_go_to_the_endpoint_of_their_service_name() {
+    let iam = "vpce-0a1a000000000001a-gg11hh22.iam.us-east-1.vpce.amazonaws.com";
+    let iam_zonal = "vpce-0a1a000000000001a-gg11hh22-us-east-1a.iam.us-east-1.vpce.amazonaws.com";
+    // Whatever label its names carry, the Route 53 endpoint is found by its service name.
+    let route53 = "vpce-0a1a000000000002b-ii33jj44.route53-global.us-east-1.vpce.amazonaws.com";
+    let global = |id: &str, service: &str, names: &[&str]| {
+        names
+            .iter()
+            .fold(
+                VpcEndpoint::builder()
+                    .id(id)
+                    .endpoint_type(EndpointType::Interface)
+                    .service_name(format!("com.amazonaws.{service}"))
+                    .service_region("us-east-1")
+                    .state(EndpointState::Available),
+                |b, n| b.dns_entry(DnsEntry::new(*n, None)),
+            )
+            .build()
+            .unwrap()
+    };
+    let index = EndpointIndex::new([
+        global("vpce-0a1a000000000001a", "iam", &[iam, iam_zonal]),
+        global("vpce-0a1a000000000002b", "route53", &[route53]),
+    ]);
+    assert!(index.warnings().is_empty(), "{:?}", index.warnings());
+    let strict = RewriteConfig::builder()
+        .policy(Policy::Strict)
+        .zone("us-east-1a")
+        .build()
+        .unwrap();
+    for (url, expected) in [
+        ("https://iam.amazonaws.com/", iam),
+        (
+            "https://route53.amazonaws.com/2013-04-01/hostedzone",
+            route53,
+        ),
+    ] {
+        assert_eq!(
+            host_of(strict.rewrite_url(Some(&index), url)),
+            expected,
+            "{url}"
+        );
+    }
+    // GovCloud's IAM host, with no GovCloud endpoint; STS's global host, which has no endpoint.
+    assert!(matches!(
+        refusal(strict.rewrite_url(Some(&index), "https://iam.us-gov.amazonaws.com/")),
+        RefusalReason::NoEndpoint { .. }
+    ));
+    assert_eq!(
+        refusal(strict.rewrite_url(Some(&index), "https://sts.amazonaws.com/")),
+        RefusalReason::UnsupportedHostForm(UnsupportedForm::NoRegion)
+    );
+    // A regional service's endpoint never serves the global host of the same label.
+    let regional_iam = EndpointIndex::new([interface(
+        "vpce-0a1a000000000001a",
+        "iam",
+        "us-east-1",
+        &[iam],
+    )]);
+    assert!(matches!(
+        refusal(strict.rewrite_url(Some(&regional_iam), "https://iam.amazonaws.com/")),
+        RefusalReason::NoEndpoint { .. }
+    ));
+}

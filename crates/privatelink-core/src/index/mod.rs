@@ -59,6 +59,17 @@ impl Hasher for Fnv1a {
     }
 }
 
+/// The service of a global service's endpoint: its service name without a region
+/// (`com.amazonaws.iam`, `cn.com.amazonaws.iam` → `iam`).
+fn global_service_name(endpoint: &VpcEndpoint) -> Option<String> {
+    let name = endpoint.service_name()?.to_ascii_lowercase();
+    let service = name
+        .strip_prefix("com.amazonaws.")
+        .or_else(|| name.strip_prefix("cn.com.amazonaws."))?;
+    let global = !service.is_empty() && !service.split('.').any(is_any_region);
+    global.then(|| service.to_owned())
+}
+
 /// An immutable index of a VPC's interface endpoints, built from [`VpcEndpoint`]s.
 ///
 /// Only the DNS names decide what an endpoint serves: the label of
@@ -75,6 +86,9 @@ pub struct EndpointIndex {
     endpoint_hexes: HashSet<Box<str>, BuildHasherDefault<Fnv1a>>,
     /// Available gateway endpoints: (region, service) → endpoint id, first by id.
     gateways: BTreeMap<(String, String), String>,
+    /// Endpoints of global services (a service name without a region: `com.amazonaws.iam`):
+    /// (suffix, service, the region its names carry) → the label they carry.
+    global: BTreeMap<(DnsSuffix, String, String), String>,
     warnings: Vec<IndexWarning>,
 }
 
@@ -189,6 +203,14 @@ impl EndpointIndex {
                     .endpoint_hexes
                     .insert(hex.to_ascii_lowercase().into_boxed_str());
             }
+            if let Some(service) = global_service_name(endpoint) {
+                for (suffix, region, label) in per_key.keys() {
+                    index
+                        .global
+                        .entry((*suffix, service.clone(), region.clone()))
+                        .or_insert_with(|| label.clone());
+                }
+            }
             for ((suffix, region, label), mut indexed) in per_key {
                 indexed.zonal.sort();
                 indexed.private_names = private_names.clone();
@@ -231,6 +253,20 @@ impl EndpointIndex {
             .get(region)?
             .get(label)?
             .first()
+    }
+
+    /// The endpoint of the global service `service` (`iam`, `route53`) whose names carry
+    /// `region` (the region the SDK signs the global host for: us-east-1, us-gov-west-1) in the
+    /// partition with `suffix`: an interface endpoint whose service name has no region
+    /// (`com.amazonaws.iam`), found by that name, with the names of its own `DnsEntries`.
+    pub fn global(
+        &self,
+        service: &str,
+        region: &str,
+        suffix: DnsSuffix,
+    ) -> Option<&IndexedEndpoint> {
+        let key = (suffix, service.to_owned(), region.to_owned());
+        self.lookup(self.global.get(&key)?, region, suffix)
     }
 
     /// The endpoint each service label uses in `region` (what [`EndpointIndex::lookup`] returns

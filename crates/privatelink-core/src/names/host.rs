@@ -116,6 +116,9 @@ pub(crate) enum Shape<'a> {
     /// S3 Express One Zone (`s3express-control.<region>`, `<bucket>.s3express-<az-id>.<region>`):
     /// no interface endpoint serves it; only the region's `s3express` gateway endpoint does.
     S3Express,
+    /// A global service's host (`iam.amazonaws.com`, `route53.amazonaws.com`): `E` itself, `E`
+    /// being a name of the VPC's endpoint for that global service (`com.amazonaws.iam`).
+    Global,
 }
 
 impl Shape<'_> {
@@ -126,7 +129,7 @@ impl Shape<'_> {
         match self {
             Shape::Whole => true,
             Shape::S3 { kind, .. } => matches!(kind, S3Kind::Bucket | S3Kind::AccessPoint),
-            Shape::ExecuteApi { .. } | Shape::S3Express => false,
+            Shape::ExecuteApi { .. } | Shape::S3Express | Shape::Global => false,
         }
     }
 
@@ -243,6 +246,14 @@ fn classify_partition_host<'a>(host: &'a str, rest: &'a str, suffix: DnsSuffix) 
         service: unsupported_service(host),
     };
     let Some((prefix, region)) = split_last_label(rest).filter(|(_, r)| suffix.is_region(r)) else {
+        if let Some((label, region)) = global_service(rest, suffix) {
+            return HostClass::Aws(AwsHost {
+                label,
+                region,
+                suffix,
+                shape: Shape::Global,
+            });
+        }
         return unsupported(regionless_form(rest));
     };
     let (before, service) = match split_last_label(prefix) {
@@ -269,6 +280,11 @@ fn classify_partition_host<'a>(host: &'a str, rest: &'a str, suffix: DnsSuffix) 
         }
         ("s3-control", _) => unsupported(UnsupportedForm::S3ControlWithoutAccount),
         ("ddb", Some(account)) if is_account_id(account) => aws("dynamodb", Shape::Whole),
+        // DynamoDB's account-based search endpoint: the `search-dynamodb` endpoint's, where the
+        // VPC has one (no private DNS on DynamoDB endpoints: the vpce name is what AWS advises).
+        ("search-ddb", Some(account)) if is_account_id(account) => {
+            aws("search-dynamodb", Shape::Whole)
+        }
         ("execute-api", Some(api)) if !api.contains('.') => match api_gateway_alias(api) {
             Some(endpoint_hex) => HostClass::ApiGatewayEndpointAlias { endpoint_hex },
             None => aws("execute-api", Shape::ExecuteApi { api_id: api }),
@@ -372,6 +388,33 @@ fn s3_form(service: &str) -> Option<UnsupportedForm> {
     } else {
         return None;
     })
+}
+
+/// The global services whose hosts name no region but which have an interface endpoint
+/// (`com.amazonaws.iam`, `com.amazonaws.route53`): (the host without the partition's suffix, the
+/// suffix) → (service, the region the SDK signs it for). From the SDK endpoint rules (botocore's
+/// `iam` and `route53` rule sets: `iam.amazonaws.com` and `route53.amazonaws.com` in the `aws`
+/// partition, signed for us-east-1; `iam.us-gov.amazonaws.com` in `aws-us-gov`, signed for
+/// us-gov-west-1). IAM in China names its region (`iam.cn-north-1.amazonaws.com.cn`) and needs no
+/// entry. Their FIPS and dual-stack hosts (`iam-fips.amazonaws.com`, `iam.global.api.aws`) are not
+/// here: no endpoint is known to serve them.
+const GLOBAL_SERVICES: [(&str, DnsSuffix, &str, &str); 3] = [
+    ("iam", DnsSuffix::AmazonawsCom, "iam", "us-east-1"),
+    (
+        "iam.us-gov",
+        DnsSuffix::AmazonawsCom,
+        "iam",
+        "us-gov-west-1",
+    ),
+    ("route53", DnsSuffix::AmazonawsCom, "route53", "us-east-1"),
+];
+
+/// The (service, signing region) of a global service's host `rest.<suffix>`.
+fn global_service(rest: &str, suffix: DnsSuffix) -> Option<(&'static str, &'static str)> {
+    GLOBAL_SERVICES
+        .iter()
+        .find(|(host, s, ..)| *host == rest && *s == suffix)
+        .map(|(_, _, service, region)| (*service, *region))
 }
 
 /// The form of an AWS host with no region label.
