@@ -113,6 +113,18 @@ impl RewriteConfig {
                         service: service.to_owned(),
                     });
                 }
+                // S3 Multi-Region Access Points: their own endpoint, reached on the default host
+                // through its private DNS (AWS: "all Multi-Region Access Point requests in the VPC
+                // route through this endpoint if you have private DNS enabled"); no vpce form.
+                if form == UnsupportedForm::S3MultiRegionAccessPoint
+                    && self.in_scope(service)
+                    && let Some(endpoint_id) =
+                        index.and_then(EndpointIndex::multi_region_access_point_endpoint)
+                {
+                    return unchanged(UnchangedReason::PrivateDns, &|| Unchanged::PrivateDns {
+                        endpoint_id: endpoint_id.to_owned(),
+                    });
+                }
                 return self.miss(explain, original_host, service, &|| {
                     RefusalReason::UnsupportedHostForm(form)
                 });

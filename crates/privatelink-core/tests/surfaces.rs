@@ -392,3 +392,61 @@ fn global_services_go_to_the_endpoint_of_their_service_name() {
         RefusalReason::NoEndpoint { .. }
     ));
 }
+
+/// S3 Multi-Region Access Points (`<alias>.mrap.accesspoint.s3-global.amazonaws.com`, SigV4A, no
+/// gateway path) are reached through their own endpoint's private DNS: on their default host
+/// exactly when the VPC has an available `com.amazonaws.s3-global.accesspoint` endpoint whose
+/// private DNS answers inside the VPC; refused otherwise.
+#[test]
+fn multi_region_access_points_use_their_endpoints_private_dns_or_are_refused() {
+    let mrap = "https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com/key.txt";
+    let endpoint = |private_dns: bool, state: EndpointState, inbound_only: bool| {
+        VpcEndpoint::builder()
+            .id("vpce-0a11000000000001a")
+            .endpoint_type(EndpointType::Interface)
+            .service_name("com.amazonaws.s3-global.accesspoint")
+            .state(state)
+            .private_dns_enabled(private_dns)
+            .dns_options(privatelink_core::DnsOptions {
+                dns_record_ip_type: None,
+                private_dns_only_for_inbound_resolver_endpoint: inbound_only,
+            })
+            .dns_entry(DnsEntry::new(
+                "vpce-0a11000000000001a-kk55ll66.accesspoint.s3-global.vpce.amazonaws.com",
+                None,
+            ))
+            .build()
+            .unwrap()
+    };
+    let strict = express_config(Policy::Strict, false);
+    let with = EndpointIndex::new([endpoint(true, EndpointState::Available, false)]);
+    // Its names are no rewrite target: nothing to warn about.
+    assert!(with.warnings().is_empty(), "{:?}", with.warnings());
+    assert_eq!(
+        strict.rewrite_url(Some(&with), mrap),
+        Ok(Outcome::Unchanged(Unchanged::PrivateDns {
+            endpoint_id: "vpce-0a11000000000001a".to_owned()
+        }))
+    );
+    for (index, why) in [
+        (
+            EndpointIndex::new([endpoint(false, EndpointState::Available, false)]),
+            "private DNS off",
+        ),
+        (
+            EndpointIndex::new([endpoint(true, EndpointState::Available, true)]),
+            "inbound resolvers only",
+        ),
+        (
+            EndpointIndex::new([endpoint(true, EndpointState::parse("pending"), false)]),
+            "pending",
+        ),
+        (EndpointIndex::new(Vec::new()), "no endpoint"),
+    ] {
+        assert_eq!(
+            refusal(strict.rewrite_url(Some(&index), mrap)),
+            RefusalReason::UnsupportedHostForm(UnsupportedForm::S3MultiRegionAccessPoint),
+            "{why}"
+        );
+    }
+}

@@ -59,6 +59,9 @@ impl Hasher for Fnv1a {
     }
 }
 
+/// The service name of S3 Multi-Region Access Points' interface endpoint.
+const MRAP_SERVICE: &str = "com.amazonaws.s3-global.accesspoint";
+
 /// The service of a global service's endpoint: its service name without a region
 /// (`com.amazonaws.iam`, `cn.com.amazonaws.iam` → `iam`).
 fn global_service_name(endpoint: &VpcEndpoint) -> Option<String> {
@@ -104,6 +107,15 @@ impl EndpointIndex {
         let mut warnings = Vec::new();
         for endpoint in &index.endpoints {
             match endpoint.endpoint_type() {
+                // Multi-Region Access Points' endpoint is reached through its private DNS only
+                // (`multi_region_access_point_endpoint`); its names are no rewrite target.
+                EndpointType::Interface
+                    if endpoint
+                        .service_name()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(MRAP_SERVICE)) =>
+                {
+                    continue;
+                }
                 EndpointType::Interface => {}
                 EndpointType::Gateway => {
                     if endpoint.state().is_available()
@@ -267,6 +279,22 @@ impl EndpointIndex {
     ) -> Option<&IndexedEndpoint> {
         let key = (suffix, service.to_owned(), region.to_owned());
         self.lookup(self.global.get(&key)?, region, suffix)
+    }
+
+    /// The S3 Multi-Region Access Point endpoint (service `com.amazonaws.s3-global.accesspoint`)
+    /// whose private DNS answers inside the VPC, if the VPC has an available one: Multi-Region
+    /// Access Point hosts reach it on their default names, through that private DNS.
+    pub fn multi_region_access_point_endpoint(&self) -> Option<&str> {
+        self.endpoints
+            .iter()
+            .filter(|e| {
+                e.is_usable()
+                    && e.private_dns_in_vpc()
+                    && e.service_name()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(MRAP_SERVICE))
+            })
+            .map(VpcEndpoint::id)
+            .min()
     }
 
     /// The endpoint each service label uses in `region` (what [`EndpointIndex::lookup`] returns
