@@ -93,6 +93,7 @@ fn endpoints_json_is_an_array_with_stable_keys() {
         [
             "crossRegion",
             "dnsOptions",
+            "dualStack",
             "endpointId",
             "gatewayUsed",
             "ipAddressType",

@@ -25,6 +25,12 @@ pub enum RefusalReason {
         /// Its state.
         state: EndpointState,
     },
+    /// The host is dual-stack (the SDK's `use_dual_stack`), and the VPC's endpoint for it serves
+    /// IPv4 only (`IpAddressType` `ipv4`, or not given).
+    EndpointNotDualStack {
+        /// The endpoint's id.
+        endpoint_id: String,
+    },
     /// The host has a form interface endpoints do not serve.
     UnsupportedHostForm(UnsupportedForm),
     /// The host is an IP address that may be AWS's (not private, loopback or link-local).
@@ -56,6 +62,10 @@ impl fmt::Display for RefusalReason {
             RefusalReason::EndpointNotAvailable { endpoint_id, state } => write!(
                 f,
                 "its interface endpoint {endpoint_id} is `{state}`, not `available`"
+            ),
+            RefusalReason::EndpointNotDualStack { endpoint_id } => write!(
+                f,
+                "the host is dual-stack and its interface endpoint {endpoint_id} serves IPv4 only"
             ),
             RefusalReason::UnsupportedHostForm(form) => {
                 write!(

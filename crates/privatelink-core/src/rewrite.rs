@@ -153,8 +153,7 @@ impl RewriteConfig {
         }
         if !self.in_scope(aws.label) {
             // Under strict, only what a private path (a gateway endpoint) carries goes around.
-            let carried =
-                self.region.as_deref() == Some(aws.region) && aws.shape.private_path_carries();
+            let carried = self.region.as_deref() == Some(aws.region) && aws.private_path_carries();
             if !strict || carried {
                 return unchanged(UnchangedReason::OutOfScope, &|| Unchanged::OutOfScope {
                     service: aws.label.to_owned(),
@@ -178,7 +177,7 @@ impl RewriteConfig {
         }
         // A gateway endpoint this process may use (see `gateway_endpoints`) comes first.
         if self.gateway_endpoints
-            && aws.shape.private_path_carries()
+            && aws.private_path_carries()
             && let Some(gateway) = index.and_then(|index| index.gateway(aws.label, aws.region))
         {
             return unchanged(UnchangedReason::Gateway, &|| Unchanged::Gateway {
@@ -201,6 +200,13 @@ impl RewriteConfig {
                 RefusalReason::EndpointNotAvailable {
                     endpoint_id: endpoint.endpoint_id().to_owned(),
                     state: endpoint.state().clone(),
+                }
+            });
+        }
+        if aws.dual_stack && !endpoint.serves_ipv6() {
+            return self.miss(explain, original_host, aws.label, &|| {
+                RefusalReason::EndpointNotDualStack {
+                    endpoint_id: endpoint.endpoint_id().to_owned(),
                 }
             });
         }

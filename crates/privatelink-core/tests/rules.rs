@@ -50,6 +50,7 @@ enum Why {
     UnknownEndpoint,
     NoPrivatePath,
     PublicIp,
+    NotDualStack,
 }
 
 fn why_reason(reason: &RefusalReason) -> Why {
@@ -68,6 +69,7 @@ fn why_reason(reason: &RefusalReason) -> Why {
         RefusalReason::UnknownEndpointName => Why::UnknownEndpoint,
         RefusalReason::NoPrivatePath { .. } => Why::NoPrivatePath,
         RefusalReason::PublicIpAddress => Why::PublicIp,
+        RefusalReason::EndpointNotDualStack { .. } => Why::NotDualStack,
         other => panic!("unexpected reason {other:?}"),
     }
 }
@@ -184,10 +186,11 @@ const TABLE: &[(Policy, Option<&str>, &str, Expect)] = &[
     (Policy::Prefer, None, "https://s3-us-west-2.amazonaws.com/bucket", Keep(Why::Form(F::NoRegion))),
     (Policy::Prefer, None, "https://s3-external-1.amazonaws.com/bucket", Keep(Why::Form(F::NoRegion))),
     (Policy::Prefer, None, "https://us-east-1.queue.amazonaws.com/123456789012/q", Keep(Why::Form(F::NoRegion))),
-    (Policy::Prefer, None, "https://mybucket.s3.dualstack.us-east-1.amazonaws.com/", Keep(Why::Form(F::DualStack))),
-    (Policy::Prefer, None, "https://s3.dualstack.us-east-1.amazonaws.com/", Keep(Why::Form(F::DualStack))),
-    (Policy::Prefer, None, "https://ec2.us-east-1.api.aws/", Keep(Why::Form(F::DualStack))),
-    (Policy::Prefer, None, "https://ec2.cn-north-1.api.amazonwebservices.com.cn/", Keep(Why::Form(F::DualStack))),
+    // Dual-stack hosts: the fixture's endpoints serve IPv4 only.
+    (Policy::Prefer, None, "https://mybucket.s3.dualstack.us-east-1.amazonaws.com/", Keep(Why::NotDualStack)),
+    (Policy::Prefer, None, "https://s3.dualstack.us-east-1.amazonaws.com/", Keep(Why::NotDualStack)),
+    (Policy::Prefer, None, "https://ec2.us-east-1.api.aws/", Keep(Why::NotDualStack)),
+    (Policy::Prefer, None, "https://ec2.cn-north-1.api.amazonwebservices.com.cn/", Keep(Why::NoEndpoint)),
     (Policy::Prefer, None, "https://mybucket.s3-fips.us-east-1.amazonaws.com/", Keep(Why::Form(F::S3Fips))),
     (Policy::Prefer, None, "https://myap-123456789012.s3-accesspoint-fips.us-east-1.amazonaws.com/", Keep(Why::Form(F::S3Fips))),
     (Policy::Prefer, None, "https://123456789012.s3-control-fips.us-east-1.amazonaws.com/", Keep(Why::Form(F::S3Fips))),
@@ -241,8 +244,8 @@ const TABLE: &[(Policy, Option<&str>, &str, Expect)] = &[
     (Policy::Strict, None, "https://kinesis.us-east-1.amazonaws.com/", Refuse(Why::NotAvailable("pending"))),
     (Policy::Strict, None, "https://logs.us-east-1.amazonaws.com/", Refuse(Why::NotAvailable("deleting"))),
     (Policy::Strict, None, "https://sts.amazonaws.com/", Refuse(Why::Form(F::NoRegion))),
-    (Policy::Strict, None, "https://mybucket.s3.dualstack.us-east-1.amazonaws.com/", Refuse(Why::Form(F::DualStack))),
-    (Policy::Strict, None, "https://ec2.us-east-1.api.aws/", Refuse(Why::Form(F::DualStack))),
+    (Policy::Strict, None, "https://mybucket.s3.dualstack.us-east-1.amazonaws.com/", Refuse(Why::NotDualStack)),
+    (Policy::Strict, None, "https://ec2.us-east-1.api.aws/", Refuse(Why::NotDualStack)),
     (Policy::Strict, None, "https://mybucket.s3-accelerate.amazonaws.com/", Refuse(Why::Form(F::S3Accelerate))),
     (Policy::Strict, None, "https://ec2.cn-north-1.amazonaws.com.cn/", Refuse(Why::NoEndpoint)),
     (Policy::Strict, None, "http://localhost:4566/", Keep(Why::NotAws)),
@@ -371,7 +374,7 @@ fn scope_include_exclude() {
         (&exclude_s3, "https://ap-123456789012.s3-accesspoint.us-east-1.amazonaws.com/", Keep(Why::OutOfScope)),
         (&exclude_s3, "https://mybucket.s3.eu-west-1.amazonaws.com/k", Refuse(Why::NoPrivatePath)),
         (&exclude_s3, "https://123456789012.s3-control.us-east-1.amazonaws.com/", Refuse(Why::NoPrivatePath)),
-        (&exclude_s3, "https://mybucket.s3.dualstack.us-east-1.amazonaws.com/", Refuse(Why::Form(F::DualStack))),
+        (&exclude_s3, "https://mybucket.s3.dualstack.us-east-1.amazonaws.com/", Refuse(Why::NoPrivatePath)),
         (&exclude_s3, "https://mybucket.s3.us-east-1.api.aws/", Refuse(Why::Form(F::DualStack))),
         (&exclude_s3, "https://s3.amazonaws.com/b", Refuse(Why::Form(F::NoRegion))),
         (&exclude_s3, "https://s3-external-1.amazonaws.com/b", Refuse(Why::Form(F::NoRegion))),
@@ -386,7 +389,7 @@ fn scope_include_exclude() {
         (&include_ec2, "https://ec2.us-east-1.amazonaws.com/", To("https://vpce-0ec200000000000a1-4r5zme9n.ec2.us-east-1.vpce.amazonaws.com/")),
         (&include_ec2, "https://sts.us-east-1.amazonaws.com/", Refuse(Why::NoPrivatePath)),
         (&include_ec2, "https://sqs.us-east-1.amazonaws.com/", Refuse(Why::NoPrivatePath)),
-        (&include_ec2, "https://ec2.us-east-1.api.aws/", Refuse(Why::Form(F::DualStack))),
+        (&include_ec2, "https://ec2.us-east-1.api.aws/", Refuse(Why::NotDualStack)),
         (&include_ec2, "https://iam.amazonaws.com/", Refuse(Why::NoPrivatePath)),
     ];
     for (config, url, expect) in rows {
@@ -854,8 +857,8 @@ fn every_partition_and_service_domain_is_aws() {
         ("https://ec2.eu-isoe-west-1.api.cloud-aws.adc-e.uk/", Why::Form(F::DualStack)),
         ("https://ec2.us-isof-south-1.api.aws.hci.ic.gov/", Why::Form(F::DualStack)),
         ("https://ec2.eusc-de-east-1.api.amazonwebservices.eu/", Why::Form(F::DualStack)),
-        ("https://ec2.cn-north-1.api.amazonwebservices.com.cn/", Why::Form(F::DualStack)),
-        ("https://sts.us-east-1.api.aws/", Why::Form(F::DualStack)),
+        ("https://ec2.cn-north-1.api.amazonwebservices.com.cn/", Why::NoEndpoint),
+        ("https://sts.us-east-1.api.aws/", Why::NotDualStack),
         ("https://abcdefghij.lambda-url.us-east-1.on.aws/", Why::Form(F::AwsServiceDomain)),
         ("https://svc-0123.7d67968.vpc-lattice-svcs.us-east-1.on.aws/", Why::Form(F::AwsServiceDomain)),
         ("https://us-east-1.signin.aws.amazon.com/oauth", Why::Form(F::AwsServiceDomain)),

@@ -4,8 +4,8 @@
 //! endpoints are built here, in the shape `aws ec2 describe-vpc-endpoints` prints them.
 
 use privatelink_core::{
-    DnsEntry, DnsSuffix, EndpointIndex, EndpointState, EndpointType, Outcome, Policy,
-    RefusalReason, RewriteConfig, RewriteError, Unchanged, UnsupportedForm, VpcEndpoint,
+    DnsEntry, DnsSuffix, EndpointIndex, EndpointState, EndpointType, IpAddressType, Outcome,
+    Policy, RefusalReason, RewriteConfig, RewriteError, Unchanged, UnsupportedForm, VpcEndpoint,
 };
 
 /// A VPC in eu-west-1 with a KMS endpoint for us-east-1 (cross-region: its zonal names carry the
@@ -447,6 +447,109 @@ fn multi_region_access_points_use_their_endpoints_private_dns_or_are_refused() {
             refusal(strict.rewrite_url(Some(&index), mrap)),
             RefusalReason::UnsupportedHostForm(UnsupportedForm::S3MultiRegionAccessPoint),
             "{why}"
+        );
+    }
+}
+
+/// Dual-stack hosts (the SDK's `use_dual_stack`: `<svc>.<region>.api.aws`,
+/// `[<bucket>.]s3.dualstack.<region>.amazonaws.com`) go to the same endpoint names (AWS has no
+/// separate dual-stack endpoint names: the names gain AAAA records) when the endpoint's IP
+/// address type serves IPv6 (`dualstack`, `ipv6`). An IPv4-only endpoint cannot give what the
+/// client asked for: prefer leaves the host to its default (dual-stack) address, strict refuses
+/// it (fail closed). A gateway endpoint never carries a dual-stack host.
+#[test]
+fn dual_stack_hosts_need_an_endpoint_that_serves_ipv6() {
+    let ec2 = "vpce-0ec2000000000001a-mm77nn88.ec2.us-east-1.vpce.amazonaws.com";
+    let s3 = "vpce-053000000000000d4-oo99pp00.s3.us-east-1.vpce.amazonaws.com";
+    let endpoint = |id: &str, service: &str, name: &str, ip: &str| {
+        VpcEndpoint::builder()
+            .id(id)
+            .endpoint_type(EndpointType::Interface)
+            .service_name(format!("com.amazonaws.us-east-1.{service}"))
+            .state(EndpointState::Available)
+            .ip_address_type(IpAddressType::parse(ip))
+            .dns_entry(DnsEntry::new(name, None))
+            .build()
+            .unwrap()
+    };
+    let gateway = VpcEndpoint::builder()
+        .id("vpce-0ea7e000000000009")
+        .endpoint_type(EndpointType::Gateway)
+        .service_name("com.amazonaws.us-east-1.s3")
+        .state(EndpointState::Available)
+        .build()
+        .unwrap();
+    let s3_wildcard = format!("*.{s3}");
+    let dual = EndpointIndex::new([
+        endpoint("vpce-0ec2000000000001a", "ec2", ec2, "dualstack"),
+        endpoint("vpce-053000000000000d4", "s3", &s3_wildcard, "ipv6"),
+        gateway.clone(),
+    ]);
+    let ipv4 = EndpointIndex::new([
+        endpoint("vpce-0ec2000000000001a", "ec2", ec2, "ipv4"),
+        endpoint("vpce-053000000000000d4", "s3", &s3_wildcard, "ipv4"),
+        gateway,
+    ]);
+    let strict = express_config(Policy::Strict, true);
+    let prefer = express_config(Policy::Prefer, true);
+    for (url, expected) in [
+        ("https://ec2.us-east-1.api.aws/", ec2.to_owned()),
+        (
+            "https://mybucket.s3.dualstack.us-east-1.amazonaws.com/k",
+            format!("mybucket.bucket.{s3}"),
+        ),
+        (
+            "https://s3.dualstack.us-east-1.amazonaws.com/mybucket/k",
+            format!("bucket.{s3}"),
+        ),
+    ] {
+        for config in [&strict, &prefer] {
+            assert_eq!(
+                host_of(config.rewrite_url(Some(&dual), url)),
+                expected,
+                "{url}"
+            );
+        }
+        assert_eq!(
+            refusal(strict.rewrite_url(Some(&ipv4), url)),
+            RefusalReason::EndpointNotDualStack {
+                endpoint_id: if url.contains("ec2") {
+                    "vpce-0ec2000000000001a"
+                } else {
+                    "vpce-053000000000000d4"
+                }
+                .to_owned()
+            },
+            "{url}"
+        );
+        assert!(
+            matches!(
+                prefer.rewrite_url(Some(&ipv4), url),
+                Ok(Outcome::Unchanged(Unchanged::NotMapped {
+                    reason: RefusalReason::EndpointNotDualStack { .. },
+                    ..
+                }))
+            ),
+            "{url}"
+        );
+    }
+    // The same bucket on its IPv4 host stays on the gateway, which this config uses.
+    assert_eq!(
+        strict.rewrite_url(Some(&ipv4), "https://mybucket.s3.us-east-1.amazonaws.com/k"),
+        Ok(Outcome::Unchanged(Unchanged::Gateway {
+            endpoint_id: "vpce-0ea7e000000000009".to_owned()
+        }))
+    );
+    // Dual-stack forms no endpoint is known to serve stay refused.
+    for url in [
+        "https://s3express-control.dualstack.us-east-1.amazonaws.com/",
+        "https://mybucket.s3.us-east-1.api.aws/",
+        "https://iam.global.api.aws/",
+    ] {
+        assert_eq!(
+            refusal(strict.rewrite_url(Some(&dual), url)),
+            RefusalReason::UnsupportedHostForm(UnsupportedForm::DualStack),
+            "{url}"
         );
     }
 }

@@ -216,6 +216,7 @@ fn json_output(rows: &[Row<'_>]) -> String {
                     "dnsRecordIpType": options.dns_record_ip_type.as_ref().map(|t| t.as_str()),
                     "privateDnsOnlyForInboundResolverEndpoint": options.private_dns_only_for_inbound_resolver_endpoint,
                 },
+                "dualStack": names.map(|n| n.2.serves_ipv6()),
                 "endpointId": row.endpoint.id(),
                 "gatewayUsed": row.gateway_used,
                 "ipAddressType": row.endpoint.ip_address_type().map(|t| t.as_str()),

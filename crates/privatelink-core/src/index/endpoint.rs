@@ -21,6 +21,8 @@ pub struct IndexedEndpoint {
     pub(super) private_names: Vec<String>,
     /// Whether its zonal names carry zones of another region than its names' region.
     pub(super) cross_region: bool,
+    /// Whether its IP address type serves IPv6 (`dualstack` or `ipv6`).
+    pub(super) serves_ipv6: bool,
 }
 
 impl IndexedEndpoint {
@@ -122,6 +124,12 @@ impl IndexedEndpoint {
             }
             .host(name)
         })
+    }
+
+    /// Whether the endpoint serves IPv6 (`IpAddressType` `dualstack` or `ipv6`): what a dual-stack
+    /// host (the SDK's `use_dual_stack`) needs of it.
+    pub fn serves_ipv6(&self) -> bool {
+        self.serves_ipv6
     }
 
     /// Whether this is a cross-region endpoint: its VPC is in another region than the service it

@@ -7,7 +7,7 @@ mod warning;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::model::{EndpointType, VpcEndpoint};
+use crate::model::{EndpointType, IpAddressType, VpcEndpoint};
 use crate::names::entry::{EntryShape, IgnoredNameReason, classify_entry, zone_region};
 use crate::names::{DnsSuffix, is_any_region};
 
@@ -183,6 +183,10 @@ impl EndpointIndex {
                         wildcard: false,
                         private_names: Vec::new(),
                         cross_region: false,
+                        serves_ipv6: matches!(
+                            endpoint.ip_address_type(),
+                            Some(IpAddressType::Dualstack | IpAddressType::Ipv6)
+                        ),
                     });
                 slot.wildcard |= name.wildcard;
                 let known = index

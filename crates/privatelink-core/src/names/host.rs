@@ -162,6 +162,19 @@ pub(crate) struct AwsHost<'a> {
     pub(crate) region: &'a str,
     pub(crate) suffix: DnsSuffix,
     pub(crate) shape: Shape<'a>,
+    /// A dual-stack host (`*.dualstack.<region>…`, `<svc>.<region>.api.aws`): the SDK was asked
+    /// for IPv6 reachability (`use_dual_stack`), which only an endpoint whose IP address type
+    /// serves IPv6 keeps.
+    pub(crate) dual_stack: bool,
+}
+
+impl AwsHost<'_> {
+    /// Whether a private path other than an interface endpoint (a gateway endpoint) carries this
+    /// host: [`Shape::private_path_carries`], and not dual-stack (a gateway carries the region's
+    /// standard IPv4 addresses).
+    pub(crate) fn private_path_carries(&self) -> bool {
+        !self.dual_stack && self.shape.private_path_carries()
+    }
 }
 
 /// What a request host is.
@@ -221,12 +234,22 @@ pub(crate) fn classify_host(host: &str) -> HostClass<'_> {
         return unsupported(UnsupportedForm::Other);
     }
     let aws = &*AWS;
-    if aws
+    if let Some(partition) = aws
         .partitions
         .iter()
-        .any(|p| is_under(host, p.dual_stack_suffix))
+        .find(|p| is_under(host, p.dual_stack_suffix))
     {
-        return unsupported(UnsupportedForm::DualStack);
+        // A partition whose endpoint domain is known: its dual-stack hosts may have an endpoint.
+        let known = DnsSuffix::ALL
+            .into_iter()
+            .find(|s| s.as_str() == partition.dns_suffix);
+        let rest = host
+            .strip_suffix(partition.dual_stack_suffix)
+            .and_then(|rest| rest.strip_suffix('.'));
+        return match (known, rest) {
+            (Some(suffix), Some(rest)) => classify_dual_stack(host, rest, suffix),
+            _ => unsupported(UnsupportedForm::DualStack),
+        };
     }
     if let Some(partition) = aws.partitions.iter().find(|p| is_under(host, p.dns_suffix)) {
         return unsupported(UnsupportedForm::UnknownEndpointDomain {
@@ -252,9 +275,25 @@ fn classify_partition_host<'a>(host: &'a str, rest: &'a str, suffix: DnsSuffix) 
                 region,
                 suffix,
                 shape: Shape::Global,
+                dual_stack: false,
             });
         }
         return unsupported(regionless_form(rest));
+    };
+    classify_service(host, prefix, region, suffix)
+}
+
+/// Classifies the `prefix` of `host` = `prefix.<region>.<suffix>` (or of a dual-stack host of
+/// that region: see [`classify_dual_stack`]).
+fn classify_service<'a>(
+    host: &'a str,
+    prefix: &'a str,
+    region: &'a str,
+    suffix: DnsSuffix,
+) -> HostClass<'a> {
+    let unsupported = |form| HostClass::Unsupported {
+        form,
+        service: unsupported_service(host),
     };
     let (before, service) = match split_last_label(prefix) {
         Some((before, service)) => (Some(before), service),
@@ -266,11 +305,14 @@ fn classify_partition_host<'a>(host: &'a str, rest: &'a str, suffix: DnsSuffix) 
             region,
             suffix,
             shape,
+            dual_stack: false,
         })
     };
     let s3 = |prefix, kind| aws("s3", Shape::S3 { prefix, kind });
     match (service, before) {
-        ("dualstack", _) => unsupported(UnsupportedForm::DualStack),
+        // `<svc>.dualstack.<region>…` (S3's dual-stack forms): the service's host, dual-stack.
+        ("dualstack", Some(inner)) => dual_stack(classify_service(host, inner, region, suffix)),
+        ("dualstack", None) => unsupported(UnsupportedForm::DualStack),
         ("s3", None) => s3(None, S3Kind::Bucket),
         ("s3", Some(bucket)) if !bucket.contains('.') => s3(Some(bucket), S3Kind::Bucket),
         ("s3", Some(_)) => unsupported(UnsupportedForm::S3DottedBucket),
@@ -303,6 +345,48 @@ fn classify_partition_host<'a>(host: &'a str, rest: &'a str, suffix: DnsSuffix) 
             None => unsupported(UnsupportedForm::Other),
         },
     }
+}
+
+/// `class` for a dual-stack host: a supported host becomes dual-stack; S3 Express, a global
+/// service and an unsupported form are the dual-stack form no endpoint is known to serve.
+fn dual_stack(class: HostClass<'_>) -> HostClass<'_> {
+    match class {
+        HostClass::Aws(aws) if matches!(aws.shape, Shape::Whole | Shape::S3 { .. }) => {
+            HostClass::Aws(AwsHost {
+                dual_stack: true,
+                ..aws
+            })
+        }
+        HostClass::Unsupported { service, .. } | HostClass::Aws(AwsHost { label: service, .. }) => {
+            HostClass::Unsupported {
+                form: UnsupportedForm::DualStack,
+                service,
+            }
+        }
+        other => other,
+    }
+}
+
+/// Classifies `host` = `rest.<dual-stack suffix>` of a partition whose endpoint domain is known
+/// (`api.aws` for `aws` and `aws-us-gov`, `api.amazonwebservices.com.cn` for `aws-cn`):
+/// `<svc>.<region>.api.aws` is the service's dual-stack host. S3 does not use these names (its
+/// dual-stack hosts are `s3.dualstack.<region>.amazonaws.com`), so S3-family labels stay
+/// unsupported; so does anything not `<labels>.<region>`.
+fn classify_dual_stack<'a>(host: &'a str, rest: &'a str, suffix: DnsSuffix) -> HostClass<'a> {
+    let unsupported = HostClass::Unsupported {
+        form: UnsupportedForm::DualStack,
+        service: unsupported_service(host),
+    };
+    let Some((prefix, region)) = split_last_label(rest).filter(|(_, r)| suffix.is_region(r)) else {
+        return unsupported;
+    };
+    let s3_family = prefix
+        .split('.')
+        .any(|l| l == "s3" || l.starts_with("s3-") || l.starts_with("s3express"));
+    if s3_family || !prefix.split('.').all(is_dns_label) {
+        return unsupported;
+    }
+    dual_stack(classify_service(host, prefix, region, suffix))
 }
 
 /// For an IP literal (or another numeric host), whether it is public: `None` for a name.
