@@ -87,6 +87,10 @@ pub struct OracleSnapshot {
     /// (region, service) of every available Gateway endpoint, from its `ServiceName`
     /// (`com.amazonaws.<region>.<service>`).
     gateways: Vec<(String, String)>,
+    /// Whether an available S3 Multi-Region Access Point endpoint
+    /// (`com.amazonaws.s3-global.accesspoint`) has private DNS on for queries from the VPC: AWS
+    /// routes every Multi-Region Access Point request in the VPC through it.
+    mrap_private_dns: bool,
 }
 
 impl OracleSnapshot {
@@ -114,6 +118,12 @@ impl OracleSnapshot {
                 == Some(true);
             let private_dns =
                 endpoint.get("PrivateDnsEnabled").and_then(|v| v.as_bool()).filter(|_| !inbound_only);
+            if available
+                && private_dns == Some(true)
+                && text("ServiceName").eq_ignore_ascii_case("com.amazonaws.s3-global.accesspoint")
+            {
+                snapshot.mrap_private_dns = true;
+            }
             let entries = endpoint.get("DnsEntries").and_then(|v| v.as_array());
             for entry in entries.into_iter().flatten() {
                 let Some(name) = entry.get("DnsName").and_then(|v| v.as_str()) else {
@@ -274,6 +284,25 @@ impl Settings {
         standard_service(oracle, host, region).is_some_and(|service| self.out_of_scope(&service))
     }
 
+    /// Whether `host` is an S3 Express One Zone host (`s3express-control.<region>.<suffix>`,
+    /// `<bucket>.s3express-<az-id>.<region>.<suffix>`) of a region whose `s3express` gateway
+    /// endpoint the snapshot has, and gateways are named as a private path.
+    fn express_gateway_carries(&self, oracle: &Oracle, host: &str, snapshot: &OracleSnapshot) -> bool {
+        let host = normalized(host);
+        self.gateways
+            && snapshot.gateways.iter().any(|(region, service)| {
+                let Some(suffix) = oracle.suffix_of(region) else {
+                    return false;
+                };
+                let Some(prefix) = host.strip_suffix(&format!(".{region}.{suffix}")) else {
+                    return false;
+                };
+                let last = prefix.rsplit('.').next().unwrap_or(prefix);
+                service == "s3express"
+                    && (prefix == "s3express-control" || last.starts_with("s3express-"))
+            })
+    }
+
     /// Whether `host` is a standard host of a gateway endpoint's service in its region, and
     /// gateways are named as a private path.
     fn gateway_carries(&self, oracle: &Oracle, host: &str, snapshot: &OracleSnapshot) -> bool {
@@ -282,6 +311,14 @@ impl Settings {
                 standard_service(oracle, host, region).as_deref() == Some(service.as_str())
             })
     }
+}
+
+/// Whether `host` is an S3 Multi-Region Access Point host (`<alias>.mrap.accesspoint.s3-global.`
+/// `amazonaws.com`, AWS's documented form).
+fn is_multi_region_access_point(host: &str) -> bool {
+    let host = normalized(host);
+    host.strip_suffix(".mrap.accesspoint.s3-global.amazonaws.com")
+        .is_some_and(|alias| !alias.is_empty() && !alias.contains('.'))
 }
 
 /// The service of `host` when it is a standard host in `region` (`<svc>.<region>.<suffix>`, an
@@ -331,7 +368,9 @@ pub fn judge(
             let allowed = !oracle.is_public(host, snapshot)
                 || settings.goes_around(oracle, host)
                 || settings.gateway_carries(oracle, host, snapshot)
-                || (settings.skip_private_dns && snapshot.private_dns_covers(host));
+                || settings.express_gateway_carries(oracle, host, snapshot)
+                || (settings.skip_private_dns && snapshot.private_dns_covers(host))
+                || (snapshot.mrap_private_dns && is_multi_region_access_point(host));
             assert!(allowed, "strict mode left {url} on a public AWS host ({settings:?})");
         }
         None => {}

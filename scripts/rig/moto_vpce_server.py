@@ -17,6 +17,10 @@ Changes to stock moto (each is needed by privatelink's end-to-end tests):
 8. AssumeRoleWithWebIdentity needs no signature (as in AWS; stock moto checks one once auth is on).
 9. Account HUB_ACCOUNT maps zone names to other zone ids than every other account (stock: one
    mapping for all), as AWS does per account, so hub-VPC zone translation can be tested.
+10. Cross-region endpoints: a service name of another region (`com.amazonaws.<B>.<svc>`) gets
+    `ServiceRegion: <B>` and names of region B whose zonal names carry the VPC's zones
+    (`vpce-…-<A-zone>.<svc>.<B>.vpce.amazonaws.com`), the shape AWS's regional DNS for such
+    endpoints implies; stock moto has no ServiceRegion.
 """
 import json
 import random
@@ -39,6 +43,15 @@ PRIVATE_ZONE = "Z04436472PRIVATELINKRIG"
 COUNTS = {"requests": 0, "describe_vpc_endpoints": 0}
 
 
+SERVICE_REGION = re.compile(r"com\.amazonaws\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.")
+
+
+def service_region(service_name, region):
+    """The region a service name names (`com.amazonaws.us-west-2.kms` -> `us-west-2`), else `region`."""
+    match = SERVICE_REGION.match(service_name or "")
+    return match.group(1) if match else region
+
+
 def endpoint_label(service_name, region):
     """`com.amazonaws.us-east-1.ecr.api` -> `api.ecr`, as the DNS names spell it."""
     prefix = f"com.amazonaws.{region}."
@@ -54,7 +67,9 @@ _create = VPCBackend.create_vpc_endpoint
 def create_vpc_endpoint(self, *args, **kwargs):
     endpoint = _create(self, *args, **kwargs)
     if (endpoint.vpc_endpoint_type or "").lower() == "interface":
-        region = self.region_name
+        # The service's region: the VPC's, or another one for a cross-region endpoint.
+        region = service_region(endpoint.service_name, self.region_name)
+        endpoint.service_region = region
         label = endpoint_label(endpoint.service_name, region)
         suffix = "".join(random.choices(string.ascii_lowercase + string.digits, k=8))
         star = "*." if label == "s3" else ""

@@ -42,6 +42,12 @@ role = iam.create_role(RoleName="privatelink-rig-role", AssumeRolePolicyDocument
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}))
 iam.put_role_policy(RoleName="privatelink-rig-role", PolicyName="all", PolicyDocument=json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+# A VPC with a cross-region endpoint: KMS of us-west-2 from us-east-1, beside EC2 of its own region.
+cross_vpc = ec2.create_vpc(CidrBlock="10.2.0.0/16")["Vpc"]["VpcId"]
+cross_subnet = ec2.create_subnet(VpcId=cross_vpc, CidrBlock="10.2.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+for service_name in ["com.amazonaws.us-west-2.kms", "com.amazonaws.us-east-1.ec2"]:
+    ec2.create_vpc_endpoint(VpcId=cross_vpc, ServiceName=service_name, VpcEndpointType="Interface",
+                            SubnetIds=[cross_subnet], PrivateDnsEnabled=False)
 # A Fargate task's network interface in the main VPC (its MAC address locates the task).
 eni = ec2.create_network_interface(SubnetId=subnets[0])["NetworkInterface"]
 # The hub: a shared-services VPC in another account, with STS and S3 interface endpoints in two
@@ -76,6 +82,7 @@ print(f"export PRIVATELINK_RIG_DENIED_ACCESS_KEY={denied['AccessKeyId']}")
 print(f"export PRIVATELINK_RIG_DENIED_SECRET_KEY={denied['SecretAccessKey']}")
 print(f"export PRIVATELINK_RIG_VPC={vpc}")
 print(f"export PRIVATELINK_RIG_DIAL_VPC={dial_vpc}")
+print(f"export PRIVATELINK_RIG_CROSS_VPC={cross_vpc}")
 print(f"export PRIVATELINK_RIG_ROLE_ARN={role['Role']['Arn']}")
 print(f"export PRIVATELINK_RIG_S3_ENDPOINT={ids['s3']}")
 print(f"export PRIVATELINK_RIG_FARGATE_MAC={eni['MacAddress']}")

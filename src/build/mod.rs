@@ -1,7 +1,9 @@
 //! The build steps, in order: the policy, the source (`choose_source`), where this process runs
-//! (`locate`), the mapping settings, the cache and its first load, then both modes wired to the
-//! VPC's cell (`wire_modes`). EC2's source and location are in `ec2` (feature `ec2`).
+//! (`locate`), the mapping settings, the cache and its first load (then what the `SdkConfig`'s
+//! dual-stack and FIPS choices need that the endpoints lack: `choices`), then both modes wired to
+//! the VPC's cell (`wire_modes`). EC2's source and location are in `ec2` (feature `ec2`).
 
+mod choices;
 #[cfg(feature = "ec2")]
 mod ec2;
 mod parts;
@@ -42,6 +44,10 @@ pub(crate) async fn build(
     let rewrite = rewrite_config(&mut settings, policy, &located)?;
     let cache = cache_for(&settings, source.into_shared())?;
     first_load(&settings, &cache, &located.key).await?;
+    choices::warn_unserved(
+        settings.sdk_config.as_ref(),
+        cache.cell(&located.key).current().as_deref(),
+    );
     Ok(wire_modes(settings, cache, located, rewrite, dial))
 }
 

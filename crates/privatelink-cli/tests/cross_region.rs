@@ -81,3 +81,33 @@ fn rewrite_sends_the_other_region_to_the_regional_name() {
     assert!(out.contains(&format!("https://{KMS_REGIONAL}/")), "{out}");
     assert!(out.contains(&format!("https://{EC2_ZONAL}/")), "{out}");
 }
+
+#[test]
+fn doctor_names_the_cross_region_endpoint() {
+    let output = privatelink()
+        .args(["doctor", "--from-file", FILE, "--services", "kms", "--json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["check"].as_str().unwrap(), f["status"].as_str().unwrap()))
+        .collect();
+    // KMS has no endpoint in the VPC's region, and a cross-region one for us-east-1.
+    assert!(findings.contains(&("cross-region", "ok")), "{findings:?}");
+    assert!(findings.contains(&("endpoint", "fail")), "{findings:?}");
+    let detail = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "cross-region")
+        .unwrap()["detail"]
+        .as_str()
+        .unwrap();
+    assert!(
+        detail.contains(KMS_REGIONAL) && detail.contains("us-east-1"),
+        "{detail}"
+    );
+}

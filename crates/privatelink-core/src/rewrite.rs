@@ -12,7 +12,9 @@ use std::ops::Range;
 use crate::config::{Policy, RewriteConfig};
 use crate::error::{RefusalReason, RefusedError, RewriteError};
 use crate::index::{EndpointIndex, IndexedEndpoint};
-use crate::names::host::{AwsHost, HostClass, Shape, UnsupportedForm, classify_host};
+use crate::names::host::{
+    AwsHost, HostClass, Shape, UnsupportedForm, classify_host, is_multi_region_access_point,
+};
 use crate::names::normalize;
 use crate::outcome::{Outcome, Rewritten, Routed, Unchanged, UnchangedReason};
 use crate::url::{check_bare_host, host_span};
@@ -117,6 +119,7 @@ impl RewriteConfig {
                 // through its private DNS (AWS: "all Multi-Region Access Point requests in the VPC
                 // route through this endpoint if you have private DNS enabled"); no vpce form.
                 if form == UnsupportedForm::S3MultiRegionAccessPoint
+                    && is_multi_region_access_point(&normalized)
                     && self.in_scope(service)
                     && let Some(endpoint_id) =
                         index.and_then(EndpointIndex::multi_region_access_point_endpoint)

@@ -12,7 +12,8 @@
 //! suffixes, `on.aws`, the sign-in domains), look-alikes, endpoint names and aliases, IP
 //! literals, mixed case, trailing dots, ports, user information, IDN and punycode labels, and
 //! 63/64-character labels. Snapshots are random subsets of the fixture's endpoints (usable and
-//! not), or none at all.
+//! not) and of `testdata/surfaces.json`'s (cross-region, global service, Multi-Region Access
+//! Points, dual-stack, S3 Express gateway), or none at all.
 
 use privatelink_core::{
     EndpointIndex, Policy, RewriteConfig, Routed, Router, SnapshotCell, index_from_describe_json,
@@ -28,6 +29,11 @@ mod checks {
 use checks::{MAPPER_FIXTURE, OracleSnapshot, Settings, judge, map_and_judge, oracle, url_host};
 
 const CASES: u32 = 1_000_000;
+
+/// Endpoints of the surfaces beyond one region's interface endpoints (a cross-region endpoint, a
+/// global service's, Multi-Region Access Points' with private DNS, a dual-stack one, an
+/// `s3express` gateway), mixed into the snapshots with the fixture's.
+const SURFACES: &str = include_str!("../../../testdata/surfaces.json");
 
 /// Service labels and other labels hosts are made of; settings draw from the first ones.
 const LABELS: &[&str] = &[
@@ -71,6 +77,18 @@ const LABELS: &[&str] = &[
     "abc123defg-vpce-0a9100000000000e5",
     "abc123defg-vpce-0a9100000000000ff",
     "s3express-use1-az4",
+    "s3express-control",
+    "b--use1-az4--x-s3",
+    "iam",
+    "iam.us-gov",
+    "route53",
+    "mrap",
+    "s3-global",
+    "mfzwi23gnjvgw.mrap.accesspoint.s3-global",
+    "kms",
+    "search-ddb",
+    "search-dynamodb",
+    "fips.batch",
     "xn--bcher-kva",
     "bücher",
     "my_bucket",
@@ -89,6 +107,7 @@ fn region() -> impl Strategy<Value = String> {
         prop::sample::select(vec![
             "us-east-1",
             "us-east-1a",
+            "us-west-2",
             "eu-west-1",
             "cn-north-1",
             "cn-northwest-1",
@@ -266,7 +285,13 @@ fn snapshots() -> &'static [(EndpointIndex, OracleSnapshot)] {
     static SNAPSHOTS: OnceLock<Vec<(EndpointIndex, OracleSnapshot)>> = OnceLock::new();
     SNAPSHOTS.get_or_init(|| {
         let fixture: serde_json::Value = serde_json::from_str(MAPPER_FIXTURE).unwrap();
-        let endpoints = fixture["VpcEndpoints"].as_array().unwrap();
+        let surfaces: serde_json::Value = serde_json::from_str(SURFACES).unwrap();
+        let endpoints: Vec<&serde_json::Value> = fixture["VpcEndpoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(surfaces["VpcEndpoints"].as_array().unwrap())
+            .collect();
         (0..64u64)
             .map(|n| {
                 let mask = match n {
@@ -278,7 +303,7 @@ fn snapshots() -> &'static [(EndpointIndex, OracleSnapshot)] {
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| mask >> i & 1 == 1)
-                    .map(|(_, e)| e.clone())
+                    .map(|(_, e)| (*e).clone())
                     .collect();
                 let json = serde_json::json!({ "VpcEndpoints": subset }).to_string();
                 (

@@ -138,6 +138,57 @@ async fn moto_describes_the_seeded_vpc_through_signed_calls() {
     assert!(index.warnings().is_empty(), "{:?}", index.warnings());
 }
 
+/// A cross-region endpoint as EC2 describes it (the rig's shim: `ServiceRegion`, names of the
+/// service's region with the VPC's zones): read through `aws-sdk-ec2` with its `ServiceRegion`,
+/// indexed without a warning under the service's region, and reached by its regional name only.
+#[tokio::test]
+#[ignore = "needs the moto rig: ./scripts/test.sh runs it"]
+async fn a_cross_region_endpoint_from_ec2_is_reached_by_its_regional_name() {
+    let rig = rig();
+    let vpc = std::env::var("PRIVATELINK_RIG_CROSS_VPC").expect("the rig's cross-region VPC");
+    let index = discover(&rig.system_config(), &vpc).await;
+    assert!(index.warnings().is_empty(), "{:?}", index.warnings());
+    let kms = index
+        .endpoints()
+        .iter()
+        .find(|e| e.service_name() == Some("com.amazonaws.us-west-2.kms"))
+        .expect("the seeded KMS endpoint");
+    assert_eq!(kms.service_region(), Some("us-west-2"));
+    let indexed = index
+        .lookup("kms", "us-west-2", DnsSuffix::AmazonawsCom)
+        .expect("indexed under the service's region");
+    assert!(indexed.is_cross_region());
+    assert_eq!(
+        indexed
+            .zonal_names()
+            .map(|(zone, _)| zone)
+            .collect::<Vec<_>>(),
+        [ZONE]
+    );
+    let regional = indexed.regional_name().unwrap().to_owned();
+    let config = RewriteConfig::builder()
+        .policy(Policy::Strict)
+        .zone(ZONE)
+        .build()
+        .unwrap();
+    let rewritten = config
+        .rewrite_url(Some(&index), "https://kms.us-west-2.amazonaws.com/")
+        .unwrap();
+    let privatelink_core::Outcome::Rewritten(rewritten) = rewritten else {
+        panic!("{rewritten:?}")
+    };
+    assert_eq!(rewritten.host(), regional);
+    // The VPC's own region keeps its zonal name.
+    let ec2 = index
+        .lookup("ec2", "us-east-1", DnsSuffix::AmazonawsCom)
+        .unwrap();
+    assert!(!ec2.is_cross_region());
+    assert_eq!(
+        ec2.name_for(Some(ZONE)),
+        ec2.zonal_names().next().map(|(_, n)| n)
+    );
+}
+
 #[tokio::test]
 #[ignore = "needs the moto rig: ./scripts/test.sh runs it"]
 async fn moto_rejects_a_wrong_secret() {

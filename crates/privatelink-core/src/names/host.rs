@@ -501,6 +501,14 @@ fn global_service(rest: &str, suffix: DnsSuffix) -> Option<(&'static str, &'stat
         .map(|(_, _, service, region)| (*service, *region))
 }
 
+/// Whether `host` (normalized) is an S3 Multi-Region Access Point host in the form AWS documents
+/// and its endpoint's private DNS answers for: `<alias>.mrap.accesspoint.s3-global.amazonaws.com`,
+/// the alias one DNS label. Other hosts with an `s3-global` label are not.
+pub(crate) fn is_multi_region_access_point(host: &str) -> bool {
+    host.strip_suffix(".mrap.accesspoint.s3-global.amazonaws.com")
+        .is_some_and(is_dns_label)
+}
+
 /// The form of an AWS host with no region label.
 fn regionless_form(rest: &str) -> UnsupportedForm {
     let labels = || rest.split('.');

@@ -204,6 +204,22 @@ pub(crate) async fn run(
                 ),
             ));
         }
+        if endpoint.serves_ipv6() {
+            findings.push(finding(
+                "ip-type",
+                Status::Ok,
+                "serves IPv6: the SDK's dual-stack hosts (use_dual_stack) go here".to_owned(),
+            ));
+        }
+        if let Some(service) = label.strip_suffix("-fips") {
+            findings.push(finding(
+                "fips",
+                Status::Ok,
+                format!(
+                    "FIPS endpoint: `{service}-fips` and `fips.{service}` hosts (use_fips) go here, never to a non-FIPS endpoint"
+                ),
+            ));
+        }
         if endpoint.private_dns_in_vpc() {
             private_dns.push((
                 label.to_owned(),
@@ -241,6 +257,26 @@ pub(crate) async fn run(
                 ),
             });
         }
+    }
+    // Cross-region endpoints: this VPC's endpoints for services of other regions.
+    for (label, other, _, endpoint) in loaded.index.entries() {
+        if other == region
+            || !endpoint.is_cross_region()
+            || (!requested.is_empty() && !requested.contains(label))
+        {
+            continue;
+        }
+        findings.push(Finding {
+            service: label.to_owned(),
+            endpoint_id: Some(endpoint.endpoint_id().to_owned()),
+            host: None,
+            check: "cross-region",
+            status: Status::Ok,
+            detail: format!(
+                "serves {label} in {other} from this VPC: requests for {other} go to its regional name {} (AWS supports no zonal names across regions)",
+                endpoint.regional_name().unwrap_or("-")
+            ),
+        });
     }
     findings.extend(
         gateway_findings(
