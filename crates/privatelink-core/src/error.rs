@@ -4,7 +4,7 @@ use std::error::Error;
 use std::fmt;
 
 use crate::model::EndpointState;
-use crate::names::host::UnsupportedForm;
+use crate::names::form::UnsupportedForm;
 use crate::url::InvalidUrlError;
 
 /// Why a request to a public AWS host could not be mapped to an endpoint.

@@ -44,7 +44,7 @@
 //! |---|---|
 //! | `model` | [`VpcEndpoint`] and its parts, as EC2 describes them; `model::builder`: [`VpcEndpointBuilder`] |
 //! | `describe_json` | reading and writing describe-vpc-endpoints JSON |
-//! | `names` | partition suffixes and label rules; `names::entry`: names in `DnsEntries`; `names::host`: request hosts and the hosts built from endpoint names |
+//! | `names` | partition suffixes and label rules; `names::entry`: names in `DnsEntries`; `names::host`: request hosts; `names::form`: the forms no endpoint serves; `names::shape`: the hosts built from endpoint names; `names::address`: IP literals |
 //! | `index` | [`EndpointIndex`]: endpoint names by (label, region, partition); `index::endpoint`: [`IndexedEndpoint`]; `index::warning`: [`IndexWarning`] |
 //! | `config` | [`Policy`], [`RewriteConfig`] and its builder |
 //! | `rewrite` | the decision for a URL or host |
@@ -82,8 +82,9 @@ pub use model::{
     VpcEndpoint, VpcEndpointBuilder,
 };
 pub use names::DnsSuffix;
+pub use names::address::is_public_address;
 pub use names::entry::IgnoredNameReason;
-pub use names::host::{UnsupportedForm, is_public_address};
+pub use names::form::UnsupportedForm;
 pub use outcome::{API_ID_HEADER, Outcome, Rewritten, Routed, Unchanged, UnchangedReason};
 pub use router::{REMEMBERED_HOSTS, Router};
 pub use services::{

@@ -12,10 +12,10 @@ use std::ops::Range;
 use crate::config::{Policy, RewriteConfig};
 use crate::error::{RefusalReason, RefusedError, RewriteError};
 use crate::index::{EndpointIndex, IndexedEndpoint};
-use crate::names::host::{
-    AwsHost, HostClass, Shape, UnsupportedForm, classify_host, is_multi_region_access_point,
-};
+use crate::names::form::{UnsupportedForm, is_multi_region_access_point};
+use crate::names::host::{AwsHost, HostClass, classify_host};
 use crate::names::normalize;
+use crate::names::shape::Shape;
 use crate::outcome::{Outcome, Rewritten, Routed, Unchanged, UnchangedReason};
 use crate::url::{check_bare_host, host_span};
 

@@ -191,9 +191,10 @@ const TABLE: &[(Policy, Option<&str>, &str, Expect)] = &[
     (Policy::Prefer, None, "https://s3.dualstack.us-east-1.amazonaws.com/", Keep(Why::NotDualStack)),
     (Policy::Prefer, None, "https://ec2.us-east-1.api.aws/", Keep(Why::NotDualStack)),
     (Policy::Prefer, None, "https://ec2.cn-north-1.api.amazonwebservices.com.cn/", Keep(Why::NoEndpoint)),
-    (Policy::Prefer, None, "https://mybucket.s3-fips.us-east-1.amazonaws.com/", Keep(Why::Form(F::S3Fips))),
-    (Policy::Prefer, None, "https://myap-123456789012.s3-accesspoint-fips.us-east-1.amazonaws.com/", Keep(Why::Form(F::S3Fips))),
-    (Policy::Prefer, None, "https://123456789012.s3-control-fips.us-east-1.amazonaws.com/", Keep(Why::Form(F::S3Fips))),
+    // S3 FIPS has its own endpoint service (`s3-fips`), which the fixture lacks.
+    (Policy::Prefer, None, "https://mybucket.s3-fips.us-east-1.amazonaws.com/", Keep(Why::NoEndpoint)),
+    (Policy::Prefer, None, "https://myap-123456789012.s3-accesspoint-fips.us-east-1.amazonaws.com/", Keep(Why::NoEndpoint)),
+    (Policy::Prefer, None, "https://123456789012.s3-control-fips.us-east-1.amazonaws.com/", Keep(Why::NoEndpoint)),
     (Policy::Prefer, None, "https://mybucket.s3-accelerate.amazonaws.com/", Keep(Why::Form(F::S3Accelerate))),
     (Policy::Prefer, None, "https://mybucket.s3-accelerate.dualstack.amazonaws.com/", Keep(Why::Form(F::S3Accelerate))),
     (Policy::Prefer, None, "https://mybucket--use1-az4--x-s3.s3express-use1-az4.us-east-1.amazonaws.com/", Keep(Why::Form(F::S3Express))),

@@ -553,3 +553,104 @@ fn dual_stack_hosts_need_an_endpoint_that_serves_ipv6() {
         );
     }
 }
+
+/// S3 FIPS (`com.amazonaws.<region>.s3-fips`): the S3 forms on the FIPS hosts go to the `s3-fips`
+/// endpoint (assumed: its names carry the `s3-fips` label and S3's `*.` wildcard, as the S3
+/// endpoint's carry `s3`; AWS documents no example), never to the S3 endpoint.
+#[test]
+fn s3_fips_hosts_go_to_the_s3_fips_endpoint_only() {
+    let s3 = "vpce-053000000000000e5-ss11tt22.s3.us-east-1.vpce.amazonaws.com";
+    let s3_fips = "vpce-053000000000000f6-uu33vv44.s3-fips.us-east-1.vpce.amazonaws.com";
+    let both = EndpointIndex::new([
+        interface(
+            "vpce-053000000000000e5",
+            "s3",
+            "us-east-1",
+            &[&format!("*.{s3}")],
+        ),
+        interface(
+            "vpce-053000000000000f6",
+            "s3-fips",
+            "us-east-1",
+            &[&format!("*.{s3_fips}")],
+        ),
+    ]);
+    let strict = express_config(Policy::Strict, false);
+    for (url, expected) in [
+        (
+            "https://mybucket.s3-fips.us-east-1.amazonaws.com/k",
+            format!("mybucket.bucket.{s3_fips}"),
+        ),
+        (
+            "https://s3-fips.us-east-1.amazonaws.com/mybucket/k",
+            format!("bucket.{s3_fips}"),
+        ),
+        (
+            "https://myap-123456789012.s3-accesspoint-fips.us-east-1.amazonaws.com/k",
+            format!("myap-123456789012.accesspoint.{s3_fips}"),
+        ),
+        (
+            "https://123456789012.s3-control-fips.us-east-1.amazonaws.com/v20180820/jobs",
+            format!("123456789012.control.{s3_fips}"),
+        ),
+        (
+            "https://mybucket.s3.us-east-1.amazonaws.com/k",
+            format!("mybucket.bucket.{s3}"),
+        ),
+    ] {
+        assert_eq!(
+            host_of(strict.rewrite_url(Some(&both), url)),
+            expected,
+            "{url}"
+        );
+    }
+    let s3_only = EndpointIndex::new([interface(
+        "vpce-053000000000000e5",
+        "s3",
+        "us-east-1",
+        &[&format!("*.{s3}")],
+    )]);
+    assert!(matches!(
+        refusal(strict.rewrite_url(
+            Some(&s3_only),
+            "https://mybucket.s3-fips.us-east-1.amazonaws.com/k"
+        )),
+        RefusalReason::NoEndpoint { .. }
+    ));
+}
+
+/// An out-of-scope service goes around the endpoints under strict only on what a gateway carries:
+/// not its FIPS or dual-stack hosts.
+#[test]
+fn out_of_scope_fips_and_dual_stack_hosts_stay_refused() {
+    let config = RewriteConfig::builder()
+        .policy(Policy::Strict)
+        .region("us-east-1")
+        .include_service("ec2")
+        .build()
+        .unwrap();
+    let index = EndpointIndex::new(Vec::new());
+    for url in [
+        "https://mybucket.s3-fips.us-east-1.amazonaws.com/k",
+        "https://kms-fips.us-east-1.amazonaws.com/",
+        "https://fips.batch.us-east-1.amazonaws.com/",
+        "https://mybucket.s3.dualstack.us-east-1.amazonaws.com/k",
+        "https://sqs.us-east-1.api.aws/",
+    ] {
+        assert!(
+            matches!(
+                refusal(config.rewrite_url(Some(&index), url)),
+                RefusalReason::NoPrivatePath { .. }
+            ),
+            "{url}"
+        );
+    }
+    // Its standard hosts in the home region do go around (a gateway may carry them).
+    assert!(matches!(
+        config.rewrite_url(
+            Some(&index),
+            "https://mybucket.s3.us-east-1.amazonaws.com/k"
+        ),
+        Ok(Outcome::Unchanged(Unchanged::OutOfScope { .. }))
+    ));
+}

@@ -2,7 +2,7 @@
 //! name a request uses.
 
 use crate::model::EndpointState;
-use crate::names::host::{S3Kind, Shape};
+use crate::names::shape::{S3Kind, Shape};
 
 /// The names of one interface endpoint for one service label and region.
 #[derive(Clone, Debug, PartialEq, Eq)]

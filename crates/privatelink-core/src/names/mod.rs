@@ -7,9 +7,12 @@
 use std::borrow::Cow;
 use std::fmt;
 
+pub(crate) mod address;
 pub(crate) mod entry;
+pub(crate) mod form;
 pub(crate) mod host;
 pub(crate) mod partition;
+pub(crate) mod shape;
 
 use partition::AWS;
 
