@@ -111,3 +111,34 @@ fn doctor_names_the_cross_region_endpoint() {
         "{detail}"
     );
 }
+
+#[test]
+fn export_notes_the_cross_region_endpoint_and_keeps_what_tells_it_again() {
+    let assert = privatelink()
+        .args(["export", "--from-file", FILE])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "note: vpce-0c0ffee00000000a1 is cross-region: it serves `kms` in us-east-1",
+        ));
+    let exported = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    std::io::Write::write_all(&mut file, exported.as_bytes()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        privatelink()
+            .args(["endpoints", "--json", "--from-file"])
+            .arg(file.path()),
+    ))
+    .unwrap();
+    let kms = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["endpointId"] == "vpce-0c0ffee00000000a1")
+        .unwrap();
+    assert_eq!(kms["crossRegion"], true);
+    assert!(
+        exported.contains("\"ServiceRegion\": \"us-east-1\""),
+        "{exported}"
+    );
+}

@@ -95,6 +95,7 @@ fn endpoints_json_is_an_array_with_stable_keys() {
             "dnsOptions",
             "dualStack",
             "endpointId",
+            "fips",
             "gatewayUsed",
             "ipAddressType",
             "note",

@@ -333,7 +333,7 @@ fn global_services_go_to_the_endpoint_of_their_service_name() {
     let iam_zonal = "vpce-0a1a000000000001a-gg11hh22-us-east-1a.iam.us-east-1.vpce.amazonaws.com";
     // Whatever label its names carry, the Route 53 endpoint is found by its service name.
     let route53 = "vpce-0a1a000000000002b-ii33jj44.route53-global.us-east-1.vpce.amazonaws.com";
-    let global = |id: &str, service: &str, names: &[&str]| {
+    let global = |id: &str, service: &str, names: &[&str], ip: &str| {
         names
             .iter()
             .fold(
@@ -342,6 +342,7 @@ fn global_services_go_to_the_endpoint_of_their_service_name() {
                     .endpoint_type(EndpointType::Interface)
                     .service_name(format!("com.amazonaws.{service}"))
                     .service_region("us-east-1")
+                    .ip_address_type(IpAddressType::parse(ip))
                     .state(EndpointState::Available),
                 |b, n| b.dns_entry(DnsEntry::new(*n, None)),
             )
@@ -349,8 +350,8 @@ fn global_services_go_to_the_endpoint_of_their_service_name() {
             .unwrap()
     };
     let index = EndpointIndex::new([
-        global("vpce-0a1a000000000001a", "iam", &[iam, iam_zonal]),
-        global("vpce-0a1a000000000002b", "route53", &[route53]),
+        global("vpce-0a1a000000000001a", "iam", &[iam, iam_zonal], "ipv4"),
+        global("vpce-0a1a000000000002b", "route53", &[route53], "ipv4"),
     ]);
     assert!(index.warnings().is_empty(), "{:?}", index.warnings());
     let strict = RewriteConfig::builder()
@@ -380,6 +381,21 @@ fn global_services_go_to_the_endpoint_of_their_service_name() {
         refusal(strict.rewrite_url(Some(&index), "https://sts.amazonaws.com/")),
         RefusalReason::UnsupportedHostForm(UnsupportedForm::NoRegion)
     );
+    // The dual-stack global host needs an endpoint that serves IPv6: this one is IPv4 only.
+    assert!(matches!(
+        refusal(strict.rewrite_url(Some(&index), "https://iam.global.api.aws/")),
+        RefusalReason::EndpointNotDualStack { .. }
+    ));
+    let dual_iam =
+        EndpointIndex::new([global("vpce-0a1a000000000001a", "iam", &[iam], "dualstack")]);
+    assert_eq!(
+        host_of(strict.rewrite_url(Some(&dual_iam), "https://iam.global.api.aws/")),
+        iam
+    );
+    assert!(matches!(
+        refusal(strict.rewrite_url(Some(&dual_iam), "https://route53.global.api.aws/")),
+        RefusalReason::NoEndpoint { .. }
+    ));
     // A regional service's endpoint never serves the global host of the same label.
     let regional_iam = EndpointIndex::new([interface(
         "vpce-0a1a000000000001a",
@@ -544,7 +560,6 @@ fn dual_stack_hosts_need_an_endpoint_that_serves_ipv6() {
     for url in [
         "https://s3express-control.dualstack.us-east-1.amazonaws.com/",
         "https://mybucket.s3.us-east-1.api.aws/",
-        "https://iam.global.api.aws/",
     ] {
         assert_eq!(
             refusal(strict.rewrite_url(Some(&dual), url)),

@@ -218,6 +218,7 @@ fn json_output(rows: &[Row<'_>]) -> String {
                 },
                 "dualStack": names.map(|n| n.2.serves_ipv6()),
                 "endpointId": row.endpoint.id(),
+                "fips": names.map(|n| n.0.ends_with("-fips")),
                 "gatewayUsed": row.gateway_used,
                 "ipAddressType": row.endpoint.ip_address_type().map(|t| t.as_str()),
                 "note": row.note(),

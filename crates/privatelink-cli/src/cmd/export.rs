@@ -10,7 +10,7 @@ use crate::source::SourceArgs;
 use crate::ui::Ui;
 
 /// Write the VPC's endpoints as a versioned JSON document (the `describe-vpc-endpoints` shape
-/// plus a `PrivateLinkExport` header). Fleets that should not all call DescribeVpcEndpoints point
+/// plus a `PrivateLinkExport` header). Cross-region endpoints are noted on stderr. Fleets that should not all call DescribeVpcEndpoints point
 /// `PRIVATELINK_ENDPOINTS_FILE` (or `PrivateLink::builder().endpoints_file(..)`, or
 /// `--from-file`) at it.
 #[derive(Debug, Args)]
@@ -46,6 +46,17 @@ pub(crate) async fn run(
 ) -> Result<(), Failure> {
     let loaded = args.source.load(ui, stderr).await?;
     let Format::Json = args.format;
+    // The document keeps each endpoint's `ServiceRegion` and names, from which readers tell a
+    // cross-region endpoint again; the note says which they are.
+    for (label, region, _, endpoint) in loaded.index.entries() {
+        if endpoint.is_cross_region() {
+            let _ = writeln!(
+                stderr,
+                "note: {} is cross-region: it serves `{label}` in {region} from the VPC (regional name only); kept with its ServiceRegion",
+                endpoint.endpoint_id()
+            );
+        }
+    }
     let text = export_json(
         loaded.index.endpoints(),
         loaded.vpc_id.as_deref(),

@@ -241,6 +241,16 @@ fn classify_dual_stack<'a>(host: &'a str, rest: &'a str, suffix: DnsSuffix) -> H
         form: UnsupportedForm::DualStack,
         service: unsupported_service(host),
     };
+    // The global services' dual-stack hosts (`iam.global.api.aws`, `route53.global.api.aws`).
+    if let Some((label, region)) = global_dual_stack_service(rest, suffix) {
+        return HostClass::Aws(AwsHost {
+            label,
+            region,
+            suffix,
+            shape: Shape::Global,
+            dual_stack: true,
+        });
+    }
     let Some((prefix, region)) = split_last_label(rest).filter(|(_, r)| suffix.is_region(r)) else {
         return unsupported;
     };
@@ -277,7 +287,8 @@ fn is_account_id(label: &str) -> bool {
 /// partition, signed for us-east-1; `iam.us-gov.amazonaws.com` in `aws-us-gov`, signed for
 /// us-gov-west-1). IAM in China names its region (`iam.cn-north-1.amazonaws.com.cn`) and needs no
 /// entry. Their FIPS and dual-stack hosts (`iam-fips.amazonaws.com`, `iam.global.api.aws`) are not
-/// here: no endpoint is known to serve them.
+/// here: their dual-stack hosts are [`GLOBAL_DUAL_STACK_SERVICES`]; no endpoint is known to
+/// serve their FIPS hosts.
 const GLOBAL_SERVICES: [(&str, DnsSuffix, &str, &str); 3] = [
     ("iam", DnsSuffix::AmazonawsCom, "iam", "us-east-1"),
     (
@@ -288,6 +299,30 @@ const GLOBAL_SERVICES: [(&str, DnsSuffix, &str, &str); 3] = [
     ),
     ("route53", DnsSuffix::AmazonawsCom, "route53", "us-east-1"),
 ];
+
+/// The global services' dual-stack hosts: `<service>.global.<dual-stack suffix>` (botocore's
+/// `iam` and `route53` rule sets: `iam.global.api.aws`, `route53.global.api.aws`, signed for
+/// us-east-1) → (service, signing region).
+const GLOBAL_DUAL_STACK_SERVICES: [(&str, DnsSuffix, &str, &str); 2] = [
+    ("iam.global", DnsSuffix::AmazonawsCom, "iam", "us-east-1"),
+    (
+        "route53.global",
+        DnsSuffix::AmazonawsCom,
+        "route53",
+        "us-east-1",
+    ),
+];
+
+/// The (service, signing region) of a global service's dual-stack host `rest.<dual-stack suffix>`.
+fn global_dual_stack_service(
+    rest: &str,
+    suffix: DnsSuffix,
+) -> Option<(&'static str, &'static str)> {
+    GLOBAL_DUAL_STACK_SERVICES
+        .iter()
+        .find(|(host, s, ..)| *host == rest && *s == suffix)
+        .map(|(_, _, service, region)| (*service, *region))
+}
 
 /// The (service, signing region) of a global service's host `rest.<suffix>`.
 fn global_service(rest: &str, suffix: DnsSuffix) -> Option<(&'static str, &'static str)> {
