@@ -1,5 +1,6 @@
 //! EC2 `DescribeVpcEndpoints` ([`Ec2Source`]), and how EC2's errors are classified.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,11 +15,15 @@ use privatelink_core::{
 use crate::error::{DiscoveryError, Ec2Error, InvalidResponseError, within};
 use crate::source::{DEFAULT_DESCRIBE_TIMEOUT, DescribeEndpoints, EndpointsFuture};
 
+/// The most pages one DescribeVpcEndpoints walk reads: 100, at up to 1,000 endpoints a page (a
+/// VPC has far fewer). A walk past it, or whose `NextToken` comes back, is an invalid response.
+pub const MAX_DESCRIBE_PAGES: usize = 100;
+
 /// `DescribeVpcEndpoints` through `aws-sdk-ec2`, built from an `SdkConfig`, so its region,
 /// credentials, retries, timeouts, HTTP client and `AWS_ENDPOINT_URL_EC2` apply.
 ///
 /// Lists the VPC's `Interface` and `Gateway` endpoints (filters `vpc-id` and
-/// `vpc-endpoint-type`), following every page. Needs the IAM permission `ec2:DescribeVpcEndpoints`.
+/// `vpc-endpoint-type`), following every page, at most [`MAX_DESCRIBE_PAGES`]. Needs the IAM permission `ec2:DescribeVpcEndpoints`.
 /// The whole walk has a time limit of its own ([`DEFAULT_DESCRIBE_TIMEOUT`], see
 /// [`Ec2Source::timeout`]) on Tokio's timer, whatever timeouts the `SdkConfig` sets (its tighter
 /// ones still apply); past it, [`DiscoveryError::TimedOut`].
@@ -47,6 +52,9 @@ impl Ec2Source {
         within(self.walk(vpc_id), self.timeout, "DescribeVpcEndpoints").await
     }
 
+    /// Every page of the VPC's endpoints, following `NextToken` for at most
+    /// [`MAX_DESCRIBE_PAGES`] pages; a token that comes back (the pages cycle) or more pages are
+    /// an invalid response, whatever the walk's time limit.
     async fn walk(&self, vpc_id: &str) -> Result<Vec<VpcEndpoint>, DiscoveryError> {
         let filter = |name: &str, values: &[&str]| {
             values
@@ -54,22 +62,44 @@ impl Ec2Source {
                 .fold(Filter::builder().name(name), |f, v| f.values(*v))
                 .build()
         };
-        let mut pages = self
+        let request = self
             .client
             .describe_vpc_endpoints()
             .filters(filter("vpc-id", &[vpc_id]))
             .filters(filter("vpc-endpoint-type", &["Interface", "Gateway"]))
-            .max_results(1000)
-            .into_paginator()
-            .send();
+            .max_results(1000);
+        let invalid = |detail: String| {
+            DiscoveryError::InvalidResponse(InvalidResponseError {
+                detail,
+                source: None,
+            })
+        };
         let mut endpoints = Vec::new();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|e| classify(e, "DescribeVpcEndpoints"))?;
+        let mut token: Option<String> = None;
+        let mut seen = HashSet::new();
+        for _ in 0..MAX_DESCRIBE_PAGES {
+            let page = request
+                .clone()
+                .set_next_token(token.take())
+                .send()
+                .await
+                .map_err(|e| classify(e, "DescribeVpcEndpoints"))?;
             for endpoint in page.vpc_endpoints() {
                 endpoints.push(convert(endpoint)?);
             }
+            match page.next_token().filter(|t| !t.is_empty()) {
+                None => return Ok(endpoints),
+                Some(next) if !seen.insert(next.to_owned()) => {
+                    return Err(invalid(format!(
+                        "NextToken `{next}` came back: the pages cycle"
+                    )));
+                }
+                Some(next) => token = Some(next.to_owned()),
+            }
         }
-        Ok(endpoints)
+        Err(invalid(format!(
+            "more than {MAX_DESCRIBE_PAGES} pages (at up to 1,000 endpoints a page)"
+        )))
     }
 }
 

@@ -47,7 +47,7 @@ pub use cache::{
     TRANSIENT_BACKOFF_CAP,
 };
 #[cfg(feature = "ec2")]
-pub use ec2::Ec2Source;
+pub use ec2::{Ec2Source, MAX_DESCRIBE_PAGES};
 pub use error::{
     DiscoveryError, Ec2Error, FailureClass, InvalidResponseError, MetadataError, NoVpcError,
     SourcePanickedError, TimedOutError,

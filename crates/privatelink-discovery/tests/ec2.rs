@@ -326,3 +326,50 @@ async fn dns_options_and_ip_address_type_come_through() {
         "absent: none and the defaults"
     );
 }
+
+/// Pagination is bounded by itself, not only by the walk's time limit: a `NextToken` that comes
+/// back (A → B → A) or pages without end stop with a typed error after a bounded number of calls.
+#[tokio::test]
+async fn a_cycling_or_endless_next_token_is_an_invalid_response() {
+    let item = endpoint_xml(
+        "vpce-0a",
+        "Interface",
+        "com.amazonaws.us-east-1.ec2",
+        "available",
+        &["vpce-0a-x.ec2.us-east-1.vpce.amazonaws.com"],
+    );
+    let items = std::slice::from_ref(&item);
+    let cycle = replay(vec![
+        page(items, Some("token-a")),
+        page(items, Some("token-b")),
+        page(items, Some("token-a")),
+    ]);
+    let err = Ec2Source::new(&sdk_config(cycle.clone()))
+        .describe("vpc-0test")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DiscoveryError::InvalidResponse(_)), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "invalid DescribeVpcEndpoints response: NextToken `token-a` came back: the pages cycle"
+    );
+    assert_eq!(cycle.actual_requests().count(), 3);
+
+    let pages = privatelink_discovery::MAX_DESCRIBE_PAGES;
+    let endless = replay(
+        (0..pages + 5)
+            .map(|n| page(items, Some(&format!("token-{n}"))))
+            .collect(),
+    );
+    let err = Ec2Source::new(&sdk_config(endless.clone()))
+        .describe("vpc-0test")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "invalid DescribeVpcEndpoints response: more than {pages} pages (at up to 1,000 endpoints a page)"
+        )
+    );
+    assert_eq!(endless.actual_requests().count(), pages);
+}
