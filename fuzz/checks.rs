@@ -478,6 +478,18 @@ pub fn oracle() -> &'static Oracle {
     ORACLE.get_or_init(|| Oracle::new(PARTITION_DATA))
 }
 
+/// The policy a `host_mapper` input's first byte selects: its low two bits, `0` and `1` strict
+/// (half the inputs), `2` prefer, `3` off. The corpus's seeds are written for it
+/// (`fuzz_corpus.rs` checks each decodes to the policy it was written for).
+pub fn host_mapper_policy(selector: u8) -> privatelink_core::Policy {
+    use privatelink_core::Policy;
+    match selector & 0b11 {
+        0 | 1 => Policy::Strict,
+        2 => Policy::Prefer,
+        _ => Policy::Off,
+    }
+}
+
 /// Maps `url` (the bytes after the first) against the fixture under the settings the first byte
 /// selects: bits 0–1 the policy (0 and 1 strict, 2 prefer, 3 off), bit 2 gateway endpoints named
 /// as a private path, bit 4 the zone `us-east-1a`,
@@ -500,11 +512,7 @@ pub fn check_host_mapper(data: &[u8]) {
     let Ok(url) = std::str::from_utf8(rest) else {
         return;
     };
-    let policy = match selector & 0b11 {
-        0 | 1 => Policy::Strict,
-        2 => Policy::Prefer,
-        _ => Policy::Off,
-    };
+    let policy = host_mapper_policy(selector);
     let mut settings = Settings {
         strict: policy == Policy::Strict,
         skip_private_dns: selector & 0x20 != 0,
