@@ -29,7 +29,7 @@ pub(super) fn unserved(
         let fips = label.ends_with("-fips")
             || endpoints
                 .iter()
-                .any(|(other, _, e)| e.is_usable() && **other == format!("{label}-fips"));
+                .any(|(other, _, e)| e.is_usable() && other.strip_suffix("-fips") == Some(*label));
         if use_fips && !fips {
             lines.push(format!(
                 "use_fips is set, and `{label}` has no usable FIPS endpoint (`{label}-fips`) in {region}: its FIPS requests are never sent to the non-FIPS endpoint {}",

@@ -90,8 +90,12 @@ pub struct EndpointIndex {
     /// Available gateway endpoints: (region, service) → endpoint id, first by id.
     gateways: BTreeMap<(String, String), String>,
     /// Endpoints of global services (a service name without a region: `com.amazonaws.iam`):
-    /// (suffix, service, the region its names carry) → the label they carry.
-    global: BTreeMap<(DnsSuffix, String, String), String>,
+    /// (suffix, service, the region its names carry, the label they carry). A handful at most:
+    /// scanned, so a lookup on the request path builds no key.
+    global: Vec<(DnsSuffix, String, String, String)>,
+    /// The usable S3 Multi-Region Access Point endpoint whose private DNS answers in the VPC
+    /// (first by id), found once here.
+    mrap_endpoint: Option<String>,
     warnings: Vec<IndexWarning>,
 }
 
@@ -114,6 +118,16 @@ impl EndpointIndex {
                         .service_name()
                         .is_some_and(|n| n.eq_ignore_ascii_case(MRAP_SERVICE)) =>
                 {
+                    let id = endpoint.id();
+                    if endpoint.is_usable()
+                        && endpoint.private_dns_in_vpc()
+                        && index
+                            .mrap_endpoint
+                            .as_deref()
+                            .is_none_or(|first| id < first)
+                    {
+                        index.mrap_endpoint = Some(id.to_owned());
+                    }
                     continue;
                 }
                 EndpointType::Interface => {}
@@ -221,10 +235,17 @@ impl EndpointIndex {
             }
             if let Some(service) = global_service_name(endpoint) {
                 for (suffix, region, label) in per_key.keys() {
-                    index
-                        .global
-                        .entry((*suffix, service.clone(), region.clone()))
-                        .or_insert_with(|| label.clone());
+                    let known = |(s, v, r, _): &(DnsSuffix, String, String, String)| {
+                        s == suffix && *v == service && r == region
+                    };
+                    if !index.global.iter().any(known) {
+                        index.global.push((
+                            *suffix,
+                            service.clone(),
+                            region.clone(),
+                            label.clone(),
+                        ));
+                    }
                 }
             }
             for ((suffix, region, label), mut indexed) in per_key {
@@ -281,24 +302,18 @@ impl EndpointIndex {
         region: &str,
         suffix: DnsSuffix,
     ) -> Option<&IndexedEndpoint> {
-        let key = (suffix, service.to_owned(), region.to_owned());
-        self.lookup(self.global.get(&key)?, region, suffix)
+        let (.., label) = self
+            .global
+            .iter()
+            .find(|(s, v, r, _)| *s == suffix && v == service && r == region)?;
+        self.lookup(label, region, suffix)
     }
 
     /// The S3 Multi-Region Access Point endpoint (service `com.amazonaws.s3-global.accesspoint`)
     /// whose private DNS answers inside the VPC, if the VPC has an available one: Multi-Region
     /// Access Point hosts reach it on their default names, through that private DNS.
     pub fn multi_region_access_point_endpoint(&self) -> Option<&str> {
-        self.endpoints
-            .iter()
-            .filter(|e| {
-                e.is_usable()
-                    && e.private_dns_in_vpc()
-                    && e.service_name()
-                        .is_some_and(|n| n.eq_ignore_ascii_case(MRAP_SERVICE))
-            })
-            .map(VpcEndpoint::id)
-            .min()
+        self.mrap_endpoint.as_deref()
     }
 
     /// The endpoint each service label uses in `region` (what [`EndpointIndex::lookup`] returns
