@@ -123,7 +123,7 @@ fn classify_partition_host<'a>(host: &'a str, rest: &'a str, suffix: DnsSuffix) 
         service: unsupported_service(host),
     };
     let Some((prefix, region)) = split_last_label(rest).filter(|(_, r)| suffix.is_region(r)) else {
-        if let Some((label, region)) = global_service(rest, suffix) {
+        if let Some((label, region)) = global_service(rest, false, suffix) {
             return HostClass::Aws(AwsHost {
                 label,
                 region,
@@ -242,7 +242,7 @@ fn classify_dual_stack<'a>(host: &'a str, rest: &'a str, suffix: DnsSuffix) -> H
         service: unsupported_service(host),
     };
     // The global services' dual-stack hosts (`iam.global.api.aws`, `route53.global.api.aws`).
-    if let Some((label, region)) = global_dual_stack_service(rest, suffix) {
+    if let Some((label, region)) = global_service(rest, true, suffix) {
         return HostClass::Aws(AwsHost {
             label,
             region,
@@ -281,55 +281,57 @@ fn is_account_id(label: &str) -> bool {
 }
 
 /// The global services whose hosts name no region but which have an interface endpoint
-/// (`com.amazonaws.iam`, `com.amazonaws.route53`): (the host without the partition's suffix, the
-/// suffix) → (service, the region the SDK signs it for). From the SDK endpoint rules (botocore's
-/// `iam` and `route53` rule sets: `iam.amazonaws.com` and `route53.amazonaws.com` in the `aws`
-/// partition, signed for us-east-1; `iam.us-gov.amazonaws.com` in `aws-us-gov`, signed for
-/// us-gov-west-1). IAM in China names its region (`iam.cn-north-1.amazonaws.com.cn`) and needs no
-/// entry. Their FIPS and dual-stack hosts (`iam-fips.amazonaws.com`, `iam.global.api.aws`) are not
-/// here: their dual-stack hosts are [`GLOBAL_DUAL_STACK_SERVICES`]; no endpoint is known to
-/// serve their FIPS hosts.
-const GLOBAL_SERVICES: [(&str, DnsSuffix, &str, &str); 3] = [
-    ("iam", DnsSuffix::AmazonawsCom, "iam", "us-east-1"),
+/// (`com.amazonaws.iam`, `com.amazonaws.route53`): (the host without its suffix, whether that
+/// suffix is the partition's dual-stack one, the partition's DNS suffix) → (service, the region
+/// the SDK signs it for). From the SDK endpoint rules (botocore's `iam` and `route53` rule sets:
+/// `iam.amazonaws.com`, `route53.amazonaws.com` and their dual-stack `iam.global.api.aws`,
+/// `route53.global.api.aws` in the `aws` partition, signed for us-east-1;
+/// `iam.us-gov.amazonaws.com` in `aws-us-gov`, signed for us-gov-west-1). IAM in China names its
+/// region (`iam.cn-north-1.amazonaws.com.cn`) and needs no entry. No endpoint is known to serve
+/// their FIPS hosts (`iam-fips.amazonaws.com`).
+const GLOBAL_SERVICES: [(&str, bool, DnsSuffix, &str, &str); 5] = [
+    ("iam", false, DnsSuffix::AmazonawsCom, "iam", "us-east-1"),
     (
         "iam.us-gov",
+        false,
         DnsSuffix::AmazonawsCom,
         "iam",
         "us-gov-west-1",
     ),
-    ("route53", DnsSuffix::AmazonawsCom, "route53", "us-east-1"),
-];
-
-/// The global services' dual-stack hosts: `<service>.global.<dual-stack suffix>` (botocore's
-/// `iam` and `route53` rule sets: `iam.global.api.aws`, `route53.global.api.aws`, signed for
-/// us-east-1) → (service, signing region).
-const GLOBAL_DUAL_STACK_SERVICES: [(&str, DnsSuffix, &str, &str); 2] = [
-    ("iam.global", DnsSuffix::AmazonawsCom, "iam", "us-east-1"),
+    (
+        "route53",
+        false,
+        DnsSuffix::AmazonawsCom,
+        "route53",
+        "us-east-1",
+    ),
+    (
+        "iam.global",
+        true,
+        DnsSuffix::AmazonawsCom,
+        "iam",
+        "us-east-1",
+    ),
     (
         "route53.global",
+        true,
         DnsSuffix::AmazonawsCom,
         "route53",
         "us-east-1",
     ),
 ];
 
-/// The (service, signing region) of a global service's dual-stack host `rest.<dual-stack suffix>`.
-fn global_dual_stack_service(
+/// The (service, signing region) of a global service's host `rest.<suffix>` (`dual_stack`: the
+/// partition's dual-stack suffix).
+fn global_service(
     rest: &str,
+    dual_stack: bool,
     suffix: DnsSuffix,
 ) -> Option<(&'static str, &'static str)> {
-    GLOBAL_DUAL_STACK_SERVICES
-        .iter()
-        .find(|(host, s, ..)| *host == rest && *s == suffix)
-        .map(|(_, _, service, region)| (*service, *region))
-}
-
-/// The (service, signing region) of a global service's host `rest.<suffix>`.
-fn global_service(rest: &str, suffix: DnsSuffix) -> Option<(&'static str, &'static str)> {
     GLOBAL_SERVICES
         .iter()
-        .find(|(host, s, ..)| *host == rest && *s == suffix)
-        .map(|(_, _, service, region)| (*service, *region))
+        .find(|(host, dual, s, ..)| *host == rest && *dual == dual_stack && *s == suffix)
+        .map(|(.., service, region)| (*service, *region))
 }
 
 /// An API Gateway API id: 10 lowercase letters and digits.
