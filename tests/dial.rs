@@ -304,3 +304,74 @@ async fn endpoint_addresses_are_reused_for_the_ttl_then_resolved_again() {
     let _ = resolver.resolve_dns("example.com").await;
     assert_eq!(dns.asked()[2..], ["example.com", "example.com"]);
 }
+
+/// A TCP peer that counts the connections it accepts (and closes each at once).
+async fn counting_peer(address: &str) -> Arc<std::sync::atomic::AtomicUsize> {
+    let listener = tokio::net::TcpListener::bind(address).await.unwrap();
+    let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((connection, _)) = listener.accept().await {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(connection);
+        }
+    });
+    accepted
+}
+
+/// hyper-util's connector connects to an IP-literal host without asking the resolver; dial
+/// mode's connector asks the router first. With the SDK's defaults (standard retries: three
+/// attempts), a strict STS client whose `endpoint_url` is a public IPv4 or IPv6 literal opens no
+/// connection to a peer listening there (in a network namespace that owns those addresses),
+/// while a prefer-mode client does reach that peer — the count is real.
+#[tokio::test]
+async fn strict_dial_mode_opens_no_connection_to_a_public_ip_literal() {
+    const TEST: &str = "strict_dial_mode_opens_no_connection_to_a_public_ip_literal";
+    let (v4, v6) = ("52.94.0.1", "2600:1f18::1");
+    if !privatelink_testkit::namespace::rerun_in_network_namespace(TEST, &[v4, v6]) {
+        return;
+    }
+    let peers = [
+        (format!("https://{v4}"), counting_peer(&format!("{v4}:443")).await),
+        (format!("https://[{v6}]"), counting_peer(&format!("[{v6}]:443")).await),
+    ];
+    let user_config = privatelink_testkit::sdk_config(ACCESS_KEY_ID, SECRET_ACCESS_KEY).build();
+    let sts = |privatelink: &PrivateLink, url: &str| {
+        aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::config::Builder::from(&privatelink.dial_config(&user_config))
+                .endpoint_url(url)
+                .build(),
+        )
+    };
+    let rig = rig();
+    let strict = rig.privatelink(Policy::Strict).await;
+    for (url, accepted) in &peers {
+        let error = sts(&strict, url)
+            .get_caller_identity()
+            .send()
+            .await
+            .unwrap_err();
+        match find_rewrite_error(&error) {
+            Some(RewriteError::Refused(refused)) => {
+                assert_eq!(refused.reason(), &RefusalReason::PublicIpAddress, "{url}");
+            }
+            other => panic!("{url}: {other:?}: {error:?}"),
+        }
+        let connections = accepted.load(std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(connections, 0, "{url}: strict opened {connections} connections");
+    }
+
+    let prefer = rig.privatelink(Policy::Prefer).await;
+    for (url, accepted) in &peers {
+        let error = sts(&prefer, url)
+            .get_caller_identity()
+            .send()
+            .await
+            .unwrap_err();
+        assert!(find_rewrite_error(&error).is_none(), "{url}: {error:?}");
+        assert!(
+            accepted.load(std::sync::atomic::Ordering::SeqCst) > 0,
+            "{url}: prefer mode reached the peer"
+        );
+    }
+}

@@ -142,6 +142,17 @@ impl DialResolver {
         })
     }
 
+    /// The check dial mode's connector makes before a request to `url` whose host is an IP
+    /// literal: a connector connects to a literal without asking the resolver, so this is where
+    /// [`Policy::Strict`](privatelink_core::Policy::Strict) refuses a public address
+    /// ([`Router::route_address`]). `Ok` for a name (the resolver decides it) and before binding.
+    pub(crate) fn check_address(&self, url: &str) -> Result<(), RewriteError> {
+        let Some(bound) = self.inner.bound.get() else {
+            return Ok(());
+        };
+        bound.router.route_address(url, bound.time.now()).map(drop)
+    }
+
     fn cached(&self, name: &str, now: SystemTime) -> Option<Vec<IpAddr>> {
         let cache = self.inner.cache.lock().unwrap_or_else(|e| e.into_inner());
         let (addresses, at) = cache.get(name)?;

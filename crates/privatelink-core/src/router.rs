@@ -13,6 +13,7 @@ use crate::config::RewriteConfig;
 use crate::error::RewriteError;
 use crate::index::EndpointIndex;
 use crate::metrics::{Mode, count};
+use crate::names::address::address;
 use crate::outcome::{API_ID_HEADER, Routed, UnchangedReason};
 use crate::rewrite::{Decision, Target};
 use crate::snapshot::SnapshotCell;
@@ -133,6 +134,22 @@ impl Router {
         let routed = self.route(Target::Host(host), now);
         count(Mode::Dial, &routed);
         routed
+    }
+
+    /// Dial mode, for a connection to `url`'s host when that host is an IP literal
+    /// (`https://52.94.0.1/`, `https://[2600:1f18::1]/`, or another numeric host): an HTTP
+    /// connector connects to a literal as it is, without asking a resolver, so the connector asks
+    /// this instead. `Ok(None)` when the host is a name (the resolver's [`Router::route_host`]
+    /// decides it); else [`Router::route_host`]'s decision for the literal — under
+    /// [`Policy::Strict`](crate::Policy::Strict) a public address is refused. An invalid URL is
+    /// [`RewriteError::InvalidUrl`].
+    pub fn route_address(&self, url: &str, now: SystemTime) -> Result<Option<Routed>, RewriteError> {
+        let span = locate_host(url).map_err(RewriteError::InvalidUrl)?;
+        let host = &url[span.range];
+        if address(host).is_none() {
+            return Ok(None);
+        }
+        self.route_host(host, now).map(Some)
     }
 
     fn route(&self, target: Target<'_>, now: SystemTime) -> Result<Routed, RewriteError> {

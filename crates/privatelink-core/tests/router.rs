@@ -151,3 +151,45 @@ fn threads_sharing_a_router_get_the_decision_for_their_own_host() {
     assert!(router.remembered() <= REMEMBERED_HOSTS);
     assert!(router.remembered() >= services.len());
 }
+
+/// What a dial-mode connector asks for a request whose host is an IP literal (no resolver is
+/// asked about one): the literal's decision, and nothing for a name.
+#[test]
+fn a_connector_gets_a_decision_for_an_ip_literal_and_none_for_a_name() {
+    let cell = SnapshotCell::with_index(index());
+    let strict = Router::new(cell.clone(), config(Policy::Strict));
+    for url in [
+        "https://52.94.0.1/",
+        "https://52.94.0.1:443/?Action=GetCallerIdentity",
+        "https://[2600:1f18::1]/",
+        "http://2130706433/",
+        "https://[::ffff:52.94.0.1]:8443/x",
+    ] {
+        assert_eq!(
+            refusal(strict.route_address(url, T0).map(Option::unwrap)),
+            RefusalReason::PublicIpAddress,
+            "{url}"
+        );
+    }
+    for url in ["https://10.0.0.5/", "https://[fd00::5]/", "http://127.0.0.1:8080/"] {
+        assert!(
+            matches!(
+                strict.route_address(url, T0),
+                Ok(Some(Routed::Unchanged(_)))
+            ),
+            "{url}"
+        );
+    }
+    // A name is the resolver's to decide.
+    assert!(matches!(strict.route_address(STS, T0), Ok(None)));
+    assert!(matches!(
+        strict.route_address("ftp://52.94.0.1/", T0),
+        Err(RewriteError::InvalidUrl(_))
+    ));
+    // Prefer mode connects to any literal.
+    let prefer = Router::new(cell, config(Policy::Prefer));
+    assert!(matches!(
+        prefer.route_address("https://52.94.0.1/", T0),
+        Ok(Some(Routed::Unchanged(_)))
+    ));
+}

@@ -1,6 +1,8 @@
 //! Test support shared by privatelink's tests and examples: fixtures, and an independent SigV4
 //! check of a captured request (recomputed with `aws-sigv4` from what was actually sent).
 
+pub mod namespace;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
