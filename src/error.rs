@@ -5,7 +5,7 @@ use std::error::Error;
 use std::fmt;
 
 use privatelink_core::InvalidConfigError;
-use privatelink_discovery::{CacheConfigError, DiscoveryError};
+use privatelink_discovery::{CacheConfigError, DiscoveryError, InvalidTimeoutError};
 
 /// [`PrivateLinkBuilder::build`](crate::PrivateLinkBuilder::build) (or `load_config`) failed.
 #[non_exhaustive]
@@ -25,7 +25,8 @@ pub enum BuildError {
     Config(InvalidConfigError),
     /// A cache setting is invalid.
     Cache(CacheConfigError),
-    /// `describe_timeout` or `metadata_timeout` is outside 1 second to 1 hour.
+    /// `describe_timeout` or `metadata_timeout` is outside 1 second to 1 hour, or
+    /// `describe_timeout` is not shorter than the cache's `call_timeout`.
     InvalidTimeout(InvalidTimeoutError),
     /// An environment variable privatelink reads has a value it does not accept.
     Environment(EnvironmentError),
@@ -48,11 +49,7 @@ impl fmt::Display for BuildError {
             ),
             BuildError::Config(_) => f.write_str("invalid privatelink settings"),
             BuildError::Cache(_) => f.write_str("invalid privatelink cache settings"),
-            BuildError::InvalidTimeout(e) => write!(
-                f,
-                "invalid privatelink setting {}: expected 1 second to 1 hour",
-                e.setting
-            ),
+            BuildError::InvalidTimeout(_) => f.write_str("invalid privatelink time limit"),
             BuildError::Environment(e) => write!(f, "invalid environment variable {}", e.variable),
             BuildError::Discovery(_) => f.write_str("privatelink could not load the VPC's endpoints"),
         }
@@ -65,26 +62,13 @@ impl Error for BuildError {
             BuildError::NoSdkConfig
             | BuildError::NoSource
             | BuildError::StartEmptyNeedsPrefer
-            | BuildError::HubNeedsEc2
-            | BuildError::InvalidTimeout(_) => None,
+            | BuildError::HubNeedsEc2 => None,
+            BuildError::InvalidTimeout(e) => Some(e),
             BuildError::Config(e) => Some(e),
             BuildError::Cache(e) => Some(e),
             BuildError::Environment(e) => Some(&e.source),
             BuildError::Discovery(e) => Some(e),
         }
-    }
-}
-
-/// Context of [`BuildError::InvalidTimeout`].
-#[derive(Debug)]
-pub struct InvalidTimeoutError {
-    pub(crate) setting: &'static str,
-}
-
-impl InvalidTimeoutError {
-    /// The setting: `describe_timeout` or `metadata_timeout`.
-    pub fn setting(&self) -> &'static str {
-        self.setting
     }
 }
 

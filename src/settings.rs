@@ -15,8 +15,6 @@ use privatelink_discovery::HubVpc;
 use privatelink_discovery::{CacheConfig, DiscoveryError, Environment, SharedSource};
 
 use crate::error::BuildError;
-#[cfg(feature = "ec2")]
-use crate::error::InvalidTimeoutError;
 use crate::gateway::GatewayEndpoints;
 
 /// Environment variable: the policy (`off`, `prefer` or `strict`, any case), when none is set in
@@ -57,11 +55,6 @@ pub(crate) struct Ec2Settings {
     pub(crate) metadata_timeout: Option<Duration>,
 }
 
-/// The shortest and longest `describe_timeout` / `metadata_timeout` accepted.
-#[cfg(feature = "ec2")]
-const TIMEOUTS: std::ops::RangeInclusive<Duration> =
-    Duration::from_secs(1)..=Duration::from_secs(60 * 60);
-
 impl Settings {
     /// What needs no I/O to check: a Tokio runtime, and the settings without a type of their own
     /// that checks them (the timeouts: 1 second to 1 hour). Mapping and cache settings are
@@ -71,12 +64,15 @@ impl Settings {
             return Err(BuildError::Discovery(DiscoveryError::NoRuntime));
         }
         #[cfg(feature = "ec2")]
-        for (setting, value) in [
-            ("describe_timeout", self.ec2.describe_timeout),
-            ("metadata_timeout", self.ec2.metadata_timeout),
-        ] {
-            if value.is_some_and(|v| !TIMEOUTS.contains(&v)) {
-                return Err(BuildError::InvalidTimeout(InvalidTimeoutError { setting }));
+        {
+            use privatelink_discovery::{check_timeout, check_timeout_within};
+            if let Some(value) = self.ec2.describe_timeout {
+                let call_timeout = self.cache.call_timeout();
+                check_timeout_within("describe_timeout", value, "call_timeout", call_timeout)
+                    .map_err(BuildError::InvalidTimeout)?;
+            }
+            if let Some(value) = self.ec2.metadata_timeout {
+                check_timeout("metadata_timeout", value).map_err(BuildError::InvalidTimeout)?;
             }
         }
         Ok(())

@@ -332,8 +332,14 @@ async fn strict_dial_mode_opens_no_connection_to_a_public_ip_literal() {
         return;
     }
     let peers = [
-        (format!("https://{v4}"), counting_peer(&format!("{v4}:443")).await),
-        (format!("https://[{v6}]"), counting_peer(&format!("[{v6}]:443")).await),
+        (
+            format!("https://{v4}"),
+            counting_peer(&format!("{v4}:443")).await,
+        ),
+        (
+            format!("https://[{v6}]"),
+            counting_peer(&format!("[{v6}]:443")).await,
+        ),
     ];
     let user_config = privatelink_testkit::sdk_config(ACCESS_KEY_ID, SECRET_ACCESS_KEY).build();
     let sts = |privatelink: &PrivateLink, url: &str| {
@@ -358,7 +364,10 @@ async fn strict_dial_mode_opens_no_connection_to_a_public_ip_literal() {
             other => panic!("{url}: {other:?}: {error:?}"),
         }
         let connections = accepted.load(std::sync::atomic::Ordering::SeqCst);
-        assert_eq!(connections, 0, "{url}: strict opened {connections} connections");
+        assert_eq!(
+            connections, 0,
+            "{url}: strict opened {connections} connections"
+        );
     }
 
     let prefer = rig.privatelink(Policy::Prefer).await;

@@ -346,6 +346,68 @@ async fn a_hung_ec2_fails_build_within_the_walks_limit() {
     );
 }
 
+/// A hub VPC whose STS never answers AssumeRole (an `SdkConfig` without timeouts, as
+/// aws-config's defaults): `build()` fails at the hub's limit, which is `describe_timeout`'s.
+#[tokio::test(start_paused = true)]
+async fn a_hung_sts_fails_a_hub_build_within_the_walks_limit() {
+    let limit = privatelink::discovery::DEFAULT_DESCRIBE_TIMEOUT;
+    let hub = privatelink::discovery::HubVpc::new(
+        "arn:aws:iam::222222222222:role/privatelink-hub",
+        "vpc-0hub",
+    );
+    let err = build_against_a_hung_ec2(PrivateLink::builder().hub_vpc(hub), limit).await;
+    let BuildError::Discovery(DiscoveryError::TimedOut(timed_out)) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(timed_out.what(), "AssumeRole");
+}
+
+/// A custom source that never answers, with every default: `build()` fails at the cache's call
+/// limit, and so do `ensure_fresh()` and `refresh()` afterwards, each within that limit.
+#[tokio::test(start_paused = true)]
+async fn a_custom_source_that_never_answers_fails_at_the_call_limit() {
+    #[derive(Debug)]
+    struct Never;
+    impl DescribeEndpoints for Never {
+        fn describe<'a>(&'a self, _vpc_id: &'a str) -> EndpointsFuture<'a> {
+            Box::pin(std::future::pending())
+        }
+    }
+    let limit = privatelink::discovery::DEFAULT_CALL_TIMEOUT;
+    let timed_out = |err: &DiscoveryError| match err {
+        DiscoveryError::TimedOut(timed_out) => {
+            (timed_out.what(), timed_out.after()) == ("the endpoint source", limit)
+        }
+        _ => false,
+    };
+    let start = tokio::time::Instant::now();
+    let err = PrivateLink::builder()
+        .source(Never)
+        .vpc_id(VPC)
+        .build()
+        .await
+        .unwrap_err();
+    assert!((limit..=limit + Duration::from_millis(1)).contains(&start.elapsed()));
+    assert!(
+        matches!(&err, BuildError::Discovery(e) if timed_out(e)),
+        "{err:?}"
+    );
+
+    let privatelink = PrivateLink::builder()
+        .source(Never)
+        .vpc_id(VPC)
+        .policy(Policy::Prefer)
+        .start_empty(true)
+        .build()
+        .await
+        .unwrap();
+    let start = tokio::time::Instant::now();
+    let (fresh, refreshed) = tokio::join!(privatelink.ensure_fresh(), privatelink.refresh());
+    assert!(start.elapsed() <= limit + Duration::from_millis(1));
+    assert!(timed_out(&fresh.unwrap_err()));
+    assert!(timed_out(&refreshed.unwrap_err()));
+}
+
 /// `build()` polled by an executor other than Tokio (no runtime running): a typed error at once,
 /// not a panic deep in a timer.
 #[test]
@@ -396,6 +458,11 @@ async fn the_walk_limit_is_a_builder_setting() {
         (
             PrivateLink::builder().metadata_timeout(Duration::from_millis(10)),
             "metadata_timeout",
+        ),
+        // Inside the cache's limit on every call (60 s), which would otherwise cut it short.
+        (
+            PrivateLink::builder().describe_timeout(Duration::from_secs(60)),
+            "describe_timeout",
         ),
     ] {
         let err = builder

@@ -30,14 +30,12 @@ pub(super) async fn source(
         _ => sdk.clone(),
     };
     // A hub VPC is discovered with the hub account's credentials.
-    if let Some(hub) = &settings.ec2.hub {
+    if let Some(hub) = hub(settings)? {
         sdk = hub.sdk_config(&sdk).await.map_err(BuildError::Discovery)?;
     }
-    let timeout = settings
-        .ec2
-        .describe_timeout
-        .unwrap_or(DEFAULT_DESCRIBE_TIMEOUT);
-    let ec2 = Ec2Source::new(&sdk).timeout(timeout);
+    let ec2 = Ec2Source::new(&sdk)
+        .timeout(describe_timeout(settings))
+        .map_err(BuildError::InvalidTimeout)?;
     Ok(Source::Ec2(ec2, Box::new(sdk)))
 }
 
@@ -54,14 +52,15 @@ pub(super) async fn locate(
         .unwrap_or(DEFAULT_METADATA_TIMEOUT);
     let mut locator = Locator::new()
         .timeout(timeout)
+        .map_err(BuildError::InvalidTimeout)?
         .environment(env)
         .vpc_id(settings.vpc_id.clone())
         .zone(settings.zone.clone());
     if let Some(sdk) = &settings.sdk_config {
         locator = locator.configure(sdk);
     }
-    if let Some(hub) = &settings.ec2.hub {
-        return locate_in_hub(settings, hub, discovery, locator).await;
+    if let Some(hub) = hub(settings)? {
+        return locate_in_hub(settings, &hub, discovery, locator).await;
     }
     let location = locator.locate().await.map_err(BuildError::Discovery)?;
     Ok(Located {
@@ -96,14 +95,16 @@ async fn locate_in_hub(
         };
         zone_id = match (found_id, zone) {
             (Some(id), _) => Some(id),
-            (None, Some(zone)) => HubVpc::zone_id(caller, &zone)
+            (None, Some(zone)) => hub
+                .zone_id(caller, &zone)
                 .await
                 .map_err(BuildError::Discovery)?,
             (None, None) => None,
         };
     }
     let hub_zone = match &zone_id {
-        Some(id) => HubVpc::zone_name(hub_config, id)
+        Some(id) => hub
+            .zone_name(hub_config, id)
             .await
             .map_err(BuildError::Discovery)?,
         None => None,
@@ -114,6 +115,26 @@ async fn locate_in_hub(
         location: Some(location),
         zone: hub_zone,
     })
+}
+
+/// The limit of one `DescribeVpcEndpoints` walk (checked by `Settings::check`).
+fn describe_timeout(settings: &Settings) -> std::time::Duration {
+    settings
+        .ec2
+        .describe_timeout
+        .unwrap_or(DEFAULT_DESCRIBE_TIMEOUT)
+}
+
+/// The hub VPC, if any, with `describe_timeout` as the limit of its own calls (the first
+/// AssumeRole, each DescribeAvailabilityZones).
+fn hub(settings: &Settings) -> Result<Option<HubVpc>, BuildError> {
+    settings
+        .ec2
+        .hub
+        .clone()
+        .map(|hub| hub.timeout(describe_timeout(settings)))
+        .transpose()
+        .map_err(BuildError::InvalidTimeout)
 }
 
 /// The configuration EC2 discovery needs.

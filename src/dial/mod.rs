@@ -146,6 +146,7 @@ impl DialResolver {
     /// literal: a connector connects to a literal without asking the resolver, so this is where
     /// [`Policy::Strict`](privatelink_core::Policy::Strict) refuses a public address
     /// ([`Router::route_address`]). `Ok` for a name (the resolver decides it) and before binding.
+    #[cfg(feature = "dial")]
     pub(crate) fn check_address(&self, url: &str) -> Result<(), RewriteError> {
         let Some(bound) = self.inner.bound.get() else {
             return Ok(());

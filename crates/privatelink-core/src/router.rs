@@ -143,7 +143,11 @@ impl Router {
     /// decides it); else [`Router::route_host`]'s decision for the literal — under
     /// [`Policy::Strict`](crate::Policy::Strict) a public address is refused. An invalid URL is
     /// [`RewriteError::InvalidUrl`].
-    pub fn route_address(&self, url: &str, now: SystemTime) -> Result<Option<Routed>, RewriteError> {
+    pub fn route_address(
+        &self,
+        url: &str,
+        now: SystemTime,
+    ) -> Result<Option<Routed>, RewriteError> {
         let span = locate_host(url).map_err(RewriteError::InvalidUrl)?;
         let host = &url[span.range];
         if address(host).is_none() {

@@ -171,7 +171,11 @@ fn a_connector_gets_a_decision_for_an_ip_literal_and_none_for_a_name() {
             "{url}"
         );
     }
-    for url in ["https://10.0.0.5/", "https://[fd00::5]/", "http://127.0.0.1:8080/"] {
+    for url in [
+        "https://10.0.0.5/",
+        "https://[fd00::5]/",
+        "http://127.0.0.1:8080/",
+    ] {
         assert!(
             matches!(
                 strict.route_address(url, T0),

@@ -12,7 +12,8 @@ use privatelink_core::{
     DnsEntry, DnsOptions, EndpointState, EndpointType, IpAddressType, VpcEndpoint,
 };
 
-use crate::error::{DiscoveryError, Ec2Error, InvalidResponseError, within};
+use crate::error::{DiscoveryError, Ec2Error, InvalidResponseError};
+use crate::limit::{InvalidTimeoutError, check_timeout, within};
 use crate::source::{DEFAULT_DESCRIBE_TIMEOUT, DescribeEndpoints, EndpointsFuture};
 
 /// The most pages one DescribeVpcEndpoints walk reads: 100, at up to 1,000 endpoints a page (a
@@ -42,10 +43,11 @@ impl Ec2Source {
         }
     }
 
-    /// Sets the time limit of one walk. Defaults to [`DEFAULT_DESCRIBE_TIMEOUT`] (20 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
+    /// Sets the time limit of one walk. Defaults to [`DEFAULT_DESCRIBE_TIMEOUT`] (20 s); a
+    /// limit outside [`TIMEOUT_RANGE`](crate::TIMEOUT_RANGE) (1 s to 1 h) is an error.
+    pub fn timeout(mut self, timeout: Duration) -> Result<Self, InvalidTimeoutError> {
+        self.timeout = check_timeout("Ec2Source::timeout", timeout)?;
+        Ok(self)
     }
 
     async fn fetch(&self, vpc_id: &str) -> Result<Vec<VpcEndpoint>, DiscoveryError> {

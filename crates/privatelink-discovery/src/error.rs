@@ -204,7 +204,8 @@ pub struct TimedOutError {
 }
 
 impl TimedOutError {
-    /// What timed out: `DescribeVpcEndpoints` or `instance metadata`.
+    /// What timed out: `DescribeVpcEndpoints`, `instance metadata`, `AssumeRole`,
+    /// `DescribeAvailabilityZones` or `the endpoint source` (the cache's limit on every call).
     pub fn what(&self) -> &'static str {
         self.what
     }
@@ -213,26 +214,6 @@ impl TimedOutError {
     pub fn after(&self) -> std::time::Duration {
         self.after
     }
-}
-
-/// Runs `future` with a total time limit on Tokio's timer (a paused Tokio clock in tests); past
-/// it, [`DiscoveryError::TimedOut`]. The SDK's own sleep is not used: tests replace it with one
-/// that returns at once, to skip retry delays.
-#[cfg(feature = "ec2")]
-pub(crate) async fn within<T>(
-    future: impl std::future::Future<Output = Result<T, DiscoveryError>>,
-    limit: std::time::Duration,
-    what: &'static str,
-) -> Result<T, DiscoveryError> {
-    if tokio::runtime::Handle::try_current().is_err() {
-        return Err(DiscoveryError::NoRuntime);
-    }
-    tokio::time::timeout(limit, future)
-        .await
-        .unwrap_or(Err(DiscoveryError::TimedOut(TimedOutError {
-            what,
-            after: limit,
-        })))
 }
 
 /// Context of [`DiscoveryError::NoVpc`]: names every place that was looked at.

@@ -18,6 +18,7 @@
 //! |---|---|
 //! | `file` | the one endpoint-file reader ([`read_endpoints`], [`read_endpoint_file`], [`index_from_file`]) and its [`EndpointFileError`] |
 //! | `error` | [`DiscoveryError`] and its contexts |
+//! | `limit` | time limits: [`TIMEOUT_RANGE`], [`InvalidTimeoutError`], and bounding a call on Tokio's timer or the cache's sleep |
 //! | `source` | the [`DescribeEndpoints`] trait, [`SharedSource`], [`FileSource`] |
 //! | `location` | where this process runs ([`Location`]) and the environment it reads ([`Environment`]) |
 //! | `cache` | [`EndpointCache`]: per-VPC snapshots, refresh, single flight; `cache::timing` ([`CacheConfig`]: settings and the rules computed from them), `state`, `slot`, `refresher`, `status`, `builder` |
@@ -33,6 +34,7 @@ mod error;
 mod file;
 #[cfg(feature = "ec2")]
 mod hub;
+mod limit;
 #[cfg(feature = "ec2")]
 mod locate;
 mod location;
@@ -41,10 +43,10 @@ mod lookup;
 mod source;
 
 pub use cache::{
-    CacheConfig, CacheConfigBuilder, CacheConfigError, CacheStatus, DEFAULT_FAILURE_BACKOFF,
-    DEFAULT_JITTER, DEFAULT_MAX_STALE, DEFAULT_REFRESH_AHEAD, DEFAULT_TTL, EndpointCache,
-    EndpointCacheBuilder, KeepAlive, MAX_SETTING, PERMANENT_BACKOFF_CAP, THROTTLED_BACKOFF_CAP,
-    TRANSIENT_BACKOFF_CAP,
+    CacheConfig, CacheConfigBuilder, CacheConfigError, CacheStatus, DEFAULT_CALL_TIMEOUT,
+    DEFAULT_FAILURE_BACKOFF, DEFAULT_JITTER, DEFAULT_MAX_STALE, DEFAULT_REFRESH_AHEAD, DEFAULT_TTL,
+    EndpointCache, EndpointCacheBuilder, KeepAlive, MAX_SETTING, PERMANENT_BACKOFF_CAP,
+    THROTTLED_BACKOFF_CAP, TRANSIENT_BACKOFF_CAP,
 };
 #[cfg(feature = "ec2")]
 pub use ec2::{Ec2Source, MAX_DESCRIBE_PAGES};
@@ -58,6 +60,7 @@ pub use file::{
 };
 #[cfg(feature = "ec2")]
 pub use hub::HubVpc;
+pub use limit::{InvalidTimeoutError, TIMEOUT_RANGE, check_timeout, check_timeout_within};
 #[cfg(feature = "ec2")]
 pub use locate::Locator;
 pub use location::{

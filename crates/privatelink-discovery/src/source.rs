@@ -63,10 +63,28 @@ impl FileSource {
 }
 
 impl DescribeEndpoints for FileSource {
+    /// Reads the file on Tokio's blocking pool (a file on a slow or network file system does not
+    /// stall the runtime's workers); outside a Tokio runtime, in place.
     fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
-        let vpc_id = (!vpc_id.is_empty()).then_some(vpc_id);
-        Box::pin(std::future::ready(
-            read_endpoint_file(&self.path, vpc_id).map_err(DiscoveryError::File),
-        ))
+        let read = {
+            let (path, vpc_id) = (self.path.clone(), vpc_id.to_owned());
+            move || {
+                let vpc_id = (!vpc_id.is_empty()).then_some(vpc_id.as_str());
+                read_endpoint_file(&path, vpc_id).map_err(DiscoveryError::File)
+            }
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return Box::pin(std::future::ready(read()));
+        };
+        let reading = runtime.spawn_blocking(read);
+        Box::pin(async move {
+            reading.await.unwrap_or_else(|failed| {
+                // A panic in the reader, or the runtime shutting down under it.
+                Err(match failed.try_into_panic() {
+                    Ok(panic) => DiscoveryError::source_panicked(panic.as_ref()),
+                    Err(cancelled) => DiscoveryError::source_panicked(&cancelled.to_string()),
+                })
+            })
+        })
     }
 }

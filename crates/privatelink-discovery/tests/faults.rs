@@ -43,6 +43,16 @@ const MATRIX: &[(&str, &str, Check)] = &[
      "Ec2(Unavailable) after 3 attempts", || Box::pin(ec2_first_load(vec![503, 503, 503], "Unavailable"))),
     ("EC2 accepts the connection and never answers (SdkConfig without timeouts, as aws-config's defaults)",
      "TimedOut(DescribeVpcEndpoints after 20s), the walk's own limit", || Box::pin(ec2_never_answers())),
+    ("a custom source never answers; a load, a reload and a second load wait on that one call (the cache's defaults)",
+     "3 × TimedOut(the endpoint source after 60s), the cache's own limit; 1 call", || Box::pin(source_never_answers())),
+    ("a hub account's STS accepts the connection and never answers (AssumeRole; SdkConfig without timeouts)",
+     "TimedOut(AssumeRole after 20s), the hub's own limit", || Box::pin(hub_never_answers(HubCall::AssumeRole))),
+    ("EC2 never answers DescribeAvailabilityZones (a hub's zone translation)",
+     "TimedOut(DescribeAvailabilityZones after 20s), the hub's own limit", || Box::pin(hub_never_answers(HubCall::Zones))),
+    ("every time limit at its extremes (Ec2Source, Locator, HubVpc, call_timeout: zero, 999 ms, Duration::MAX)",
+     "12 typed errors naming the setting, 0 panics", || Box::pin(extreme_limits())),
+    ("the endpoint file is slow to read (a FIFO whose writer waits until the runtime's only thread runs another task)",
+     "read 1 endpoints; the runtime ran another task meanwhile", || Box::pin(slow_endpoint_file())),
     ("EC2 AccessDenied",
      "AccessDenied(AccessDenied) after 1 attempts", || Box::pin(ec2_first_load(vec![403], "AccessDenied"))),
     ("EC2 UnauthorizedOperation",
@@ -59,6 +69,8 @@ const MATRIX: &[(&str, &str, Check)] = &[
      "NoVpc: EC2 instance metadata failed", || Box::pin(imds(ImdsFault::NoTtlHeader))),
     ("ECS task metadata is not JSON",
      "MetadataUnavailable: malformed JSON", || Box::pin(ecs_malformed())),
+    ("ECS task metadata unreachable (nothing listens), instance metadata down too",
+     "NoVpc: tried settings, environment, ECS task metadata, EC2 instance metadata", || Box::pin(ecs_unreachable())),
     ("endpoint pending → available → deleting → deleted",
      "not used (pending); rewritten; not used (deleting); no endpoint", || Box::pin(lifecycle())),
     ("endpoint rejected",
@@ -200,6 +212,183 @@ async fn ec2_never_answers() -> String {
     format!("{}{limited}", describe_error(&error))
 }
 
+/// How long a future ran on the paused Tokio clock, and whether that is `limit` (Tokio's timer
+/// rounds a deadline up to the next millisecond).
+async fn timed<T>(future: impl Future<Output = T>, limit: Duration, whose: &str) -> (T, String) {
+    tokio::time::pause();
+    let start = tokio::time::Instant::now();
+    let output = future.await;
+    let waited = start.elapsed();
+    tokio::time::resume();
+    let limited = if (limit..=limit + Duration::from_millis(1)).contains(&waited) {
+        format!(", {whose} own limit")
+    } else {
+        format!(", another limit ({waited:?})")
+    };
+    (output, limited)
+}
+
+/// A source that never answers; counts calls.
+#[derive(Debug, Clone, Default)]
+struct Never {
+    calls: Arc<Mutex<usize>>,
+}
+
+impl DescribeEndpoints for Never {
+    fn describe<'a>(&'a self, _vpc_id: &'a str) -> EndpointsFuture<'a> {
+        *self.calls.lock().unwrap() += 1;
+        Box::pin(std::future::pending())
+    }
+}
+
+async fn source_never_answers() -> String {
+    let never = Never::default();
+    // The defaults a user gets: the default config, Tokio's sleep (paused here).
+    let cache = EndpointCache::builder()
+        .source(never.clone())
+        .build()
+        .unwrap();
+    let all = async {
+        tokio::join!(
+            cache.load("vpc-0test"),
+            cache.reload("vpc-0test"),
+            cache.load("vpc-0test")
+        )
+    };
+    let ((first, second, third), limited) = timed(
+        all,
+        privatelink_discovery::DEFAULT_CALL_TIMEOUT,
+        "the cache's",
+    )
+    .await;
+    let errors: Vec<String> = [first, second, third]
+        .iter()
+        .map(|result| match result {
+            Ok(_) => "loaded".to_owned(),
+            Err(error) => describe_error(error),
+        })
+        .collect();
+    let same = errors.windows(2).all(|pair| pair[0] == pair[1]);
+    let calls = *never.calls.lock().unwrap();
+    match same {
+        true => format!("3 × {}{limited}; {calls} call", errors[0]),
+        false => format!("{errors:?}{limited}; {calls} call"),
+    }
+}
+
+enum HubCall {
+    AssumeRole,
+    Zones,
+}
+
+async fn hub_never_answers(call: HubCall) -> String {
+    // No timeout_config at all, as aws-config's defaults.
+    let config = privatelink_testkit::sdk_config("AKID", "SECRET")
+        .http_client(NeverClient::new())
+        .build();
+    let hub = privatelink_discovery::HubVpc::new("arn:aws:iam::222222222222:role/hub", "vpc-0hub");
+    let limit = privatelink_discovery::DEFAULT_DESCRIBE_TIMEOUT;
+    let (error, limited) = match call {
+        HubCall::AssumeRole => timed(hub.sdk_config(&config), limit, "the hub's").await,
+        HubCall::Zones => {
+            let (result, limited) =
+                timed(hub.zone_name(&config, "use1-az1"), limit, "the hub's").await;
+            (result.map(|_| config.clone()), limited)
+        }
+    };
+    match error {
+        Ok(_) => "answered".to_owned(),
+        Err(error) => format!("{}{limited}", describe_error(&error)),
+    }
+}
+
+async fn extreme_limits() -> String {
+    let config = privatelink_testkit::sdk_config("AKID", "SECRET").build();
+    let hub = privatelink_discovery::HubVpc::new("arn:aws:iam::222222222222:role/hub", "vpc-0hub");
+    let mut settings = Vec::new();
+    for limit in [Duration::ZERO, Duration::from_millis(999), Duration::MAX] {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            [
+                Ec2Source::new(&config)
+                    .timeout(limit)
+                    .map(drop)
+                    .map_err(|e| e.to_string()),
+                Locator::new()
+                    .timeout(limit)
+                    .map(drop)
+                    .map_err(|e| e.to_string()),
+                hub.clone()
+                    .timeout(limit)
+                    .map(drop)
+                    .map_err(|e| e.to_string()),
+                CacheConfig::builder()
+                    .call_timeout(limit)
+                    .build()
+                    .map(drop)
+                    .map_err(|e| e.to_string()),
+            ]
+        }));
+        match outcome {
+            Ok(results) => settings.extend(results),
+            Err(_) => return "panicked".to_owned(),
+        }
+    }
+    let named = settings
+        .iter()
+        .filter(|result| {
+            result.as_ref().is_err_and(|message| {
+                [
+                    "Ec2Source::timeout",
+                    "Locator::timeout",
+                    "HubVpc::timeout",
+                    "call_timeout",
+                ]
+                .iter()
+                .any(|setting| message.contains(setting))
+            })
+        })
+        .count();
+    format!("{named} typed errors naming the setting, 0 panics")
+}
+
+async fn slow_endpoint_file() -> String {
+    let dir = std::env::temp_dir().join(format!("privatelink-fifo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("endpoints.json");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+    let json = privatelink_core::export_json(
+        &[endpoint("available", &[EC2_NAME])],
+        Some("vpc-0test"),
+        Some("us-east-1"),
+    );
+    // The writer writes once a task on this (current-thread) runtime has run, or after 30 s,
+    // so that a reader blocking the runtime's thread fails the row instead of hanging it.
+    let (ran, ran_rx) = std::sync::mpsc::channel::<()>();
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let waited = ran_rx.recv_timeout(Duration::from_secs(30)).is_ok();
+            std::fs::write(&fifo, json).unwrap();
+            waited
+        })
+    };
+    let source = privatelink_discovery::FileSource::new(&fifo);
+    let other_task = tokio::spawn(async move { ran.send(()).unwrap() });
+    let read = source.describe("").await;
+    let ran_meanwhile = writer.join().unwrap();
+    other_task.await.unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    match (read, ran_meanwhile) {
+        (Ok(endpoints), true) => format!(
+            "read {} endpoints; the runtime ran another task meanwhile",
+            endpoints.len()
+        ),
+        (read, ran) => format!("{read:?}; another task ran meanwhile: {ran}"),
+    }
+}
+
 /// One scripted DescribeVpcEndpoints answer.
 type Answer = Result<Vec<VpcEndpoint>, DiscoveryError>;
 
@@ -338,6 +527,38 @@ async fn imds(fault: ImdsFault) -> String {
         }
         other => format!("{other:?}"),
     }
+}
+
+async fn ecs_unreachable() -> String {
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let vars = [(
+        "ECS_CONTAINER_METADATA_URI_V4".to_owned(),
+        format!("http://{closed}/v4/task-id"),
+    )];
+    let result = Locator::new()
+        .environment(Environment::from_map(vars.into_iter().collect()))
+        .imds_endpoint(format!("http://{closed}"))
+        .locate()
+        .await;
+    let Err(DiscoveryError::NoVpc(no_vpc)) = result else {
+        return format!("{result:?}");
+    };
+    let places: Vec<&str> = no_vpc
+        .tried()
+        .iter()
+        .map(|why| match why {
+            why if why.starts_with("builder setting") => "settings",
+            why if why.starts_with("environment variable") => "environment",
+            why if why.starts_with("ECS task metadata") => "ECS task metadata",
+            why if why.starts_with("EC2 instance metadata") => "EC2 instance metadata",
+            _ => why.as_str(),
+        })
+        .collect();
+    format!("NoVpc: tried {}", places.join(", "))
 }
 
 async fn ecs_malformed() -> String {

@@ -251,23 +251,82 @@ async fn ecs_task_metadata_gives_vpc_and_zone() {
     http.assert_requests_match(&[]);
 }
 
+/// The IMDS answers locating an instance in `vpc-0imds`, zone `us-east-1b`.
+fn imds_events() -> Vec<ReplayEvent> {
+    vec![
+        imds_event("PUT", "/latest/api/token", 200, TOKEN),
+        imds_event("GET", "/latest/meta-data/mac", 200, "aa:bb"),
+        imds_event(
+            "GET",
+            "/latest/meta-data/network/interfaces/macs/aa:bb/vpc-id",
+            200,
+            "vpc-0imds",
+        ),
+        imds_event(
+            "GET",
+            "/latest/meta-data/placement/availability-zone",
+            200,
+            "us-east-1b",
+        ),
+        imds_event(
+            "GET",
+            "/latest/meta-data/placement/availability-zone-id",
+            200,
+            "use1-az2",
+        ),
+    ]
+}
+
+/// A task in bridge or host network mode (or from an older agent) has neither `VPCID` nor a MAC
+/// address; an agent may answer an error status. The task then runs on an EC2 container instance
+/// whose instance metadata gives the VPC.
+#[tokio::test]
+async fn ecs_without_vpcid_or_mac_falls_back_to_instance_metadata() {
+    const TASK_BRIDGE: &str = r#"{"Cluster":"default","LaunchType":"EC2","AvailabilityZone":"us-east-1b","Containers":[{"Name":"app","Networks":[{"NetworkMode":"bridge","IPv4Addresses":["172.17.0.2"]}]}]}"#;
+    for (status, body) in [(200, TASK_BRIDGE), (503, "{}")] {
+        let mut events = vec![ecs_event(ECS_BASE, status, body)];
+        events.extend(imds_events());
+        let http = StaticReplayClient::new(events);
+        let location = locator(&http, &[("ECS_CONTAINER_METADATA_URI_V4", ECS_BASE)])
+            .locate()
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                location.vpc_id(),
+                location.zone(),
+                location.found_by().as_str()
+            ),
+            ("vpc-0imds", Some("us-east-1b"), "EC2 instance metadata"),
+            "{status}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn ecs_problems_are_reported() {
+    // No VPCID, no MAC, and no instance metadata either (the replay has no IMDS answers): the
+    // error lists each place tried.
     let http = StaticReplayClient::new(vec![ecs_event(ECS_BASE, 200, TASK_FARGATE)]);
     let err = locator(&http, &[("ECS_CONTAINER_METADATA_URI_V4", ECS_BASE)])
         .locate()
         .await
         .unwrap_err();
-    assert!(
-        err.to_string()
-            .contains("ECS task metadata: no VPCID (Fargate tasks have none) and no network interface MAC address to look up"),
-        "{err}"
+    let DiscoveryError::NoVpc(no_vpc) = &err else {
+        panic!("{err:?}")
+    };
+    let tried = no_vpc.tried();
+    assert_eq!(tried.len(), 4, "{tried:?}");
+    assert_eq!(
+        tried[2],
+        "ECS task metadata: no VPCID and no network interface MAC address (bridge or host network mode, or an older agent)"
     );
+    assert!(tried[3].starts_with("EC2 instance metadata: "), "{tried:?}");
 
+    // A 200 answer that is not a task document is an error, not a reason to look elsewhere.
     for (status, body, expected) in [
         (200, "{not json", "malformed JSON"),
         (200, r#"{"VPCID": 7}"#, "malformed JSON"),
-        (500, "{}", "HTTP status 500"),
     ] {
         let http = StaticReplayClient::new(vec![ecs_event(ECS_BASE, status, body)]);
         let err = locator(&http, &[("ECS_CONTAINER_METADATA_URI_V4", ECS_BASE)])
@@ -283,24 +342,37 @@ async fn ecs_problems_are_reported() {
             "{err}"
         );
     }
-    // Nothing listening (the default HTTP client: no SdkConfig).
+    // An error status, and nothing listening (the default HTTP client: no SdkConfig): instance
+    // metadata is asked next (nothing listens there either), and both are named.
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap()
         .local_addr()
         .unwrap();
-    let err = Locator::new()
-        .environment(env(&[(
-            "ECS_CONTAINER_METADATA_URI_V4",
-            &format!("http://{closed}/v4/x"),
-        )]))
-        .locate()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, DiscoveryError::MetadataUnavailable(_)),
-        "{err:?}"
-    );
+    let http = StaticReplayClient::new(vec![ecs_event(ECS_BASE, 500, "{}")]);
+    let error_status = locator(&http, &[("ECS_CONTAINER_METADATA_URI_V4", ECS_BASE)]);
+    let ecs_closed = format!("http://{closed}/v4/x");
+    let unreachable = Locator::new()
+        .environment(env(&[("ECS_CONTAINER_METADATA_URI_V4", &ecs_closed)]))
+        .imds_endpoint(format!("http://{closed}"));
+    for (locator, expected) in [
+        (
+            error_status,
+            format!("ECS task metadata at {ECS_BASE}/task: HTTP status 500"),
+        ),
+        (
+            unreachable,
+            format!("ECS task metadata at {ecs_closed}/task: "),
+        ),
+    ] {
+        let err = locator.locate().await.unwrap_err();
+        let DiscoveryError::NoVpc(no_vpc) = &err else {
+            panic!("{err:?}")
+        };
+        let tried = no_vpc.tried();
+        assert!(tried[2].starts_with(&expected), "{tried:?}");
+        assert!(tried[3].starts_with("EC2 instance metadata: "), "{tried:?}");
+    }
 }
 
 /// The real ECS agent speaks plain HTTP on a link-local address: the stand-in agent on loopback

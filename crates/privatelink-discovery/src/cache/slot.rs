@@ -16,6 +16,7 @@ use tracing::Instrument;
 use super::state::{AfterFailure, Failed, SlotState};
 use super::timing::CacheConfig;
 use crate::error::DiscoveryError;
+use crate::limit::within;
 use crate::source::{DescribeEndpoints, SharedSource};
 
 /// What the refresher and the calls in flight need; holds no slot (no cycles).
@@ -98,11 +99,17 @@ impl Slot {
         let span = tracing::debug_span!("privatelink_describe_vpc_endpoints", vpc_id = %vpc_id);
         let load = async move {
             tracing::debug!("calling DescribeVpcEndpoints");
-            // A source that panics fails this call only: the slot stays usable.
-            let result = std::panic::AssertUnwindSafe(core.source.describe(&vpc_id))
-                .catch_unwind()
+            // A source that panics fails this call only: the slot stays usable. One that never
+            // answers fails it at the call limit, so no caller waits longer.
+            let call = async {
+                std::panic::AssertUnwindSafe(core.source.describe(&vpc_id))
+                    .catch_unwind()
+                    .await
+                    .unwrap_or_else(|panic| Err(DiscoveryError::source_panicked(panic.as_ref())))
+            };
+            let limit = core.config.call_timeout();
+            let result = within(call, limit, "the endpoint source")
                 .await
-                .unwrap_or_else(|panic| Err(DiscoveryError::source_panicked(panic.as_ref())))
                 .map(|endpoints| Arc::new(EndpointIndex::new(endpoints)));
             if let Some(slot) = Weak::upgrade(&slot) {
                 slot.finish(&core, &result);

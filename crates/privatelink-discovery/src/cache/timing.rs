@@ -7,6 +7,7 @@ use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use crate::error::FailureClass;
+use crate::limit::TIMEOUT_RANGE;
 
 /// After failures a person must fix (access denied, bad credentials, no such VPC), the wait
 /// doubles up to this: 30 minutes (before jitter).
@@ -35,6 +36,11 @@ pub const DEFAULT_REFRESH_AHEAD: Duration = Duration::from_secs(60);
 pub const DEFAULT_MAX_STALE: Duration = Duration::from_secs(60 * 60);
 /// Default minimum interval after a failed call: 30 s, stretched by a random 0–50 %.
 pub const DEFAULT_FAILURE_BACKOFF: Duration = Duration::from_secs(30);
+/// Default limit on one call of the source, whatever the source: 60 s. Longer than the limits of
+/// privatelink's own sources (an EC2 walk: 20 s), which then fail first with their own error; a
+/// custom source that never answers fails with `TimedOut` here, and so does every caller
+/// waiting on that call.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The cache's timing settings, valid by construction ([`CacheConfig::builder`]).
 #[derive(Clone, Debug, PartialEq)]
@@ -44,6 +50,7 @@ pub struct CacheConfig {
     refresh_ahead: Duration,
     max_stale: Duration,
     failure_backoff: Duration,
+    call_timeout: Duration,
 }
 
 impl Default for CacheConfig {
@@ -54,6 +61,7 @@ impl Default for CacheConfig {
             refresh_ahead: DEFAULT_REFRESH_AHEAD,
             max_stale: DEFAULT_MAX_STALE,
             failure_backoff: DEFAULT_FAILURE_BACKOFF,
+            call_timeout: DEFAULT_CALL_TIMEOUT,
         }
     }
 }
@@ -83,6 +91,10 @@ impl CacheConfig {
     /// The minimum interval after a failed call (before its random stretch).
     pub fn failure_backoff(&self) -> Duration {
         self.failure_backoff
+    }
+    /// The limit on one call of the source.
+    pub fn call_timeout(&self) -> Duration {
+        self.call_timeout
     }
 
     /// A new snapshot's lifetime: uniform in `[ttl × (1 − jitter), ttl]`.
@@ -196,6 +208,15 @@ impl CacheConfigBuilder {
         self
     }
 
+    /// Sets the limit on one call of the source (every page and retry of it), on Tokio's timer:
+    /// past it the call fails with `TimedOut`, for the caller that started it and every
+    /// caller waiting on it (`load`, `reload`, the refresher). Defaults to
+    /// [`DEFAULT_CALL_TIMEOUT`] (60 s); within [`TIMEOUT_RANGE`] (1 second to 1 hour).
+    pub fn call_timeout(mut self, limit: Duration) -> Self {
+        self.config.call_timeout = limit;
+        self
+    }
+
     /// The settings, or the first that is out of range.
     pub fn build(self) -> Result<CacheConfig, CacheConfigError> {
         let config = self.config;
@@ -211,6 +232,8 @@ impl CacheConfigBuilder {
             || config.failure_backoff > MAX_SETTING
         {
             "failure_backoff must be between 1 second and 7 days"
+        } else if !TIMEOUT_RANGE.contains(&config.call_timeout) {
+            "call_timeout must be between 1 second and 1 hour"
         } else if config.refresh_ahead >= config.ttl.mul_f64(1.0 - config.jitter) {
             "refresh_ahead must be shorter than ttl × (1 − jitter)"
         } else {

@@ -27,14 +27,20 @@ const ECS_TIMEOUT: Duration = Duration::from_secs(2);
 const MAX_TASK_BYTES: usize = 1 << 20;
 
 /// The location from the task metadata at `base`. A task without `VPCID` is located by its
-/// network interface (with the `SdkConfig`'s credentials); without a MAC address or credentials
-/// the chain ends, saying which.
+/// network interface (with the `SdkConfig`'s credentials). Instance metadata is asked next (the
+/// reason kept for the error) when the agent cannot be reached or does not answer 200, and when
+/// the task has neither `VPCID` nor a MAC address (bridge or host network mode, older agents) or
+/// there are no credentials to look the MAC address up with: a task on an EC2 container instance
+/// shares that instance's VPC. An answer that is not a task document is an error.
 pub(super) async fn locate(
     locator: &Locator,
     base: &str,
     zone: Option<String>,
 ) -> Result<Step, DiscoveryError> {
-    let task = task(locator.sdk_config.as_ref(), base).await?;
+    let task = match task(locator.sdk_config.as_ref(), base).await? {
+        Ok(task) => task,
+        Err(unreachable) => return Ok(Step::Next(Some(unreachable))),
+    };
     let zone = zone.or_else(|| task.availability_zone.clone());
     if let Some(vpc_id) = task.vpc_id {
         return Ok(Step::Found(Location::found(
@@ -52,17 +58,17 @@ pub(super) async fn locate(
     let (mac, sdk_config) = match (mac, &locator.sdk_config) {
         (Some(mac), Some(sdk_config)) => (mac, sdk_config),
         (None, _) => {
-            return Ok(Step::Stop(
-                "ECS task metadata: no VPCID (Fargate tasks have none) and no network \
-                 interface MAC address to look up"
+            return Ok(Step::Next(Some(
+                "ECS task metadata: no VPCID and no network interface MAC address (bridge or \
+                 host network mode, or an older agent)"
                     .to_owned(),
-            ));
+            )));
         }
         (Some(mac), None) => {
-            return Ok(Step::Stop(format!(
-                "ECS task metadata: no VPCID (Fargate); looking up network interface {mac} \
-                 needs credentials (Locator::configure)"
-            )));
+            return Ok(Step::Next(Some(format!(
+                "ECS task metadata: no VPCID; looking up network interface {mac} needs \
+                 credentials (Locator::configure)"
+            ))));
         }
     };
     Ok(match interface_by_mac(sdk_config, &mac).await? {
@@ -80,8 +86,13 @@ pub(super) async fn locate(
 }
 
 /// The task document at `base`, with `sdk_config`'s HTTP client, clock and sleep when given
-/// (else the SDK's defaults): one request, no retry, [`ECS_TIMEOUT`].
-async fn task(sdk_config: Option<&SdkConfig>, base: &str) -> Result<EcsTask, DiscoveryError> {
+/// (else the SDK's defaults): one request, no retry, [`ECS_TIMEOUT`]. `Ok(Err(why))` when the
+/// agent could not be reached or answered with another status than 200; an error when its 200
+/// answer is not a task document.
+async fn task(
+    sdk_config: Option<&SdkConfig>,
+    base: &str,
+) -> Result<Result<EcsTask, String>, DiscoveryError> {
     let url = format!("{}/task", base.trim_end_matches('/'));
     let unavailable = |detail: String| {
         DiscoveryError::MetadataUnavailable(MetadataError {
@@ -120,19 +131,39 @@ async fn task(sdk_config: Option<&SdkConfig>, base: &str) -> Result<EcsTask, Dis
         })
         .deserializer(answer)
         .build();
-    let body = operation.invoke(()).await.map_err(|error| match error {
-        SdkError::ServiceError(context) => unavailable(context.into_err().0),
-        SdkError::TimeoutError(_) => unavailable(format!("no answer within {ECS_TIMEOUT:?}")),
-        other => unavailable(DisplayErrorContext(other).to_string()),
-    })?;
-    serde_json::from_str::<EcsTask>(&body).map_err(|e| unavailable(format!("malformed JSON: {e}")))
+    let body = match operation.invoke(()).await {
+        Ok(body) => body,
+        Err(SdkError::ServiceError(context)) => match context.into_err() {
+            BadAnswer::Status(status) => {
+                return Ok(Err(format!(
+                    "ECS task metadata at {url}: HTTP status {status}"
+                )));
+            }
+            BadAnswer::Body(detail) => return Err(unavailable(detail)),
+        },
+        Err(SdkError::TimeoutError(_)) => {
+            return Ok(Err(format!(
+                "ECS task metadata at {url}: no answer within {ECS_TIMEOUT:?}"
+            )));
+        }
+        Err(other) => {
+            return Ok(Err(format!(
+                "ECS task metadata at {url}: {}",
+                DisplayErrorContext(other)
+            )));
+        }
+    };
+    serde_json::from_str::<EcsTask>(&body)
+        .map(Ok)
+        .map_err(|e| unavailable(format!("malformed JSON: {e}")))
 }
 
 /// The body of a 200 answer, as text.
 fn answer(response: &HttpResponse) -> Result<String, OrchestratorError<BadAnswer>> {
-    let bad = |detail: String| Err(OrchestratorError::operation(BadAnswer(detail)));
-    if response.status().as_u16() != 200 {
-        return bad(format!("HTTP status {}", response.status().as_u16()));
+    let bad = |detail: String| Err(OrchestratorError::operation(BadAnswer::Body(detail)));
+    let status = response.status().as_u16();
+    if status != 200 {
+        return Err(OrchestratorError::operation(BadAnswer::Status(status)));
     }
     let Some(bytes) = response.body().bytes() else {
         return bad("the answer has no body".to_owned());
@@ -148,11 +179,19 @@ fn answer(response: &HttpResponse) -> Result<String, OrchestratorError<BadAnswer
 
 /// What was wrong with the agent's answer.
 #[derive(Debug)]
-struct BadAnswer(String);
+enum BadAnswer {
+    /// Another status than 200.
+    Status(u16),
+    /// A 200 answer that is not a task document.
+    Body(String),
+}
 
 impl fmt::Display for BadAnswer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            BadAnswer::Status(status) => write!(f, "HTTP status {status}"),
+            BadAnswer::Body(detail) => f.write_str(detail),
+        }
     }
 }
 

@@ -10,7 +10,8 @@ use std::time::Duration;
 use aws_config::provider_config::ProviderConfig;
 use aws_types::SdkConfig;
 
-use crate::error::{DiscoveryError, NoVpcError, within};
+use crate::error::{DiscoveryError, NoVpcError};
+use crate::limit::{InvalidTimeoutError, check_timeout, within};
 use crate::location::{
     DEFAULT_METADATA_TIMEOUT, ECS_METADATA_ENV, Environment, FoundBy, Location, VPC_ID_ENV,
     ZONE_ENV,
@@ -19,7 +20,9 @@ use crate::location::{
 /// Finds the [`Location`], in order: explicit settings → environment variables
 /// ([`VPC_ID_ENV`], [`ZONE_ENV`]) → (on Lambda, which has no VPC metadata: an error saying what to
 /// set) → ECS task metadata v4 (`AvailabilityZone`, `VPCID`; a Fargate task's network interface
-/// through `DescribeNetworkInterfaces`) → EC2 instance metadata (IMDSv2: `mac` →
+/// through `DescribeNetworkInterfaces`; an agent that cannot be reached, answers an error status,
+/// or describes a task with neither `VPCID` nor a MAC address passes on to the next) → EC2
+/// instance metadata (IMDSv2: `mac` →
 /// `network/interfaces/macs/<mac>/vpc-id`, `placement/availability-zone`,
 /// `placement/availability-zone-id`).
 ///
@@ -142,10 +145,11 @@ impl Locator {
     }
 
     /// Sets the time limit of one metadata lookup (every request and retry of it). Defaults to
-    /// [`DEFAULT_METADATA_TIMEOUT`] (10 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
+    /// [`DEFAULT_METADATA_TIMEOUT`] (10 s); a limit outside
+    /// [`TIMEOUT_RANGE`](crate::TIMEOUT_RANGE) (1 s to 1 h) is an error.
+    pub fn timeout(mut self, timeout: Duration) -> Result<Self, InvalidTimeoutError> {
+        self.timeout = check_timeout("Locator::timeout", timeout)?;
+        Ok(self)
     }
 
     /// Finds the location, or says what to set. Metadata lookups are bounded in all by
