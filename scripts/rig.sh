@@ -2,27 +2,36 @@
 # The end-to-end rig's third-party EC2 peer: moto 5.2.5 (patched by scripts/rig/moto_vpce_server.py)
 # over TLS from a CA made here, seeded with a VPC and endpoints, then with SigV4 checking on.
 #
-#   scripts/rig.sh up     install moto (venv under .rig/), make the CA, start and seed moto;
-#                         writes .rig/env (source it: PRIVATELINK_RIG_* variables)
-#   scripts/rig.sh down   stop what `up` started (by PID)
+#   scripts/rig.sh install  install moto and the AWS CLI (venv under .rig/), from PyPI: the only
+#                           step that needs the network
+#   scripts/rig.sh up       install, make the CA, start and seed moto;
+#                           writes .rig/env (source it: PRIVATELINK_RIG_* variables)
+#   scripts/rig.sh down     stop what `up` started (by PID)
 #
-# As root (CI), moto listens on its own address 127.0.0.11:443, the S3 peer (privatelink-s3-peer,
-# built by cargo; s3s-fs, SigV4 checked) on 127.0.0.10:443 for the S3 endpoint names moto handed out,
-# and dnsmasq (installed with apt if missing) on 127.0.0.77:53 answers *.s3.us-east-1.vpce.amazonaws.com
-# with the S3 peer and every other *.amazonaws.com name with moto; .rig/resolv.conf points at it,
-# for black-box runs under `unshare -m` (nothing under /etc is changed). Otherwise moto listens on
+# As root — real, or mapped inside `unshare -Urnm` as scripts/rig-tests.sh is run — moto listens
+# on its own address 127.0.0.11:443, the S3 peer (privatelink-s3-peer, built by cargo; s3s-fs,
+# SigV4 checked) on 127.0.0.10:443 for the S3 endpoint names moto handed out, and the rig's DNS
+# server (scripts/rig/dns.py) on 127.0.0.77:53 answers *.s3.us-east-1.vpce.amazonaws.com with the
+# S3 peer and every other *.amazonaws.com name with moto; .rig/resolv.conf points at it, for
+# black-box runs under `unshare -m` (nothing under /etc is changed). Otherwise moto listens on
 # 127.0.0.1 on a free port and there is neither the S3 process nor DNS.
 #
-# Needs python3 (with venv) and openssl; installs moto from PyPI. Everything lives in .rig/.
+# Needs python3 (with venv) and openssl. Everything lives in .rig/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RIG="$PWD/.rig"
 
 down() {
-    for service in moto s3 dnsmasq; do
+    for service in moto s3 dns; do
         if [ -f "$RIG/$service.pid" ]; then
             local pid
             pid=$(cat "$RIG/$service.pid")
+            rm -f "$RIG/$service.pid"
+            # Only a process of this rig: a PID file left by a run inside a PID namespace names
+            # another process here.
+            if ! tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -e "$RIG" -e privatelink-s3-peer -e scripts/rig/; then
+                continue
+            fi
             kill "$pid" 2>/dev/null || true
             # Wait for it to exit (5 s at most), then make sure.
             for _ in $(seq 50); do
@@ -30,13 +39,11 @@ down() {
                 sleep 0.1
             done
             kill -9 "$pid" 2>/dev/null || true
-            rm -f "$RIG/$service.pid"
         fi
     done
 }
 
-up() {
-    down
+install() {
     mkdir -p "$RIG"
     # moto; botocore pinned to the version crates/privatelink-core/data/sdk-services.tsv was made
     # from (scripts/gen-sdk-services.py --check); the AWS CLI, to show `privatelink env` works.
@@ -46,6 +53,11 @@ up() {
         python3 -m venv "$RIG/venv"
         "$RIG/venv/bin/pip" install --quiet --disable-pip-version-check "${packages[@]}"
     fi
+}
+
+up() {
+    down
+    install
 
     # A CA and a server certificate for EC2's default and endpoint names and STS's and S3's default
     # names (moto serves all three; dial mode keeps default names), and 127.0.0.1 for seeding.
@@ -117,14 +129,24 @@ for _ in range(200):
         time.sleep(0.05)
 sys.exit("the S3 peer did not start; see .rig/s3.log")
 PY
-        if ! command -v dnsmasq >/dev/null 2>&1; then
-            apt-get update -qq && apt-get install -y -qq --no-install-recommends dnsmasq-base >/dev/null
-        fi
-        dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --keep-in-foreground --user=root \
-            --listen-address=127.0.0.77 --bind-interfaces --port=53 \
-            --address=/s3.us-east-1.vpce.amazonaws.com/127.0.0.10 --address=/amazonaws.com/127.0.0.11 \
-            > "$RIG/dnsmasq.log" 2>&1 &
-        echo $! > "$RIG/dnsmasq.pid"
+        "$RIG/venv/bin/python" scripts/rig/dns.py 127.0.0.77 53 \
+            s3.us-east-1.vpce.amazonaws.com=127.0.0.10 amazonaws.com=127.0.0.11 \
+            > "$RIG/dns.log" 2>&1 &
+        echo $! > "$RIG/dns.pid"
+        "$RIG/venv/bin/python" - <<'PY'
+import socket, sys, time
+query = bytes.fromhex("abcd01000001000000000000") + b"\x03ec2\x09amazonaws\x03com\x00\x00\x01\x00\x01"
+for _ in range(200):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(0.05)
+    try:
+        s.sendto(query, ("127.0.0.77", 53))
+        s.recv(512)
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit("the DNS server did not start; see .rig/dns.log")
+PY
         echo "nameserver 127.0.0.77" > "$RIG/resolv.conf"
         echo "export PRIVATELINK_RIG_RESOLV_CONF=$RIG/resolv.conf" >> "$RIG/env"
     fi
@@ -132,7 +154,8 @@ PY
 }
 
 case "${1:-}" in
+    install) install ;;
     up) up ;;
     down) down ;;
-    *) echo "usage: $0 up|down" >&2; exit 2 ;;
+    *) echo "usage: $0 install|up|down" >&2; exit 2 ;;
 esac

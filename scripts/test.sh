@@ -3,7 +3,8 @@
 #   formatting, clippy (all targets, warnings denied), rustdoc (warnings denied),
 #   unit + integration + SDK + CLI tests + doc tests, end-to-end tests against in-process peers and
 #   against moto (scripts/rig.sh: installs moto from PyPI into .rig/, stopped by PID on exit),
-#   the CLI against moto and (root) doctor and the AWS CLI in a DNS namespace, the service id
+#   the CLI against moto and doctor and the AWS CLI in a DNS namespace (scripts/rig-tests.sh, in a
+#   user and network namespace where the kernel allows one, so no root is needed), the service id
 #   table against the AWS service models, the partition table against botocore's partitions, a 30 s cargo-fuzz smoke run per target (nightly), and the
 #   `rewrite` and `demo` examples; the build structure (aws-sdk-ec2 compiled once per mode, lean
 #   features lean) and every feature of the library alone.
@@ -60,8 +61,12 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 step "cargo test (unit, integration, SDK, CLI, end-to-end with in-process peers, doc tests)"
 log="$(mktemp)"
+# A test that cannot run here writes why to this file (privatelink_testkit::namespace::skipped,
+# scripts/rig-tests.sh); the run then says so at the end, and under CI fails.
+PRIVATELINK_SKIPS_FILE="$(mktemp)"
+export PRIVATELINK_SKIPS_FILE
 cleanup() {
-    rm -f "$log"
+    rm -f "$log" "$PRIVATELINK_SKIPS_FILE"
     ./scripts/rig.sh down
 }
 trap cleanup EXIT
@@ -70,25 +75,21 @@ cargo test --workspace --locked 2>&1 | tee "$log"
 step "the library without its default features: an endpoint file, no EC2, no TLS (unit tests)"
 cargo test -p privatelink --no-default-features --lib --locked 2>&1 | tee -a "$log"
 
-step "end-to-end rig: moto (third-party EC2 that checks SigV4) over TLS"
+step "the rig's tests (scripts/rig-tests.sh): moto, the table checks, the black box"
+# What the rig needs from the network is installed first; the tests then run offline.
 if ! command -v openssl >/dev/null 2>&1; then
     apt-get update -qq && apt-get install -y -qq --no-install-recommends openssl
 fi
-./scripts/rig.sh up
-# shellcheck disable=SC1091
-set -a && source .rig/env && set +a
-cargo test --workspace --locked --test moto --test cli_rig -- --ignored --test-threads=1 2>&1 | tee -a "$log"
-step "the service id table matches the AWS service models (botocore, pinned in scripts/rig.sh)"
-.rig/venv/bin/python scripts/gen-sdk-services.py --check crates/privatelink-core/data/sdk-services.tsv
-step "the partition table matches botocore's partitions and endpoint rules (pinned in scripts/rig.sh)"
-.rig/venv/bin/python scripts/gen-partitions.py --check crates/privatelink-core/data/partitions.tsv
-if [ "$(id -u)" = 0 ]; then
-    step "black box (the discover example, privatelink doctor, the AWS CLI in a DNS namespace); dial mode, AssumeRole and presigned URLs against the rig on port 443"
-    cargo test --workspace --locked --test blackbox --test cli_blackbox --test rig_dial -- --ignored --test-threads=1 2>&1 | tee -a "$log"
+./scripts/rig.sh install
+cargo test --workspace --locked --no-run --quiet
+if command -v ip >/dev/null 2>&1 && unshare -Urnm --pid --fork --mount-proc true 2>/dev/null; then
+    echo "in a user and network namespace (unshare -Urnm): port 443, a private /etc/resolv.conf, loopback only"
+    CARGO_NET_OFFLINE=true unshare -Urnm --pid --fork --mount-proc \
+        sh -c 'ip link set lo up && exec ./scripts/rig-tests.sh "$0"' "$log"
 else
-    step "skipping the black-box DNS tests: they need root (for port 443 and unshare), as CI has"
+    echo "no user namespaces here (unshare -Urnm failed): on the host"
+    ./scripts/rig-tests.sh "$log"
 fi
-./scripts/rig.sh down
 
 step "fuzz smoke: each cargo-fuzz target for 30 s from the committed corpus (nightly)"
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -126,6 +127,18 @@ cargo run --locked --quiet --example rewrite >/dev/null
 step "example: demo (discovery and S3 through loopback peers that check SigV4 over TLS)"
 cargo run --locked --quiet --example demo >/dev/null
 
-step "all checks passed"
 # One closing line for the whole run (cargo prints one per test binary, the last often "0 passed").
-awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+totals="$(awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed", p, f }' "$log")"
+skipped="$(grep -c . "$PRIVATELINK_SKIPS_FILE" || true)"
+if [ "$skipped" -gt 0 ]; then
+    step "checks passed, but $skipped skipped:"
+    sed 's/^/  skipped: /' "$PRIVATELINK_SKIPS_FILE"
+    echo "$totals, $skipped skipped"
+    if [ -n "${CI:-}" ]; then
+        echo "error: CI runs every test; a skip fails the run" >&2
+        exit 1
+    fi
+    exit 0
+fi
+step "all checks passed"
+echo "$totals, 0 skipped"

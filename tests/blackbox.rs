@@ -1,6 +1,6 @@
 //! Black box: the `discover` example, a process using only SDK defaults (environment credentials,
 //! the system resolver, the default trust store), run in a private mount namespace whose
-//! `/etc/resolv.conf` points at the rig's dnsmasq, which answers the S3 endpoint names with the S3
+//! `/etc/resolv.conf` points at the rig's DNS server, which answers the S3 endpoint names with the S3
 //! peer process (127.0.0.10:443) and other `*.amazonaws.com` names with moto (127.0.0.11:443).
 //! Nothing under the real `/etc` changes.
 //!

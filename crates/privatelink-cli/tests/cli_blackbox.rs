@@ -1,5 +1,5 @@
 //! `privatelink doctor`, and the AWS CLI (from PyPI) using `privatelink env` / `exec`, in a
-//! private mount namespace whose `/etc/resolv.conf` points at the rig's dnsmasq: the S3 endpoint
+//! private mount namespace whose `/etc/resolv.conf` points at the rig's DNS server: the S3 endpoint
 //! names resolve to the S3 peer process (127.0.0.10, a certificate naming only endpoint names),
 //! every other `*.amazonaws.com` name to moto (127.0.0.11, a certificate naming EC2's default and
 //! endpoint names). Nothing under the real `/etc` changes.
