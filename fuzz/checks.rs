@@ -3,18 +3,39 @@
 // `crates/privatelink-core/tests/fuzz_corpus.rs`, which replays the committed corpus on stable
 // Rust. Included with `include!`, so it is plain items with no module header.
 //
-// The oracle shares no code and no list with privatelink-core: what is AWS comes from the
-// partition data generated from botocore (`crates/privatelink-core/data/partitions.tsv`, read
-// here by its own reader), and what is an endpoint from the raw `DnsEntries` of the snapshot's
-// own describe-vpc-endpoints JSON (read here with `serde_json::Value`).
+// The oracle shares no code, no list and no data file with privatelink-core: what is AWS comes
+// from botocore's own `partitions.json` (a verbatim copy, `fuzz/botocore-partitions.json`, which
+// CI compares with the pinned botocore's) and the oracle's own list of the other public service
+// domains; what is an endpoint, and which service it serves, from the raw `DnsEntries` and
+// `ServiceName` of the snapshot's own describe-vpc-endpoints JSON (read here with
+// `serde_json::Value`).
 
 /// The fixture the host mapper runs against.
 pub const MAPPER_FIXTURE: &str = include_str!("../testdata/describe-vpc-endpoints.json");
 
-/// The generated partition table.
-pub const PARTITION_DATA: &str = include_str!("../crates/privatelink-core/data/partitions.tsv");
+/// botocore's `partitions.json`, verbatim (botocore 1.44.8, the version `scripts/rig.sh` pins;
+/// `scripts/rig-tests.sh` fails when they differ).
+pub const BOTOCORE_PARTITIONS: &str = include_str!("botocore-partitions.json");
 
-/// What is AWS, from the partition table alone.
+/// The public AWS service domains outside every partition's suffixes, as AWS documents them: the
+/// console sign-in hosts of each partition and `on.aws` (Lambda function URLs and other
+/// service-owned hosts). `the_oracles_domains_cover_the_rules` checks that they include every
+/// domain botocore's endpoint rules name.
+pub const SERVICE_DOMAINS: &[&str] = &[
+    "on.aws",
+    "oauth.signin.aws",
+    "signin.aws.amazon.com",
+    "signin.amazonaws.cn",
+    "signin.amazonaws-us-gov.com",
+    "signin-fips.amazonaws-us-gov.com",
+    "signin.amazonaws-eusc.eu",
+    "signin.c2shome.ic.gov",
+    "signin.sc2shome.sgov.gov",
+    "signin.csphome.adc-e.uk",
+    "signin.csphome.hci.ic.gov",
+];
+
+/// What is AWS, from botocore's partitions and the oracle's service domains alone.
 #[derive(Debug)]
 pub struct Oracle {
     /// Every partition's DNS suffix and dual-stack suffix, and every other service domain.
@@ -24,24 +45,29 @@ pub struct Oracle {
 }
 
 impl Oracle {
-    /// Reads the table: `partition` rows give suffixes and regions, `domain` rows domains.
-    pub fn new(table: &str) -> Self {
+    /// Reads botocore's `partitions.json` (each partition's `outputs.dnsSuffix` and
+    /// `outputs.dualStackDnsSuffix`, and the keys of its `regions`), and adds `domains`.
+    pub fn new(partitions_json: &str, domains: &[&str]) -> Self {
         let mut oracle = Oracle {
-            aws_domains: Vec::new(),
+            aws_domains: domains.iter().map(|d| (*d).to_owned()).collect(),
             regions: Vec::new(),
         };
-        for line in table.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
-            let fields: Vec<&str> = line.split('\t').collect();
-            match fields[0] {
-                "partition" => {
-                    oracle.aws_domains.push(fields[2].to_owned());
-                    oracle.aws_domains.push(fields[3].to_owned());
-                    for region in fields[5].split(',') {
-                        oracle.regions.push((region.to_owned(), fields[2].to_owned()));
-                    }
-                }
-                "domain" => oracle.aws_domains.push(fields[1].to_owned()),
-                other => panic!("unknown row kind {other}"),
+        let value: serde_json::Value =
+            serde_json::from_str(partitions_json).expect("botocore's partitions.json parses");
+        let partitions = value["partitions"].as_array().expect("a partitions array");
+        for partition in partitions {
+            let output = |key: &str| {
+                partition["outputs"][key]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("partition output {key}"))
+                    .to_owned()
+            };
+            let suffix = output("dnsSuffix");
+            oracle.aws_domains.push(suffix.clone());
+            oracle.aws_domains.push(output("dualStackDnsSuffix"));
+            let regions = partition["regions"].as_object().expect("a regions object");
+            for region in regions.keys() {
+                oracle.regions.push((region.clone(), suffix.clone()));
             }
         }
         assert!(oracle.aws_domains.len() >= 16 && oracle.regions.len() >= 40);
@@ -77,8 +103,10 @@ impl Oracle {
 /// A snapshot's endpoints as its describe-vpc-endpoints JSON lists them.
 #[derive(Debug, Default)]
 pub struct OracleSnapshot {
-    /// (name, `*.` wildcard, endpoint available) for every `vpce-` name of an Interface endpoint.
-    names: Vec<(String, bool, bool)>,
+    /// (name, `*.` wildcard, endpoint available, the endpoint's service) for every `vpce-` name
+    /// of an Interface endpoint; the service is its `ServiceName` without `com.amazonaws.` and
+    /// the region (`s3`, `ecr.api`, `batch-fips`, `iam`).
+    names: Vec<(String, bool, bool, String)>,
     /// The hexadecimal part of every Interface endpoint id that has a `vpce-` name.
     hexes: Vec<String>,
     /// Names private DNS covers: non-`vpce-` names of available Interface endpoints with
@@ -124,6 +152,7 @@ impl OracleSnapshot {
             {
                 snapshot.mrap_private_dns = true;
             }
+            let service = service_of(text("ServiceName"));
             let entries = endpoint.get("DnsEntries").and_then(|v| v.as_array());
             for entry in entries.into_iter().flatten() {
                 let Some(name) = entry.get("DnsName").and_then(|v| v.as_str()) else {
@@ -138,7 +167,7 @@ impl OracleSnapshot {
                     if let Some(hex) = bare.split(['-', '.']).nth(1) {
                         snapshot.hexes.push(hex.to_owned());
                     }
-                    snapshot.names.push((bare, wildcard, available));
+                    snapshot.names.push((bare, wildcard, available, service.clone()));
                 } else if available && private_dns == Some(true) {
                     snapshot.private.push(name);
                 }
@@ -150,7 +179,7 @@ impl OracleSnapshot {
     /// Whether `host` is one of the snapshot's `vpce-` names, or for a wildcard (S3) name
     /// `bucket.<name>` or `<label>.{bucket,accesspoint,control}.<name>`.
     fn knows_host(&self, host: &str) -> bool {
-        self.names.iter().any(|(name, wildcard, _)| matches_name(host, name, *wildcard))
+        self.names.iter().any(|(name, wildcard, _, _)| matches_name(host, name, *wildcard))
     }
 
     /// Whether `host` is `<10-character api id>-vpce-<hex>.execute-api.…` for one of the
@@ -170,10 +199,19 @@ impl OracleSnapshot {
 
     /// Whether `host` may be a rewrite target: a name of an available endpoint (S3 forms too).
     pub fn allows_target(&self, host: &str) -> bool {
+        !self.services_of_target(host).is_empty()
+    }
+
+    /// The services of the available endpoints that `host` is a name of (S3 forms too).
+    pub fn services_of_target(&self, host: &str) -> Vec<&str> {
         let host = normalized(host);
         self.names
             .iter()
-            .any(|(name, wildcard, available)| *available && matches_name(&host, name, *wildcard))
+            .filter(|(name, wildcard, available, _)| {
+                *available && matches_name(&host, name, *wildcard)
+            })
+            .map(|(_, _, _, service)| service.as_str())
+            .collect()
     }
 
     /// Whether private DNS of an available endpoint covers `host`.
@@ -203,6 +241,49 @@ fn matches_name(host: &str, name: &str, wildcard: bool) -> bool {
         && ["bucket", "accesspoint", "control"]
             .iter()
             .any(|kind| rest == format!("{kind}.{name}"))
+}
+
+/// The service of an endpoint's `ServiceName`: without `com.amazonaws.` (or another reversed
+/// domain's first two labels) and without a region label after it (`com.amazonaws.us-east-1.ecr.api`
+/// → `ecr.api`; `com.amazonaws.iam` → `iam`).
+fn service_of(service_name: &str) -> String {
+    let name = service_name.to_ascii_lowercase();
+    let mut parts: Vec<&str> = name.split('.').skip(2).collect();
+    let is_region = |label: &str| {
+        let pieces: Vec<&str> = label.split('-').collect();
+        pieces.len() >= 3
+            && pieces[..pieces.len() - 1].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+            && pieces[pieces.len() - 1].bytes().all(|b| b.is_ascii_digit())
+            && !pieces[pieces.len() - 1].is_empty()
+    };
+    if parts.first().is_some_and(|p| is_region(p)) {
+        parts.remove(0);
+    }
+    parts.join(".")
+}
+
+/// Whether a request to `host` is one for `service`: every word of the service (`ecr.api` →
+/// `ecr`, `api`; `batch-fips` → `batch`, `fips`) is a word of the host's labels left of its AWS
+/// domain, where `ddb` (DynamoDB's account hosts) stands for `dynamodb`. A rewrite to another
+/// service's endpoint (STS to EC2, `api.ecr` to `ecr.dkr`) fails this.
+fn is_request_for(oracle: &Oracle, host: &str, service: &str) -> bool {
+    let host = normalized(host);
+    let domain = oracle
+        .aws_domains
+        .iter()
+        .filter(|d| under(&host, d))
+        .max_by_key(|d| d.len());
+    let left = match domain {
+        Some(domain) => host.strip_suffix(domain.as_str()).unwrap_or(&host),
+        None => &host,
+    };
+    let words: Vec<&str> = left
+        .split(['.', '-'])
+        .map(|word| if word == "ddb" { "dynamodb" } else { word })
+        .collect();
+    service
+        .split(['.', '-'])
+        .all(|word| words.contains(&word))
 }
 
 /// Lowercase, without one trailing dot.
@@ -349,9 +430,14 @@ pub fn judge(
     let snapshot = snapshot.unwrap_or(&empty);
     match rewritten {
         Some((new_url, new_host)) => {
+            let services = snapshot.services_of_target(new_host);
             assert!(
-                snapshot.allows_target(new_host),
+                !services.is_empty(),
                 "rewrote {url} to {new_host}, which no available endpoint of the snapshot names"
+            );
+            assert!(
+                services.iter().any(|service| is_request_for(oracle, url_host(url), service)),
+                "rewrote {url} to {new_host}, an endpoint of {services:?}: not the request's service"
             );
             assert_eq!(url_host(new_url), new_host, "{new_url}");
             let old_host = url_host(url);
@@ -475,7 +561,7 @@ pub fn check_describe_json(text: &str) {
 /// The oracle over the generated table, read once.
 pub fn oracle() -> &'static Oracle {
     static ORACLE: std::sync::OnceLock<Oracle> = std::sync::OnceLock::new();
-    ORACLE.get_or_init(|| Oracle::new(PARTITION_DATA))
+    ORACLE.get_or_init(|| Oracle::new(BOTOCORE_PARTITIONS, SERVICE_DOMAINS))
 }
 
 /// The policy a `host_mapper` input's first byte selects: its low two bits, `0` and `1` strict

@@ -26,6 +26,10 @@ step "the service id table matches the AWS service models (botocore, pinned in s
 .rig/venv/bin/python scripts/gen-sdk-services.py --check crates/privatelink-core/data/sdk-services.tsv
 step "the partition table matches botocore's partitions and endpoint rules (pinned in scripts/rig.sh)"
 .rig/venv/bin/python scripts/gen-partitions.py --check crates/privatelink-core/data/partitions.tsv
+step "the strict-mode oracle's copy of botocore's partitions.json is the pinned botocore's"
+botocore_partitions="$(.rig/venv/bin/python -c 'import botocore, os; print(os.path.join(os.path.dirname(botocore.__file__), "data", "partitions.json"))')"
+cmp fuzz/botocore-partitions.json "$botocore_partitions"
+echo "fuzz/botocore-partitions.json: the same as $botocore_partitions"
 if [ "$(id -u)" = 0 ]; then
     step "black box (the discover example, privatelink doctor, the AWS CLI in a DNS namespace); dial mode, AssumeRole and presigned URLs against the rig on port 443"
     cargo test --workspace --locked --test blackbox --test cli_blackbox --test rig_dial -- --ignored --test-threads=1 2>&1 | tee -a "$log"

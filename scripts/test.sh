@@ -38,6 +38,12 @@ if ! cargo +nightly --version >/dev/null 2>&1; then
     rustup toolchain install nightly --profile minimal
 fi
 
+# Under CI every check checks: a snapshot update would rewrite instead of compare.
+if [ -n "${CI:-}" ] && [ -n "${UPDATE_SNAPSHOTS:-}" ]; then
+    echo "error: UPDATE_SNAPSHOTS is set under CI: the CLI's snapshot tests would rewrite their files instead of checking them" >&2
+    exit 1
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

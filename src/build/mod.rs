@@ -11,8 +11,8 @@ mod parts;
 use std::path::PathBuf;
 
 use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_types::SdkConfig;
+use privatelink_core::ErrorChain;
 use privatelink_core::{Policy, RewriteConfig};
 use privatelink_discovery::{
     ENDPOINTS_FILE_ENV, EndpointCache, Environment, FileSource, Location, SharedSource,
@@ -189,7 +189,7 @@ async fn first_load(
         ),
         Err(error) if settings.start_empty => tracing::warn!(
             vpc_id = %key,
-            error = %DisplayErrorContext(&error),
+            error = %ErrorChain(&error),
             "privatelink starts without endpoints; retrying in the background"
         ),
         Err(error) => return Err(BuildError::Discovery(error)),

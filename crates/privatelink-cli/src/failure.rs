@@ -5,6 +5,8 @@ use std::error::Error;
 use std::io::Write;
 use std::process::ExitCode;
 
+use privatelink::core::ErrorChain;
+
 /// Exit status when `rewrite --strict` refused a URL.
 pub(crate) const EXIT_REFUSED: u8 = 1;
 /// Exit status when a `doctor` check failed, or no usable endpoint gives a setting.
@@ -49,14 +51,8 @@ impl Failure {
     }
 }
 
-/// An error and its sources, `: `-separated.
-pub(crate) fn chain(error: &dyn Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(next) = source {
-        text.push_str(": ");
-        text.push_str(&next.to_string());
-        source = next.source();
-    }
-    text
+/// An error and its sources, `: `-separated on one line, with runs that could be secrets
+/// redacted ([`ErrorChain`]).
+pub(crate) fn chain(error: &(dyn Error + 'static)) -> String {
+    ErrorChain(error).to_string()
 }

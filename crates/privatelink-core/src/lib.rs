@@ -49,6 +49,7 @@
 //! | `config` | [`Policy`], [`RewriteConfig`] and its builder |
 //! | `rewrite` | the decision for a URL or host |
 //! | `outcome` | its results: [`Outcome`] (explained), [`Routed`] (short), [`Rewritten`], [`Unchanged`], [`UnchangedReason`] |
+//! | `redact` | peer text made safe to log: [`redact`] (runs that could be secrets), [`ErrorChain`] (an error and its sources on one redacted line) |
 //! | `router` | [`Router`]: the decision per host, remembered per snapshot |
 //! | `metrics` | the request counter the router increments (`privatelink_requests_total`) |
 //! | `error` | [`RewriteError`], [`RefusedError`], [`RefusalReason`], [`InvalidConfigError`] |
@@ -64,6 +65,7 @@ mod metrics;
 mod model;
 mod names;
 mod outcome;
+mod redact;
 mod rewrite;
 mod router;
 mod services;
@@ -86,6 +88,7 @@ pub use names::address::is_public_address;
 pub use names::entry::IgnoredNameReason;
 pub use names::form::UnsupportedForm;
 pub use outcome::{API_ID_HEADER, Outcome, Rewritten, Routed, Unchanged, UnchangedReason};
+pub use redact::{ErrorChain, REDACTED, REDACTED_RUN, redact};
 pub use router::{REMEMBERED_HOSTS, Router};
 pub use services::{
     ServiceEndpoint, ServiceEndpoints, endpoint_config_key, endpoint_env_var, sdk_service_ids,

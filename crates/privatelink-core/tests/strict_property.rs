@@ -1,11 +1,12 @@
 //! Strict mode's guarantee, as a property over 1,000,000 generated cases: under
 //! `Policy::Strict` no request is left on a public AWS host, and in every mode a rewrite goes only
-//! to a name of an available endpoint of the snapshot.
+//! to a name of an available endpoint of the snapshot, of the request's own service.
 //!
-//! The judge is the oracle in `fuzz/checks.rs`, which shares no code and no list with
-//! privatelink-core: it decides "public AWS host?" from the generated partition data
-//! (`data/partitions.tsv`, read by its own reader) and the raw `DnsEntries` of each case's
-//! snapshot JSON, and "allowed target?" only from the `vpce-` names in those `DnsEntries`.
+//! The judge is the oracle in `fuzz/checks.rs`, which shares no code, no list and no data file
+//! with privatelink-core: it decides "public AWS host?" from botocore's own `partitions.json`
+//! (`fuzz/botocore-partitions.json`), its own list of other service domains, and the raw
+//! `DnsEntries` of each case's snapshot JSON, and "allowed target?" only from the `vpce-` names
+//! in those `DnsEntries` — of an endpoint whose `ServiceName` is the request's own service.
 //!
 //! Cases vary the settings (policy, zone, include, exclude, home region, skip-private-DNS) as
 //! well as the request: hosts in every partition and AWS service domain (DNS and dual-stack
@@ -19,6 +20,7 @@ use privatelink_core::{
     EndpointIndex, Policy, RewriteConfig, Routed, Router, SnapshotCell, index_from_describe_json,
 };
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use std::sync::OnceLock;
 use std::time::SystemTime;
 
@@ -354,7 +356,11 @@ fn route_and_judge(
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: CASES,
-        failure_persistence: None,
+        // A failing case is saved beside this file (proptest-regressions/) and tried first on
+        // every later run; the failure message prints it too.
+        failure_persistence: Some(Box::new(FileFailurePersistence::SourceParallel(
+            "proptest-regressions",
+        ))),
         ..ProptestConfig::default()
     })]
 
@@ -417,6 +423,28 @@ fn the_oracle_knows_public_hosts() {
     assert_eq!(checks::url_host("http://[::1]:80/x"), "[::1]");
 }
 
+/// The oracle's own service domains include every public service domain botocore's endpoint rules
+/// name (the `domain` rows of the rules' generated table): a new one in a botocore update fails
+/// here until the oracle knows it too. The oracle never reads the table.
+#[test]
+fn the_oracles_domains_cover_the_rules() {
+    let table = include_str!("../data/partitions.tsv");
+    for line in table.lines().filter(|l| l.starts_with("domain\t")) {
+        let domain = line.split('\t').nth(1).unwrap();
+        assert!(
+            checks::SERVICE_DOMAINS.contains(&domain),
+            "the oracle does not know {domain}"
+        );
+    }
+    // And the partitions it reads from botocore are the table's.
+    for line in table.lines().filter(|l| l.starts_with("partition\t")) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        for region in fields[5].split(',') {
+            assert_eq!(oracle().suffix_of(region), Some(fields[2]), "{region}");
+        }
+    }
+}
+
 /// The judge fails what it must: a rewrite to a name no endpoint has, a public host left alone
 /// under strict, a change outside the host.
 #[test]
@@ -444,6 +472,20 @@ fn the_judge_rejects_violations() {
     assert!(!judge(
         "https://ec2.us-east-1.amazonaws.com/a",
         Some((&format!("https://{e}/a"), e))
+    ));
+    // An available endpoint's name, but another service's: STS sent to EC2's endpoint.
+    assert!(judge(
+        "https://sts.us-east-1.amazonaws.com/a",
+        Some((&format!("https://{e}/a"), e))
+    ));
+    let s3 = "bucket.vpce-053000000000000b2-9hnenorg.s3.us-east-1.vpce.amazonaws.com";
+    assert!(!judge(
+        "https://bucket.s3.us-east-1.amazonaws.com/k",
+        Some((&format!("https://{s3}/k"), s3))
+    ));
+    assert!(judge(
+        "https://dynamodb.us-east-1.amazonaws.com/k",
+        Some((&format!("https://{s3}/k"), s3))
     ));
     assert!(!judge("https://example.com/", None));
     let around = Settings {

@@ -9,7 +9,7 @@ use aws_sdk_ec2::types::Filter;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_types::SdkConfig;
 use privatelink_core::{
-    DnsEntry, DnsOptions, EndpointState, EndpointType, IpAddressType, VpcEndpoint,
+    DnsEntry, DnsOptions, EndpointState, EndpointType, IpAddressType, VpcEndpoint, redact,
 };
 
 use crate::error::{DiscoveryError, Ec2Error, InvalidResponseError};
@@ -180,7 +180,8 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     let code = error.code().map(str::to_owned);
-    let message = error.message().map(str::to_owned);
+    // A service may echo what it was sent (a signature, a session token): kept redacted.
+    let message = error.message().map(|message| redact(message).into_owned());
     let invalid_response = match &error {
         SdkError::ResponseError(_) => true,
         SdkError::ServiceError(context) => context.raw().status().is_success(),

@@ -262,9 +262,11 @@ impl Ec2Error {
         }
     }
 
-    /// The same context with EC2's error message (for example which principal was denied).
+    /// The same context with EC2's error message (for example which principal was denied),
+    /// [`redact`](privatelink_core::redact)ed like every message from a peer.
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
-        self.message = Some(message.into());
+        let message = message.into();
+        self.message = Some(privatelink_core::redact(&message).into_owned());
         self
     }
 
@@ -288,7 +290,8 @@ impl Ec2Error {
         self.code.as_deref()
     }
 
-    /// EC2's error message, if it sent one.
+    /// EC2's error message, if it sent one, with every run that could be a secret replaced
+    /// ([`redact`](privatelink_core::redact)): a service may echo what it was sent.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }

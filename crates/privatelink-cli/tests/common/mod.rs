@@ -29,12 +29,17 @@ pub(crate) fn keys(value: &serde_json::Value) -> Vec<&str> {
 }
 
 /// Compares `actual` with `tests/snapshots/<name>`. With `UPDATE_SNAPSHOTS=1` the file is
-/// (re)written instead; review the diff before committing it.
+/// (re)written instead; review the diff before committing it. Under CI (`CI` set) that is a
+/// failure: a run that rewrites its snapshots checks nothing.
 pub(crate) fn assert_snapshot(name: &str, actual: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/snapshots")
         .join(name);
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "UPDATE_SNAPSHOTS is set under CI: {name} would be rewritten instead of checked"
+        );
         std::fs::write(&path, actual).unwrap();
         return;
     }

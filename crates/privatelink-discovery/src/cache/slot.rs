@@ -7,10 +7,9 @@ use std::time::SystemTime;
 
 use aws_smithy_async::rt::sleep::SharedAsyncSleep;
 use aws_smithy_async::time::SharedTimeSource;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Shared};
-use privatelink_core::{EndpointIndex, SnapshotCell};
+use privatelink_core::{EndpointIndex, ErrorChain, SnapshotCell};
 use tracing::Instrument;
 
 use super::state::{AfterFailure, Failed, SlotState};
@@ -208,7 +207,7 @@ impl Slot {
             AfterFailure::Empty => "loading endpoints failed",
             AfterFailure::Dropped => {
                 tracing::error!(
-                    vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
+                    vpc_id = %self.vpc_id, error = %ErrorChain(error),
                     "refreshing endpoints failed past max_stale; dropping the snapshot"
                 );
                 metrics::gauge!("privatelink_endpoints_usable", "vpc_id" => self.vpc_id.clone())
@@ -218,11 +217,11 @@ impl Slot {
         };
         match failed.first {
             true => tracing::warn!(
-                vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
+                vpc_id = %self.vpc_id, error = %ErrorChain(error),
                 next_call_in = ?failed.wait, "{message}"
             ),
             false => tracing::debug!(
-                vpc_id = %self.vpc_id, error = %DisplayErrorContext(error),
+                vpc_id = %self.vpc_id, error = %ErrorChain(error),
                 next_call_in = ?failed.wait, "{message} (again)"
             ),
         }

@@ -10,9 +10,9 @@ use aws_smithy_runtime::client::orchestrator::operation::Operation;
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse, OrchestratorError};
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::body::SdkBody;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::SdkConfig;
+use privatelink_core::ErrorChain;
 use serde::Deserialize;
 
 use super::{Locator, Step};
@@ -149,7 +149,7 @@ async fn task(
         Err(other) => {
             return Ok(Err(format!(
                 "ECS task metadata at {url}: {}",
-                DisplayErrorContext(other)
+                ErrorChain(&other)
             )));
         }
     };

@@ -3,7 +3,7 @@
 //! (`placement/availability-zone`) and its id (`placement/availability-zone-id`).
 
 use aws_config::imds;
-use aws_smithy_types::error::display::DisplayErrorContext;
+use privatelink_core::ErrorChain;
 
 use super::Locator;
 use crate::location::{FoundBy, Location};
@@ -23,7 +23,7 @@ pub(super) async fn locate(locator: &Locator, zone: Option<String>) -> Result<Lo
                 .get(format!("/latest/meta-data/{path}"))
                 .await
                 .map(|v| v.as_ref().trim().to_owned())
-                .map_err(|e| format!("{path}: {}", DisplayErrorContext(e)))
+                .map_err(|e| format!("{path}: {}", ErrorChain(&e)))
         }
     };
     let mac = get("mac".into()).await?;
