@@ -6,9 +6,8 @@
 // The oracle shares no code, no list and no data file with privatelink-core: what is AWS comes
 // from botocore's own `partitions.json` (a verbatim copy, `fuzz/botocore-partitions.json`, which
 // CI compares with the pinned botocore's) and the oracle's own list of the other public service
-// domains; what is an endpoint, and which service it serves, from the raw `DnsEntries` and
-// `ServiceName` of the snapshot's own describe-vpc-endpoints JSON (read here with
-// `serde_json::Value`).
+// domains; what is an endpoint, and which service it serves, from the raw `DnsEntries` of the
+// snapshot's own describe-vpc-endpoints JSON (read here with `serde_json::Value`).
 
 /// The fixture the host mapper runs against.
 pub const MAPPER_FIXTURE: &str = include_str!("../testdata/describe-vpc-endpoints.json");
@@ -103,9 +102,9 @@ impl Oracle {
 /// A snapshot's endpoints as its describe-vpc-endpoints JSON lists them.
 #[derive(Debug, Default)]
 pub struct OracleSnapshot {
-    /// (name, `*.` wildcard, endpoint available, the endpoint's service) for every `vpce-` name
-    /// of an Interface endpoint; the service is its `ServiceName` without `com.amazonaws.` and
-    /// the region (`s3`, `ecr.api`, `batch-fips`, `iam`).
+    /// (name, `*.` wildcard, endpoint available, the name's service) for every `vpce-` name of
+    /// an Interface endpoint; the service is the name's labels between its `vpce-` label and its
+    /// region (or `vpce`): `s3`, `api.ecr`, `batch-fips`, `iam`.
     names: Vec<(String, bool, bool, String)>,
     /// The hexadecimal part of every Interface endpoint id that has a `vpce-` name.
     hexes: Vec<String>,
@@ -152,7 +151,6 @@ impl OracleSnapshot {
             {
                 snapshot.mrap_private_dns = true;
             }
-            let service = service_of(text("ServiceName"));
             let entries = endpoint.get("DnsEntries").and_then(|v| v.as_array());
             for entry in entries.into_iter().flatten() {
                 let Some(name) = entry.get("DnsName").and_then(|v| v.as_str()) else {
@@ -167,7 +165,8 @@ impl OracleSnapshot {
                     if let Some(hex) = bare.split(['-', '.']).nth(1) {
                         snapshot.hexes.push(hex.to_owned());
                     }
-                    snapshot.names.push((bare, wildcard, available, service.clone()));
+                    let service = service_of_name(&bare);
+                    snapshot.names.push((bare, wildcard, available, service));
                 } else if available && private_dns == Some(true) {
                     snapshot.private.push(name);
                 }
@@ -243,28 +242,28 @@ fn matches_name(host: &str, name: &str, wildcard: bool) -> bool {
             .any(|kind| rest == format!("{kind}.{name}"))
 }
 
-/// The service of an endpoint's `ServiceName`: without `com.amazonaws.` (or another reversed
-/// domain's first two labels) and without a region label after it (`com.amazonaws.us-east-1.ecr.api`
-/// → `ecr.api`; `com.amazonaws.iam` → `iam`).
-fn service_of(service_name: &str) -> String {
-    let name = service_name.to_ascii_lowercase();
-    let mut parts: Vec<&str> = name.split('.').skip(2).collect();
+/// The service of an endpoint name: its labels after the `vpce-` label, up to the region label
+/// or `vpce` (`vpce-1-ab.api.ecr.us-east-1.vpce.amazonaws.com` → `api.ecr`;
+/// `vpce-1-ab.iam.vpce.amazonaws.com` → `iam`).
+fn service_of_name(name: &str) -> String {
     let is_region = |label: &str| {
         let pieces: Vec<&str> = label.split('-').collect();
+        let (last, rest) = pieces.split_last().expect("split gives one piece at least");
         pieces.len() >= 3
-            && pieces[..pieces.len() - 1].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-            && pieces[pieces.len() - 1].bytes().all(|b| b.is_ascii_digit())
-            && !pieces[pieces.len() - 1].is_empty()
+            && rest.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+            && !last.is_empty()
+            && last.bytes().all(|b| b.is_ascii_digit())
     };
-    if parts.first().is_some_and(|p| is_region(p)) {
-        parts.remove(0);
-    }
-    parts.join(".")
+    name.split('.')
+        .skip(1)
+        .take_while(|label| *label != "vpce" && !is_region(label))
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// Whether a request to `host` is one for `service`: every word of the service (`ecr.api` →
 /// `ecr`, `api`; `batch-fips` → `batch`, `fips`) is a word of the host's labels left of its AWS
-/// domain, where `ddb` (DynamoDB's account hosts) stands for `dynamodb`. A rewrite to another
+/// domain, where `ddb` (DynamoDB's account hosts) stands for `dynamodb` too. A rewrite to another
 /// service's endpoint (STS to EC2, `api.ecr` to `ecr.dkr`) fails this.
 fn is_request_for(oracle: &Oracle, host: &str, service: &str) -> bool {
     let host = normalized(host);
@@ -277,10 +276,10 @@ fn is_request_for(oracle: &Oracle, host: &str, service: &str) -> bool {
         Some(domain) => host.strip_suffix(domain.as_str()).unwrap_or(&host),
         None => &host,
     };
-    let words: Vec<&str> = left
-        .split(['.', '-'])
-        .map(|word| if word == "ddb" { "dynamodb" } else { word })
-        .collect();
+    let mut words: Vec<&str> = left.split(['.', '-']).collect();
+    if words.contains(&"ddb") {
+        words.push("dynamodb");
+    }
     service
         .split(['.', '-'])
         .all(|word| words.contains(&word))

@@ -227,6 +227,11 @@ impl RewriteConfig {
             // The index never keeps an endpoint without names; treat it as absent if it did.
             return self.miss(explain, original_host, aws.label, &no_endpoint);
         };
+        // S3's forms (`bucket.`, `accesspoint.`, `control.` before the name) resolve only under a
+        // name that came as a `*.` wildcard, as AWS lists S3's; a plain name cannot carry them.
+        if matches!(aws.shape, Shape::S3 { .. }) && !index.is_wildcard_name(name) {
+            return self.miss(explain, original_host, aws.label, &no_endpoint);
+        }
         Ok(Decision::Rewritten(build(
             text,
             span,

@@ -6,7 +6,7 @@
 //! with privatelink-core: it decides "public AWS host?" from botocore's own `partitions.json`
 //! (`fuzz/botocore-partitions.json`), its own list of other service domains, and the raw
 //! `DnsEntries` of each case's snapshot JSON, and "allowed target?" only from the `vpce-` names
-//! in those `DnsEntries` — of an endpoint whose `ServiceName` is the request's own service.
+//! in those `DnsEntries` — names of the request's own service (the labels the name carries).
 //!
 //! Cases vary the settings (policy, zone, include, exclude, home region, skip-private-DNS) as
 //! well as the request: hosts in every partition and AWS service domain (DNS and dual-stack

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
+use aws_sdk_ec2::config::retry::RetryConfig;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::types::Filter;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -50,14 +51,20 @@ impl Ec2Source {
         Ok(self)
     }
 
-    async fn fetch(&self, vpc_id: &str) -> Result<Vec<VpcEndpoint>, DiscoveryError> {
-        within(self.walk(vpc_id), self.timeout, "DescribeVpcEndpoints").await
+    async fn fetch(&self, vpc_id: &str, once: bool) -> Result<Vec<VpcEndpoint>, DiscoveryError> {
+        within(
+            self.walk(vpc_id, once),
+            self.timeout,
+            "DescribeVpcEndpoints",
+        )
+        .await
     }
 
     /// Every page of the VPC's endpoints, following `NextToken` for at most
     /// [`MAX_DESCRIBE_PAGES`] pages; a token that comes back (the pages cycle) or more pages are
-    /// an invalid response, whatever the walk's time limit.
-    async fn walk(&self, vpc_id: &str) -> Result<Vec<VpcEndpoint>, DiscoveryError> {
+    /// an invalid response, whatever the walk's time limit. With `once`, each page is one attempt
+    /// (the SDK's retries off).
+    async fn walk(&self, vpc_id: &str, once: bool) -> Result<Vec<VpcEndpoint>, DiscoveryError> {
         let filter = |name: &str, values: &[&str]| {
             values
                 .iter()
@@ -80,12 +87,16 @@ impl Ec2Source {
         let mut token: Option<String> = None;
         let mut seen = HashSet::new();
         for _ in 0..MAX_DESCRIBE_PAGES {
-            let page = request
-                .clone()
-                .set_next_token(token.take())
-                .send()
-                .await
-                .map_err(|e| classify(e, "DescribeVpcEndpoints"))?;
+            let page = request.clone().set_next_token(token.take());
+            let page = match once {
+                false => page.send().await,
+                true => {
+                    let one_attempt = aws_sdk_ec2::config::Builder::default()
+                        .retry_config(RetryConfig::standard().with_max_attempts(1));
+                    page.customize().config_override(one_attempt).send().await
+                }
+            }
+            .map_err(|e| classify(e, "DescribeVpcEndpoints"))?;
             for endpoint in page.vpc_endpoints() {
                 endpoints.push(convert(endpoint)?);
             }
@@ -107,7 +118,12 @@ impl Ec2Source {
 
 impl DescribeEndpoints for Ec2Source {
     fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
-        Box::pin(self.fetch(vpc_id))
+        Box::pin(self.fetch(vpc_id, false))
+    }
+
+    /// One attempt per page: the SDK's retries (three attempts on throttling) are off.
+    fn describe_once<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
+        Box::pin(self.fetch(vpc_id, true))
     }
 }
 

@@ -96,6 +96,19 @@ impl DiscoveryError {
         }
     }
 
+    /// Whether the failure came from the service a fleet shares (EC2 throttled, denied, or
+    /// failed the call), rather than from this process (a file, a source, metadata): a fleet's
+    /// processes then fail together, and their retries are spread.
+    pub(crate) fn is_fleet_wide(&self) -> bool {
+        matches!(
+            self,
+            DiscoveryError::AccessDenied(_)
+                | DiscoveryError::InvalidCredentials(_)
+                | DiscoveryError::Throttled(_)
+                | DiscoveryError::Ec2(_)
+        )
+    }
+
     pub(crate) fn source_panicked(payload: &(dyn std::any::Any + Send)) -> Self {
         let message = payload
             .downcast_ref::<&str>()

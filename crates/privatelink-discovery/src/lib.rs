@@ -43,10 +43,10 @@ mod lookup;
 mod source;
 
 pub use cache::{
-    CacheConfig, CacheConfigBuilder, CacheConfigError, CacheStatus, DEFAULT_CALL_TIMEOUT,
-    DEFAULT_FAILURE_BACKOFF, DEFAULT_JITTER, DEFAULT_MAX_STALE, DEFAULT_REFRESH_AHEAD, DEFAULT_TTL,
-    EndpointCache, EndpointCacheBuilder, KeepAlive, MAX_SETTING, PERMANENT_BACKOFF_CAP,
-    THROTTLED_BACKOFF_CAP, TRANSIENT_BACKOFF_CAP,
+    COLD_SPREAD, CacheConfig, CacheConfigBuilder, CacheConfigError, CacheStatus,
+    DEFAULT_CALL_TIMEOUT, DEFAULT_FAILURE_BACKOFF, DEFAULT_JITTER, DEFAULT_MAX_STALE,
+    DEFAULT_REFRESH_AHEAD, DEFAULT_TTL, EndpointCache, EndpointCacheBuilder, KeepAlive,
+    MAX_SETTING, PERMANENT_BACKOFF_CAP, THROTTLED_BACKOFF_CAP, TRANSIENT_BACKOFF_CAP,
 };
 #[cfg(feature = "ec2")]
 pub use ec2::{Ec2Source, MAX_DESCRIBE_PAGES};

@@ -23,6 +23,14 @@ pub trait DescribeEndpoints: fmt::Debug + Send + Sync + 'static {
     /// The endpoints of `vpc_id` (Interface and Gateway endpoints). Static sources accept an
     /// empty `vpc_id`, meaning every endpoint they hold.
     fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a>;
+
+    /// The same, making a single attempt where the source would retry within a call. The cache
+    /// asks this for every call after a VPC's first (refreshes, and retries after a failure),
+    /// which its own schedule paces — so a fleet under throttling costs EC2 one attempt per due
+    /// call, not the SDK's three. Defaults to [`DescribeEndpoints::describe`].
+    fn describe_once<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
+        self.describe(vpc_id)
+    }
 }
 
 /// A type-erased, shareable [`DescribeEndpoints`].
@@ -39,6 +47,10 @@ impl SharedSource {
 impl DescribeEndpoints for SharedSource {
     fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
         self.0.describe(vpc_id)
+    }
+
+    fn describe_once<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
+        self.0.describe_once(vpc_id)
     }
 }
 

@@ -188,11 +188,12 @@ async fn refresh_ahead_serves_the_old_snapshot_until_the_new_one_arrives() {
     rig.cache.load(VPC).await.unwrap();
     let cell = rig.cache.cell(VPC);
 
-    // The refresher sleeps until `refresh_ahead` before the (jittered) expiry.
+    // The refresher sleeps until `refresh_ahead` before the (jittered) expiry; a first snapshot
+    // lives a wider range (2.5 × the jitter).
     let nap = rig.gate.expect_sleep().await;
     let wait = nap.duration();
     assert!(
-        wait >= TTL.mul_f64(1.0 - JITTER) - AHEAD && wait <= TTL - AHEAD,
+        wait >= TTL.mul_f64(1.0 - 2.5 * JITTER) - AHEAD && wait <= TTL - AHEAD,
         "{wait:?}"
     );
     nap.allow_progress();
@@ -224,8 +225,15 @@ async fn lifetimes_are_jittered_within_bounds() {
         rig.answers.send(endpoints(&format!("v{round}"))).unwrap();
         nap.allow_progress();
     }
+    // The first snapshot lives `[ttl × (1 − 2.5 × jitter), ttl]`, so a fleet started together
+    // spreads its first refresh; every later one `[ttl × (1 − jitter), ttl]`.
+    let first = TTL.mul_f64(1.0 - 2.5 * JITTER) - AHEAD;
     let (low, high) = (TTL.mul_f64(1.0 - JITTER) - AHEAD, TTL - AHEAD);
-    assert!(waits.iter().all(|w| *w >= low && *w <= high), "{waits:?}");
+    assert!(waits[0] >= first && waits[0] <= high, "{waits:?}");
+    assert!(
+        waits[1..].iter().all(|w| *w >= low && *w <= high),
+        "{waits:?}"
+    );
     let distinct: std::collections::BTreeSet<_> = waits.iter().collect();
     assert!(distinct.len() > 30, "lifetimes are not jittered: {waits:?}");
     // Each refresh happened exactly when the previous snapshot was due: the clock moved only by
@@ -233,6 +241,46 @@ async fn lifetimes_are_jittered_within_bounds() {
     let last = rig.gate.expect_sleep().await.duration();
     assert_eq!(rig.source.calls(), 41);
     assert_eq!(elapsed(&rig.time), waits.iter().sum::<Duration>() + last);
+}
+
+/// A VPC's first call may use the source's own retries (`describe`); every later one — a
+/// refresh, a retry after a failure — is `describe_once`, paced by the cache.
+#[tokio::test]
+async fn only_the_first_call_uses_the_sources_retries() {
+    #[derive(Debug, Default)]
+    struct Counting(Mutex<Vec<&'static str>>);
+    impl DescribeEndpoints for Counting {
+        fn describe<'a>(&'a self, _vpc_id: &'a str) -> EndpointsFuture<'a> {
+            self.0.lock().unwrap().push("describe");
+            Box::pin(std::future::ready(transient()))
+        }
+        fn describe_once<'a>(&'a self, _vpc_id: &'a str) -> EndpointsFuture<'a> {
+            self.0.lock().unwrap().push("describe_once");
+            Box::pin(std::future::ready(endpoints("v1")))
+        }
+    }
+    let source = Arc::new(Counting::default());
+    #[derive(Debug)]
+    struct Shared(Arc<Counting>);
+    impl DescribeEndpoints for Shared {
+        fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
+            self.0.describe(vpc_id)
+        }
+        fn describe_once<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
+            self.0.describe_once(vpc_id)
+        }
+    }
+    let cache = EndpointCache::builder()
+        .source(Shared(source.clone()))
+        .build()
+        .unwrap();
+    assert!(cache.load(VPC).await.is_err());
+    assert_eq!(version(&cache.reload(VPC).await.unwrap()), "v1");
+    cache.reload(VPC).await.unwrap();
+    assert_eq!(
+        *source.0.lock().unwrap(),
+        ["describe", "describe_once", "describe_once"]
+    );
 }
 
 #[tokio::test]
@@ -276,10 +324,18 @@ async fn stale_on_error_until_max_stale_then_the_snapshot_is_dropped() {
     assert!(cell.current().is_none());
 }
 
+/// An EC2 answer that waiting may fix soon (500 InternalError).
+fn transient() -> Answer {
+    Err(DiscoveryError::Ec2(Ec2Error::new(
+        Some("InternalError".into()),
+        std::io::Error::other("An internal error has occurred."),
+    )))
+}
+
 #[tokio::test]
 async fn a_failure_is_not_retried_within_the_jittered_backoff() {
     let mut rig = rig();
-    rig.answers.send(throttled()).unwrap();
+    rig.answers.send(transient()).unwrap();
     assert!(rig.cache.load(VPC).await.is_err());
     assert!(rig.cache.load(VPC).await.is_err());
     assert_eq!(
@@ -539,8 +595,10 @@ impl DescribeEndpoints for ScriptedOnce {
 }
 
 /// The wait after a failure doubles per consecutive failure, from `failure_backoff` to a cap set
-/// by what failed (permanent: 30 min, throttled and transient: 5 min), jittered by 0–50 %;
-/// callers inside the wait get the cached error at once; a success resets it. `status()` shows it.
+/// by what failed (permanent: 30 min, throttled and transient: 5 min), jittered by 0–50 % — and
+/// without a snapshot, a permanent or throttled failure waits at least a uniform draw over
+/// `ttl × COLD_SPREAD`; callers inside the wait get the cached error at once; a success resets
+/// it. `status()` shows it.
 #[tokio::test]
 async fn backoff_grows_by_what_failed_and_success_resets_it() {
     use privatelink_discovery::{FailureClass, PERMANENT_BACKOFF_CAP, THROTTLED_BACKOFF_CAP};
@@ -598,9 +656,11 @@ async fn backoff_grows_by_what_failed_and_success_resets_it() {
                 .duration_since(time.now())
                 .unwrap();
             let base = (BACKOFF * 2u32.pow(n - 1)).min(cap);
+            let spread =
+                privatelink_discovery::DEFAULT_TTL.mul_f64(privatelink_discovery::COLD_SPREAD);
             assert!(
-                wait >= base && wait <= base.mul_f64(1.5),
-                "{class} failure {n}: waits {wait:?}, expected {base:?} to 1.5×"
+                wait >= base && wait <= base.mul_f64(1.5).max(spread),
+                "{class} failure {n}: waits {wait:?}, expected {base:?} to 1.5× or up to {spread:?}"
             );
             // Inside the wait: the cached error at once, no call.
             time.advance(wait - Duration::from_secs(1));

@@ -35,6 +35,8 @@ type Check = fn() -> Pin<Box<dyn Future<Output = String>>>;
 const MATRIX: &[(&str, &str, Check)] = &[
     ("EC2 throttles every attempt (RequestLimitExceeded)",
      "Throttled(RequestLimitExceeded) after 3 attempts", || Box::pin(ec2_first_load(vec![503, 503, 503], "RequestLimitExceeded"))),
+    ("EC2 throttles every attempt of a later call (a refresh, a retry: describe_once)",
+     "Throttled(RequestLimitExceeded) after 1 attempts", || Box::pin(ec2_later_call(vec![503, 503, 503], "RequestLimitExceeded"))),
     ("EC2 throttles, then answers",
      "loaded 1 endpoints after 2 attempts", || Box::pin(ec2_throttled_then_ok())),
     ("EC2 500 InternalError on every attempt",
@@ -161,6 +163,19 @@ async fn ec2_first_load(statuses: Vec<u16>, code: &str) -> String {
     let http = replay(statuses.iter().map(|s| error(*s, code)).collect());
     let error = Ec2Source::new(&ec2_config(http.clone()))
         .describe("vpc-0test")
+        .await
+        .unwrap_err();
+    format!(
+        "{} after {} attempts",
+        describe_error(&error),
+        http.actual_requests().count()
+    )
+}
+
+async fn ec2_later_call(statuses: Vec<u16>, code: &str) -> String {
+    let http = replay(statuses.iter().map(|s| error(*s, code)).collect());
+    let error = Ec2Source::new(&ec2_config(http.clone()))
+        .describe_once("vpc-0test")
         .await
         .unwrap_err();
     format!(

@@ -332,6 +332,12 @@ impl EndpointIndex {
         out
     }
 
+    /// Whether `name` (lowercase) is one of the indexed endpoint names that came as a `*.`
+    /// wildcard: only under such a name do S3's `bucket.`/`accesspoint.`/`control.` forms resolve.
+    pub(crate) fn is_wildcard_name(&self, name: &str) -> bool {
+        self.names.get(name) == Some(&true)
+    }
+
     /// Whether `host` (lowercase, no trailing dot) is a host of one of the indexed endpoints'
     /// names: a name itself, or for a `*.` (S3) name `bucket.<name>` or
     /// `<prefix>.{bucket,accesspoint,control}.<name>`.

@@ -33,7 +33,7 @@ pub use builder::EndpointCacheBuilder;
 pub use refresher::KeepAlive;
 pub use status::CacheStatus;
 pub use timing::{
-    CacheConfig, CacheConfigBuilder, CacheConfigError, DEFAULT_CALL_TIMEOUT,
+    COLD_SPREAD, CacheConfig, CacheConfigBuilder, CacheConfigError, DEFAULT_CALL_TIMEOUT,
     DEFAULT_FAILURE_BACKOFF, DEFAULT_JITTER, DEFAULT_MAX_STALE, DEFAULT_REFRESH_AHEAD, DEFAULT_TTL,
     MAX_SETTING, PERMANENT_BACKOFF_CAP, THROTTLED_BACKOFF_CAP, TRANSIENT_BACKOFF_CAP,
 };

@@ -91,6 +91,8 @@ impl Slot {
         if let Some(inflight) = &inner.inflight {
             return inflight.clone();
         }
+        // The first call may use the source's own retries; later ones are paced by the cache.
+        let once = inner.state.calls > 0;
         inner.state.calls += 1;
         metrics::counter!("privatelink_discovery_calls_total", "vpc_id" => self.vpc_id.clone())
             .increment(1);
@@ -101,7 +103,11 @@ impl Slot {
             // A source that panics fails this call only: the slot stays usable. One that never
             // answers fails it at the call limit, so no caller waits longer.
             let call = async {
-                std::panic::AssertUnwindSafe(core.source.describe(&vpc_id))
+                let call = match once {
+                    false => core.source.describe(&vpc_id),
+                    true => core.source.describe_once(&vpc_id),
+                };
+                std::panic::AssertUnwindSafe(call)
                     .catch_unwind()
                     .await
                     .unwrap_or_else(|panic| Err(DiscoveryError::source_panicked(panic.as_ref())))
@@ -129,7 +135,12 @@ impl Slot {
         inner.inflight = None;
         match result {
             Ok(index) => {
-                let lifetime = core.config.lifetime();
+                // A process's first snapshot lives a wider range: a fleet started together
+                // spreads its first refresh.
+                let lifetime = match inner.state.index {
+                    None => core.config.first_lifetime(),
+                    Some(_) => core.config.lifetime(),
+                };
                 let expires_at = inner.state.succeeded(index.clone(), now, lifetime);
                 // Readers stop using it at its deadline on their own clock, even if no refresh
                 // ever runs again.

@@ -79,8 +79,13 @@ impl SlotState {
     ) -> Failed {
         self.consecutive_failures = self.consecutive_failures.saturating_add(1);
         let expires_at = self.expires_at.filter(|_| self.index.is_some());
-        let wait =
-            config.wait_after_failure(error.class(), self.consecutive_failures, expires_at, now);
+        let wait = config.wait_after_failure(
+            error.class(),
+            self.consecutive_failures,
+            expires_at,
+            now,
+            error.is_fleet_wide(),
+        );
         self.failure = Some((error.clone(), now + wait));
         let first_failure = self.consecutive_failures == 1;
         let (after, first) = match expires_at {

@@ -36,6 +36,12 @@ pub const DEFAULT_REFRESH_AHEAD: Duration = Duration::from_secs(60);
 pub const DEFAULT_MAX_STALE: Duration = Duration::from_secs(60 * 60);
 /// Default minimum interval after a failed call: 30 s, stretched by a random 0–50 %.
 pub const DEFAULT_FAILURE_BACKOFF: Duration = Duration::from_secs(30);
+/// Without a servable snapshot, a process whose call was denied or throttled calls again after
+/// a uniform `failure_backoff` to `ttl × COLD_SPREAD` (30 s to 45 min by default), unless its
+/// backoff is longer: a fleet deployed without the permission, or into a drained bucket, spreads
+/// its calls over the TTL instead of stepping through the backoff together.
+pub const COLD_SPREAD: f64 = 1.0;
+
 /// Default limit on one call of the source, whatever the source: 60 s. Longer than the limits of
 /// privatelink's own sources (an EC2 walk: 20 s), which then fail first with their own error; a
 /// custom source that never answers fails with `TimedOut` here, and so does every caller
@@ -102,6 +108,19 @@ impl CacheConfig {
         self.ttl.mul_f64(1.0 - self.jitter * fastrand::f64())
     }
 
+    /// A process's first snapshot's lifetime: uniform in `[ttl × (1 − min(2.5 × jitter, 0.5)),
+    /// ttl]` (22.5 to 45 min by default), so that processes started together spread their first
+    /// refresh over half a TTL rather than a fifth; never shorter than twice `refresh_ahead`
+    /// (or the shortest ordinary lifetime). Exact with no jitter.
+    pub(super) fn first_lifetime(&self) -> Duration {
+        let wide = (2.5 * self.jitter).min(0.5);
+        let shortest = self
+            .ttl
+            .mul_f64(1.0 - wide)
+            .max((2 * self.refresh_ahead).min(self.ttl.mul_f64(1.0 - self.jitter)));
+        shortest + (self.ttl - shortest).mul_f64(fastrand::f64())
+    }
+
     /// When a snapshot that expires at `expires_at` stops being used at all.
     pub(super) fn deadline(&self, expires_at: SystemTime) -> SystemTime {
         expires_at + self.max_stale
@@ -128,23 +147,38 @@ impl CacheConfig {
 
     /// The wait after a failure of `class` (the `failures`-th in a row) at `now`, while a snapshot
     /// that expires at `expires_at` (if any) may be served: [`CacheConfig::backoff`], or, for a
-    /// failure that waiting will not fix soon (permanent, throttled), 93–98 % of the time left to
-    /// the snapshot's deadline if that is longer — a fleet then makes about one call per process
-    /// per outage, not one per backoff step.
+    /// failure that waiting will not fix soon (permanent, throttled), if longer: with a servable
+    /// snapshot, 93–98 % of the time left to its deadline — a fleet then makes about one call per
+    /// process per outage, not one per backoff step; without one, a uniform `failure_backoff` to
+    /// `ttl ×` [`COLD_SPREAD`] when the failure came from a service a fleet shares (`fleet_wide`:
+    /// EC2 throttled or denied the call) — a fleet that starts without the permission, or into a
+    /// drained bucket, spreads its calls instead of stepping through the backoff together.
     pub(super) fn wait_after_failure(
         &self,
         class: FailureClass,
         failures: u32,
         expires_at: Option<SystemTime>,
         now: SystemTime,
+        fleet_wide: bool,
     ) -> Duration {
         let backoff = self.backoff(class, failures);
-        let left = expires_at
-            .filter(|_| class != FailureClass::Transient)
-            .and_then(|expires_at| self.deadline(expires_at).duration_since(now).ok());
+        if class == FailureClass::Transient {
+            return backoff;
+        }
+        let spread = fleet_wide.then_some(COLD_SPREAD);
+        let left =
+            expires_at.and_then(|expires_at| self.deadline(expires_at).duration_since(now).ok());
         match left {
             Some(left) => backoff.max(left.mul_f64(0.93 + 0.05 * fastrand::f64())),
-            None => backoff,
+            None => {
+                let Some(spread) = spread else {
+                    return backoff;
+                };
+                let longest = self.ttl.mul_f64(spread).max(self.failure_backoff);
+                let cold = self.failure_backoff
+                    + (longest - self.failure_backoff).mul_f64(fastrand::f64());
+                backoff.max(cold)
+            }
         }
     }
 
@@ -300,21 +334,75 @@ mod tests {
         // 70 minutes left to the deadline (expiry + 60 min).
         let left = 70 * MIN;
         for class in [FailureClass::Permanent, FailureClass::Throttled] {
-            let wait = config.wait_after_failure(class, 1, Some(expires_at), T0);
+            let wait = config.wait_after_failure(class, 1, Some(expires_at), T0, true);
             assert!(
                 wait >= left.mul_f64(0.93) && wait <= left.mul_f64(0.98),
                 "{wait:?}"
             );
         }
-        // Transient failures, and failures with no snapshot, keep the plain backoff.
-        let transient = config.wait_after_failure(FailureClass::Transient, 1, Some(expires_at), T0);
+        // Transient failures keep the plain backoff.
+        let transient =
+            config.wait_after_failure(FailureClass::Transient, 1, Some(expires_at), T0, true);
         assert!(transient <= Duration::from_secs(45), "{transient:?}");
-        let empty = config.wait_after_failure(FailureClass::Permanent, 1, None, T0);
-        assert!(empty <= Duration::from_secs(45), "{empty:?}");
-        // Past the deadline nothing is left: the plain backoff.
-        let late =
-            config.wait_after_failure(FailureClass::Permanent, 1, Some(expires_at), T0 + 71 * MIN);
-        assert!(late <= Duration::from_secs(45), "{late:?}");
+        let transient = config.wait_after_failure(FailureClass::Transient, 1, None, T0, true);
+        assert!(transient <= Duration::from_secs(45), "{transient:?}");
+    }
+
+    #[test]
+    fn without_a_snapshot_a_failure_waiting_will_not_fix_is_spread_over_the_ttl() {
+        let config = config();
+        for class in [FailureClass::Permanent, FailureClass::Throttled] {
+            let longest = DEFAULT_TTL.mul_f64(COLD_SPREAD);
+            let waits: Vec<Duration> = (0..2000)
+                .map(|_| config.wait_after_failure(class, 1, None, T0, true))
+                .collect();
+            assert!(
+                waits
+                    .iter()
+                    .all(|w| (Duration::from_secs(30)..=longest).contains(w))
+            );
+            // Spread over the whole range, not bunched at the backoff: a quarter in each quarter.
+            for quarter in 0..4 {
+                let (from, to) = (
+                    longest.mul_f64(quarter as f64 / 4.0),
+                    longest.mul_f64((quarter + 1) as f64 / 4.0),
+                );
+                let share =
+                    waits.iter().filter(|w| (from..to).contains(*w)).count() as f64 / 2000.0;
+                assert!(
+                    (0.18..0.32).contains(&share),
+                    "{class} quarter {quarter}: {share}"
+                );
+            }
+            // Past the deadline of a dropped snapshot nothing is left: the same spread.
+            let late = config.wait_after_failure(class, 1, Some(T0), T0 + 200 * MIN, true);
+            assert!(late <= longest, "{late:?}");
+            // A failure of this process's own (a bad file, a panicking source): the backoff.
+            let own = config.wait_after_failure(class, 1, None, T0, false);
+            assert!(own <= Duration::from_secs(45), "{own:?}");
+        }
+    }
+
+    #[test]
+    fn a_first_snapshot_lives_between_half_a_ttl_and_a_ttl_and_exactly_without_jitter() {
+        let config = config();
+        let lifetimes: Vec<Duration> = (0..2000).map(|_| config.first_lifetime()).collect();
+        let (shortest, longest) = (DEFAULT_TTL / 2, DEFAULT_TTL);
+        assert!(lifetimes.iter().all(|l| (shortest..=longest).contains(l)));
+        assert!(lifetimes.iter().any(|l| *l < DEFAULT_TTL.mul_f64(0.6)));
+        let exact = CacheConfig::builder().jitter(0.0).build().unwrap();
+        assert_eq!(exact.first_lifetime(), DEFAULT_TTL);
+        // Never shorter than twice refresh_ahead (the refresher would otherwise wake at once).
+        let short = CacheConfig::builder()
+            .ttl(Duration::from_secs(300))
+            .refresh_ahead(Duration::from_secs(200))
+            .jitter(0.2)
+            .build()
+            .unwrap();
+        for _ in 0..200 {
+            let lifetime = short.first_lifetime();
+            assert!(lifetime >= Duration::from_secs(240), "{lifetime:?}");
+        }
     }
 
     #[test]
