@@ -49,29 +49,7 @@ fn locator(http: &StaticReplayClient, vars: &[(&str, &str)]) -> Locator {
 
 #[tokio::test]
 async fn instance_metadata_gives_vpc_zone_and_zone_id() {
-    let mac = "0e:49:61:0f:c3:11";
-    let http = StaticReplayClient::new(vec![
-        imds_event("PUT", "/latest/api/token", 200, TOKEN),
-        imds_event("GET", "/latest/meta-data/mac", 200, mac),
-        imds_event(
-            "GET",
-            &format!("/latest/meta-data/network/interfaces/macs/{mac}/vpc-id"),
-            200,
-            "vpc-0imds",
-        ),
-        imds_event(
-            "GET",
-            "/latest/meta-data/placement/availability-zone",
-            200,
-            "us-east-1b",
-        ),
-        imds_event(
-            "GET",
-            "/latest/meta-data/placement/availability-zone-id",
-            200,
-            "use1-az2",
-        ),
-    ]);
+    let http = StaticReplayClient::new(imds_events("0e:49:61:0f:c3:11"));
     let location = locator(&http, &[]).locate().await.unwrap();
     assert_eq!(
         (
@@ -251,14 +229,15 @@ async fn ecs_task_metadata_gives_vpc_and_zone() {
     http.assert_requests_match(&[]);
 }
 
-/// The IMDS answers locating an instance in `vpc-0imds`, zone `us-east-1b`.
-fn imds_events() -> Vec<ReplayEvent> {
+/// The IMDS answers locating an instance whose interface has `mac` in `vpc-0imds`, zone
+/// `us-east-1b` (`use1-az2`).
+fn imds_events(mac: &str) -> Vec<ReplayEvent> {
     vec![
         imds_event("PUT", "/latest/api/token", 200, TOKEN),
-        imds_event("GET", "/latest/meta-data/mac", 200, "aa:bb"),
+        imds_event("GET", "/latest/meta-data/mac", 200, mac),
         imds_event(
             "GET",
-            "/latest/meta-data/network/interfaces/macs/aa:bb/vpc-id",
+            &format!("/latest/meta-data/network/interfaces/macs/{mac}/vpc-id"),
             200,
             "vpc-0imds",
         ),
@@ -285,7 +264,7 @@ async fn ecs_without_vpcid_or_mac_falls_back_to_instance_metadata() {
     const TASK_BRIDGE: &str = r#"{"Cluster":"default","LaunchType":"EC2","AvailabilityZone":"us-east-1b","Containers":[{"Name":"app","Networks":[{"NetworkMode":"bridge","IPv4Addresses":["172.17.0.2"]}]}]}"#;
     for (status, body) in [(200, TASK_BRIDGE), (503, "{}")] {
         let mut events = vec![ecs_event(ECS_BASE, status, body)];
-        events.extend(imds_events());
+        events.extend(imds_events("aa:bb"));
         let http = StaticReplayClient::new(events);
         let location = locator(&http, &[("ECS_CONTAINER_METADATA_URI_V4", ECS_BASE)])
             .locate()
