@@ -517,7 +517,7 @@ pub fn check_describe_json(text: &str) {
             );
         }
     }
-    let exported = privatelink_core::export_json(index.endpoints(), None, None);
+    let exported = privatelink_core::export_json(index.endpoints(), None, None, None);
     let again = privatelink_core::parse_describe_vpc_endpoints(&exported)
         .unwrap_or_else(|e| panic!("the export does not read back: {e}\n{exported}"));
     assert_eq!(again, endpoints, "the export changed the endpoints");

@@ -66,6 +66,7 @@ fn rig() -> Rig {
         &LoopbackVpc::endpoints("available"),
         Some(VPC_ID),
         Some("us-east-1"),
+        None,
     );
     std::fs::write(&file, json).unwrap();
     Rig {

@@ -502,3 +502,75 @@ async fn a_hub_vpc_with_an_endpoint_file_is_an_error_not_ignored() {
             .contains("cannot be combined with an endpoint file")
     );
 }
+
+/// An endpoint document (a `privatelink export` on a schedule, a publisher) says when its
+/// endpoints were discovered, and staleness counts from then: a document whose writer stopped
+/// is served as usual until its TTL, stale until `max_stale` after that, and then strict mode
+/// refuses — however often the file is read again; a document already that old fails `build()`.
+#[tokio::test]
+async fn an_endpoint_documents_staleness_counts_from_its_discovery_time() {
+    use aws_smithy_async::test_util::ManualTimeSource;
+    use aws_smithy_async::time::TimeSource;
+    use privatelink::core::{RefusalReason, RewriteError};
+    const MIN: Duration = Duration::from_secs(60);
+    // Whole seconds, as the document writes the time.
+    let since_epoch = real_now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    let time =
+        ManualTimeSource::new(std::time::UNIX_EPOCH + Duration::from_secs(since_epoch.as_secs()));
+    let discovered = time.now() - 30 * MIN;
+    let fixture = include_str!("../testdata/describe-vpc-endpoints.json");
+    let endpoints = privatelink::core::parse_describe_vpc_endpoints(fixture).unwrap();
+    let vpc = "vpc-0example0000001";
+    let json =
+        privatelink::core::export_json(&endpoints, Some(vpc), Some("us-east-1"), Some(discovered));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("endpoints.json");
+    std::fs::write(&file, &json).unwrap();
+    let sdk_config = privatelink_testkit::sdk_config("AKID", "SECRET")
+        .time_source(SharedTimeSource::new(time.clone()))
+        .build();
+    let cache = privatelink::discovery::CacheConfig::builder()
+        .ttl(45 * MIN)
+        .jitter(0.0)
+        .max_stale(60 * MIN)
+        .build()
+        .unwrap();
+    let build = || {
+        PrivateLink::builder()
+            .configure(&sdk_config)
+            .endpoints_file(&file)
+            .vpc_id(vpc)
+            .policy(Policy::Strict)
+            .cache_config(cache.clone())
+            .build()
+    };
+    let privatelink = build().await.unwrap();
+    let resolver = privatelink.dns_resolver();
+    let sts = || resolver.endpoint_name("sts.us-east-1.amazonaws.com");
+    let endpoint = "vpce-0575000000000000c3-ks83awe7.sts.us-east-1.vpce.amazonaws.com";
+    assert_eq!(sts().unwrap().as_deref(), Some(endpoint));
+    // Expires 45 minutes after discovery, not after the read: stale from there, still served
+    // (and read again on demand, which changes nothing: the file is as old as it was).
+    time.advance(16 * MIN);
+    assert!(privatelink.ensure_fresh().await.is_ok());
+    assert_eq!(sts().unwrap().as_deref(), Some(endpoint));
+    let status = privatelink.status();
+    assert!(status.is_stale(), "{status:?}");
+    // Until 45 + 60 minutes after discovery, then refused.
+    time.advance(59 * MIN - Duration::from_secs(1));
+    assert_eq!(sts().unwrap().as_deref(), Some(endpoint));
+    time.advance(Duration::from_secs(2));
+    match sts() {
+        Err(RewriteError::Refused(refused)) => {
+            assert_eq!(refused.reason(), &RefusalReason::NoSnapshot)
+        }
+        other => panic!("{other:?}"),
+    }
+    // A new process finds a document that old unusable, and says why.
+    let err = build().await.unwrap_err();
+    let BuildError::Discovery(DiscoveryError::StaleDocument(stale)) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(stale.discovered_at(), discovered);
+    assert_eq!(stale.limit(), 105 * MIN);
+}

@@ -97,3 +97,48 @@ fn endpoint_files_are_unambiguous_and_bounded() {
     at_limit.resize(MAX_ENDPOINT_FILE_BYTES as usize, b' ');
     assert!(read_endpoints(&at_limit[..], "f.json", Some("vpc-0b")).is_ok());
 }
+
+/// An export document says which VPC it describes and when: a process of another VPC gets an
+/// error naming both (not an empty list, which strict mode would turn into refusals of every
+/// request), through `build()` as through the reader; the discovery time is read back.
+#[tokio::test]
+async fn an_export_for_another_vpc_is_an_error_naming_both() {
+    use privatelink::core::export_json;
+    use privatelink::discovery::{DiscoveryError, read_document};
+    use privatelink::{BuildError, PrivateLink};
+    let fixture = include_str!("../testdata/describe-vpc-endpoints.json");
+    let endpoints = privatelink::core::parse_describe_vpc_endpoints(fixture).unwrap();
+    let discovered = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_796_196_005);
+    let json = export_json(
+        &endpoints,
+        Some("vpc-0example0000001"),
+        Some("us-east-1"),
+        Some(discovered),
+    );
+    let document = read_document(json.as_bytes(), "-", Some("vpc-0example0000001")).unwrap();
+    assert_eq!(document.discovered_at, Some(discovered));
+    assert_eq!(document.endpoints.len(), endpoints.len());
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("endpoints.json");
+    std::fs::write(&file, &json).unwrap();
+    let err = PrivateLink::builder()
+        .endpoints_file(&file)
+        .vpc_id("vpc-0mine")
+        .build()
+        .await
+        .unwrap_err();
+    let BuildError::Discovery(DiscoveryError::File(file_error)) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        file_error.other_vpc(),
+        Some(("vpc-0example0000001", "vpc-0mine"))
+    );
+    assert!(
+        file_error
+            .to_string()
+            .ends_with("it describes vpc-0example0000001, and this process's VPC is vpc-0mine"),
+        "{file_error}"
+    );
+}

@@ -9,7 +9,7 @@ use privatelink::GatewayEndpoints;
 use privatelink::core::{EndpointIndex, Policy, ServiceEndpoints};
 use privatelink::discovery::DiscoveryError;
 use privatelink::discovery::{
-    DescribeEndpoints, ENDPOINTS_FILE_ENV, Ec2Source, Locator, read_endpoint_file, read_endpoints,
+    DescribeEndpoints, ENDPOINTS_FILE_ENV, Ec2Source, Locator, read_document, read_document_file,
 };
 
 use crate::failure::{Failure, chain};
@@ -75,6 +75,9 @@ pub(crate) struct Loaded {
     pub(crate) region: Option<String>,
     /// Located inside the VPC by metadata (endpoint files: no).
     pub(crate) inside_vpc: bool,
+    /// When the endpoints were discovered: now for a live discovery, an export file's
+    /// `DiscoveredAt` (if it has one) for a file.
+    pub(crate) discovered_at: Option<std::time::SystemTime>,
     gateways: GatewayEndpoints,
 }
 
@@ -183,17 +186,18 @@ impl SourceArgs {
 
     fn read_file(&self, path: &Path) -> Result<Loaded, Failure> {
         let vpc = self.vpc.as_deref();
-        let endpoints = if path.as_os_str() == "-" {
-            read_endpoints(io::stdin().lock(), path, vpc)
+        let document = if path.as_os_str() == "-" {
+            read_document(io::stdin().lock(), path, vpc)
         } else {
-            read_endpoint_file(path, vpc)
+            read_document_file(path, vpc)
         }
         .map_err(|e| Failure::InvalidInput(Box::new(e)))?;
         Ok(Loaded {
-            index: EndpointIndex::new(endpoints),
-            vpc_id: self.vpc.clone(),
+            index: EndpointIndex::new(document.endpoints),
+            vpc_id: self.vpc.clone().or(document.vpc_id),
             region: self.region.clone(),
             inside_vpc: false,
+            discovered_at: document.discovered_at,
             gateways: self.gateway_endpoints.into(),
         })
     }
@@ -234,6 +238,8 @@ impl SourceArgs {
             vpc_id: Some(location.vpc_id().to_owned()),
             region: Some(region),
             inside_vpc: location.is_inside_vpc(),
+            // The SDK's clock (the system's, unless configured otherwise), as the answer came.
+            discovered_at: sdk_config.time_source().map(|time| time.now()),
             gateways: self.gateway_endpoints.into(),
         })
     }

@@ -104,7 +104,28 @@ fn an_export_gives_the_same_settings_without_calling_ec2() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("endpoints.json");
     let (mut cmd, _home) = rig();
-    std::fs::write(&file, stdout(cmd.arg("export"))).unwrap();
+    let exported = stdout(cmd.arg("export"));
+    // The document says which VPC it describes and when its endpoints were discovered (now, to
+    // the second, by the SDK's clock).
+    let document = privatelink::core::parse_document(&exported).unwrap();
+    assert!(document.vpc_id.is_some_and(|vpc| vpc.starts_with("vpc-")));
+    // The CLI stamps with the SDK's clock, the system's: compared with the system's here.
+    #[allow(clippy::disallowed_methods)]
+    let now = std::time::SystemTime::now();
+    let age = now.duration_since(document.discovered_at.unwrap()).unwrap();
+    assert!(age < std::time::Duration::from_secs(120), "{age:?}");
+    std::fs::write(&file, &exported).unwrap();
+    // Exported again from the file, the discovery time is the file's.
+    let (mut cmd, _home) = live("nobody", "nothing");
+    let again = stdout(cmd.args(["export", "--from-file"]).arg(&file));
+    assert_eq!(
+        privatelink::core::parse_document(&again)
+            .unwrap()
+            .discovered_at,
+        privatelink::core::parse_document(&exported)
+            .unwrap()
+            .discovered_at
+    );
     let (mut cmd, _home) = rig();
     let live_env = stdout(cmd.arg("env"));
     // No credentials and an unreachable EC2: the file is all it uses.

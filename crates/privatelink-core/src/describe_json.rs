@@ -3,6 +3,7 @@
 
 use std::error::Error;
 use std::fmt;
+use std::time::SystemTime;
 
 use serde::Deserialize;
 
@@ -27,6 +28,20 @@ struct Output {
 #[serde(rename_all = "PascalCase")]
 struct ExportHeader {
     version: Option<u64>,
+    vpc_id: Option<String>,
+    discovered_at: Option<String>,
+}
+
+/// A describe-vpc-endpoints document, with what a `privatelink export` header says of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    /// The endpoints.
+    pub endpoints: Vec<VpcEndpoint>,
+    /// The VPC the header says the document describes (`PrivateLinkExport.VpcId`).
+    pub vpc_id: Option<String>,
+    /// When the endpoints were discovered (`PrivateLinkExport.DiscoveredAt`): staleness counts
+    /// from here, not from when the document is read.
+    pub discovered_at: Option<SystemTime>,
 }
 
 #[derive(Deserialize)]
@@ -67,23 +82,38 @@ struct RawDnsEntry {
 /// and `PrivateDnsEnabled` default to empty / `false`. The first problem found is returned; nothing
 /// is half-parsed.
 pub fn parse_describe_vpc_endpoints(json: &str) -> Result<Vec<VpcEndpoint>, ParseError> {
+    parse_document(json).map(|document| document.endpoints)
+}
+
+/// [`parse_describe_vpc_endpoints`], with the export header's VPC id and discovery time
+/// (`DiscoveredAt`: RFC 3339 UTC, `2026-12-02T07:40:05Z`; anything else is
+/// [`ParseError::InvalidDiscoveredAt`]).
+pub fn parse_document(json: &str) -> Result<Document, ParseError> {
     let output: Output = serde_json::from_str(json)
         .map_err(|source| ParseError::InvalidJson(InvalidJson { source }))?;
-    if let Some(header) = &output.export
-        && header.version != Some(EXPORT_VERSION)
-    {
-        return Err(ParseError::UnsupportedExportVersion(
-            UnsupportedExportVersion {
-                found: header.version,
-            },
-        ));
+    let (mut vpc_id, mut discovered_at) = (None, None);
+    if let Some(header) = output.export {
+        if header.version != Some(EXPORT_VERSION) {
+            return Err(ParseError::UnsupportedExportVersion(
+                UnsupportedExportVersion {
+                    found: header.version,
+                },
+            ));
+        }
+        if let Some(text) = header.discovered_at {
+            discovered_at = Some(crate::timestamp::parse(&text).ok_or(
+                ParseError::InvalidDiscoveredAt(InvalidDiscoveredAt { found: text }),
+            )?);
+        }
+        vpc_id = header.vpc_id;
     }
     let raw = output
         .vpc_endpoints
         .ok_or(ParseError::MissingVpcEndpoints(MissingVpcEndpoints {
             _priv: (),
         }))?;
-    raw.into_iter()
+    let endpoints = raw
+        .into_iter()
         .enumerate()
         .map(|(position, raw)| {
             let endpoint_id = raw.vpc_endpoint_id.clone();
@@ -95,7 +125,12 @@ pub fn parse_describe_vpc_endpoints(json: &str) -> Result<Vec<VpcEndpoint>, Pars
                 })
             })
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    Ok(Document {
+        endpoints,
+        vpc_id,
+        discovered_at,
+    })
 }
 
 fn convert(raw: RawEndpoint) -> Result<VpcEndpoint, EndpointProblem> {
@@ -149,6 +184,8 @@ pub enum ParseError {
     InvalidEndpoint(InvalidEndpoint),
     /// A `privatelink export` document of a version this crate does not read.
     UnsupportedExportVersion(UnsupportedExportVersion),
+    /// The export header's `DiscoveredAt` is not an RFC 3339 UTC time.
+    InvalidDiscoveredAt(InvalidDiscoveredAt),
 }
 
 impl fmt::Display for ParseError {
@@ -166,6 +203,11 @@ impl fmt::Display for ParseError {
                 ),
                 None => f.write_str("privatelink export document without a version"),
             },
+            ParseError::InvalidDiscoveredAt(e) => write!(
+                f,
+                "privatelink export `DiscoveredAt` `{}` is not a UTC time like 2026-12-02T07:40:05Z",
+                e.found
+            ),
         }
     }
 }
@@ -174,7 +216,9 @@ impl Error for ParseError {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
         match self {
             ParseError::InvalidJson(e) => Some(&e.source),
-            ParseError::MissingVpcEndpoints(_) | ParseError::UnsupportedExportVersion(_) => None,
+            ParseError::MissingVpcEndpoints(_)
+            | ParseError::UnsupportedExportVersion(_)
+            | ParseError::InvalidDiscoveredAt(_) => None,
             ParseError::InvalidEndpoint(e) => e.source(),
         }
     }
@@ -198,6 +242,19 @@ impl InvalidJson {
     }
 }
 
+/// Context of [`ParseError::InvalidDiscoveredAt`].
+#[derive(Debug)]
+pub struct InvalidDiscoveredAt {
+    found: String,
+}
+
+impl InvalidDiscoveredAt {
+    /// The text the header holds.
+    pub fn found(&self) -> &str {
+        &self.found
+    }
+}
+
 /// Context of [`ParseError::UnsupportedExportVersion`].
 #[derive(Debug)]
 pub struct UnsupportedExportVersion {
@@ -213,15 +270,20 @@ impl UnsupportedExportVersion {
 
 /// Writes `endpoints` as a `privatelink export` document: the `describe-vpc-endpoints` shape
 /// (so [`parse_describe_vpc_endpoints`] and the file source read it back) with a
-/// `PrivateLinkExport` header carrying [`EXPORT_VERSION`] and, when known, the VPC id and region.
+/// `PrivateLinkExport` header carrying [`EXPORT_VERSION`] and, when known, the VPC id, region and
+/// when the endpoints were discovered (`DiscoveredAt`, whole seconds UTC).
 pub fn export_json(
     endpoints: &[VpcEndpoint],
     vpc_id: Option<&str>,
     region: Option<&str>,
+    discovered_at: Option<SystemTime>,
 ) -> String {
     use serde_json::{Map, Value, json};
     // Keys are inserted in sorted order: the same bytes whether or not serde_json preserves order.
     let mut header = Map::new();
+    if let Some(time) = discovered_at {
+        header.insert("DiscoveredAt".into(), json!(crate::timestamp::format(time)));
+    }
     if let Some(region) = region {
         header.insert("Region".into(), json!(region));
     }
@@ -444,7 +506,7 @@ mod tests {
             ]
         );
         assert!(!IpAddressType::Ipv6.has_ipv4() && IpAddressType::Dualstack.has_ipv4());
-        let exported = export_json(&endpoints, None, None);
+        let exported = export_json(&endpoints, None, None, None);
         assert_eq!(parse_describe_vpc_endpoints(&exported).unwrap(), endpoints);
     }
 
@@ -452,24 +514,47 @@ mod tests {
     fn export_round_trips_and_checks_its_version() {
         let fixture = include_str!("../../../testdata/describe-vpc-endpoints.json");
         let endpoints = parse_describe_vpc_endpoints(fixture).unwrap();
-        let exported = export_json(&endpoints, Some("vpc-0example0000001"), Some("us-east-1"));
+        let discovered = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_796_196_005);
+        let exported = export_json(
+            &endpoints,
+            Some("vpc-0example0000001"),
+            Some("us-east-1"),
+            Some(discovered),
+        );
         assert!(exported.contains("\"PrivateLinkExport\""));
-        assert_eq!(parse_describe_vpc_endpoints(&exported).unwrap(), endpoints);
+        assert!(exported.contains("\"DiscoveredAt\": \"2026-12-02T07:20:05Z\""));
+        let document = parse_document(&exported).unwrap();
+        assert_eq!(
+            document,
+            Document {
+                endpoints: endpoints.clone(),
+                vpc_id: Some("vpc-0example0000001".into()),
+                discovered_at: Some(discovered),
+            }
+        );
         // Exporting what was read back gives the same document.
         assert_eq!(
             export_json(
-                &parse_describe_vpc_endpoints(&exported).unwrap(),
-                Some("vpc-0example0000001"),
-                Some("us-east-1")
+                &document.endpoints,
+                document.vpc_id.as_deref(),
+                Some("us-east-1"),
+                document.discovered_at
             ),
             exported
         );
+        // The output of `aws ec2 describe-vpc-endpoints` has no header.
+        let plain = parse_document(fixture).unwrap();
+        assert_eq!((plain.vpc_id, plain.discovered_at), (None, None));
         for (header, message) in [
             (
                 r#"{"Version": 2}"#,
                 "privatelink export version 2 is not supported (this version reads 1)",
             ),
             (r#"{}"#, "privatelink export document without a version"),
+            (
+                r#"{"Version": 1, "DiscoveredAt": "yesterday"}"#,
+                "privatelink export `DiscoveredAt` `yesterday` is not a UTC time like 2026-12-02T07:40:05Z",
+            ),
         ] {
             let doc = format!(r#"{{"PrivateLinkExport": {header}, "VpcEndpoints": []}}"#);
             assert_eq!(

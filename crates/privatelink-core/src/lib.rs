@@ -70,12 +70,14 @@ mod rewrite;
 mod router;
 mod services;
 mod snapshot;
+mod timestamp;
 mod url;
 
 pub use config::{Policy, RewriteConfig, RewriteConfigBuilder};
 pub use describe_json::{
-    EXPORT_VERSION, InvalidEndpoint, InvalidJson, MissingVpcEndpoints, ParseError,
-    UnsupportedExportVersion, export_json, parse_describe_vpc_endpoints,
+    Document, EXPORT_VERSION, InvalidDiscoveredAt, InvalidEndpoint, InvalidJson,
+    MissingVpcEndpoints, ParseError, UnsupportedExportVersion, export_json,
+    parse_describe_vpc_endpoints, parse_document,
 };
 pub use error::{InvalidConfigError, RefusalReason, RefusedError, RewriteError};
 pub use index::{EndpointIndex, IndexWarning, IndexedEndpoint, WarningKind};

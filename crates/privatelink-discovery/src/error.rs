@@ -38,6 +38,9 @@ pub enum DiscoveryError {
     SourcePanicked(SourcePanickedError),
     /// No Tokio runtime is running: discovery needs one (as the AWS SDK's `rt-tokio` does).
     NoRuntime,
+    /// The endpoint document was discovered longer ago than a snapshot may be used (its TTL
+    /// and `max_stale`): whoever writes it (an export on a schedule, a publisher) has stopped.
+    StaleDocument(StaleDocumentError),
 }
 
 /// How a failure is retried: what the cache's backoff grows by.
@@ -92,7 +95,8 @@ impl DiscoveryError {
             DiscoveryError::Throttled(_) => FailureClass::Throttled,
             DiscoveryError::Ec2(_)
             | DiscoveryError::TimedOut(_)
-            | DiscoveryError::MetadataUnavailable(_) => FailureClass::Transient,
+            | DiscoveryError::MetadataUnavailable(_)
+            | DiscoveryError::StaleDocument(_) => FailureClass::Transient,
         }
     }
 
@@ -183,6 +187,11 @@ impl fmt::Display for DiscoveryError {
             DiscoveryError::NoRuntime => f.write_str(
                 "privatelink needs a Tokio runtime (as the AWS SDK's rt-tokio does); none is running",
             ),
+            DiscoveryError::StaleDocument(e) => write!(
+                f,
+                "the endpoint document was discovered {:?} ago, longer than a snapshot may be used ({:?}: ttl and max_stale); is whatever writes it still running?",
+                e.age, e.limit
+            ),
         }
     }
 }
@@ -204,8 +213,34 @@ impl Error for DiscoveryError {
             DiscoveryError::File(e) => e.source(),
             DiscoveryError::TimedOut(_)
             | DiscoveryError::SourcePanicked(_)
-            | DiscoveryError::NoRuntime => None,
+            | DiscoveryError::NoRuntime
+            | DiscoveryError::StaleDocument(_) => None,
         }
+    }
+}
+
+/// Context of [`DiscoveryError::StaleDocument`].
+#[derive(Clone, Debug)]
+pub struct StaleDocumentError {
+    pub(crate) discovered_at: std::time::SystemTime,
+    pub(crate) age: std::time::Duration,
+    pub(crate) limit: std::time::Duration,
+}
+
+impl StaleDocumentError {
+    /// When the document says its endpoints were discovered.
+    pub fn discovered_at(&self) -> std::time::SystemTime {
+        self.discovered_at
+    }
+
+    /// How long ago that was when it was read.
+    pub fn age(&self) -> std::time::Duration {
+        self.age
+    }
+
+    /// The longest a snapshot may be used after discovery: the TTL and `max_stale`.
+    pub fn limit(&self) -> std::time::Duration {
+        self.limit
     }
 }
 

@@ -11,7 +11,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use privatelink_core::{EndpointIndex, ParseError, VpcEndpoint, parse_describe_vpc_endpoints};
+use privatelink_core::{Document, EndpointIndex, ParseError, VpcEndpoint, parse_document};
 
 /// The environment variable naming a static endpoint file (the output of
 /// `aws ec2 describe-vpc-endpoints` or `privatelink export`); when set, no EC2 call is made.
@@ -33,6 +33,17 @@ pub fn read_endpoints(
     origin: impl AsRef<Path>,
     vpc_id: Option<&str>,
 ) -> Result<Vec<VpcEndpoint>, EndpointFileError> {
+    read_document(reader, origin, vpc_id).map(|document| document.endpoints)
+}
+
+/// [`read_endpoints`], with what a `privatelink export` header says: the VPC the document
+/// describes and when its endpoints were discovered. With `vpc_id`, a header naming another VPC
+/// is an error naming both (not an empty list of endpoints).
+pub fn read_document(
+    reader: impl Read,
+    origin: impl AsRef<Path>,
+    vpc_id: Option<&str>,
+) -> Result<Document, EndpointFileError> {
     let error = |kind| EndpointFileError {
         path: origin.as_ref().to_owned(),
         kind,
@@ -45,15 +56,22 @@ pub fn read_endpoints(
     if json.len() as u64 > MAX_ENDPOINT_FILE_BYTES {
         return Err(error(FileErrorKind::TooLarge));
     }
-    let endpoints = parse_describe_vpc_endpoints(&json)
-        .map_err(|e| error(FileErrorKind::Parse(Arc::new(e))))?;
+    let mut document =
+        parse_document(&json).map_err(|e| error(FileErrorKind::Parse(Arc::new(e))))?;
     if let Some(vpc_id) = vpc_id {
-        return Ok(endpoints
-            .into_iter()
-            .filter(|e| e.vpc_id() == Some(vpc_id))
-            .collect());
+        if let Some(described) = document.vpc_id.as_deref()
+            && described != vpc_id
+        {
+            return Err(error(FileErrorKind::OtherVpc {
+                described: described.to_owned(),
+                expected: vpc_id.to_owned(),
+            }));
+        }
+        document.endpoints.retain(|e| e.vpc_id() == Some(vpc_id));
+        return Ok(document);
     }
-    let mut vpcs: Vec<String> = endpoints
+    let mut vpcs: Vec<String> = document
+        .endpoints
         .iter()
         .filter_map(|e| e.vpc_id().map(str::to_owned))
         .collect();
@@ -62,7 +80,7 @@ pub fn read_endpoints(
     if vpcs.len() > 1 {
         return Err(error(FileErrorKind::SeveralVpcs(vpcs)));
     }
-    Ok(endpoints)
+    Ok(document)
 }
 
 /// Reads the endpoint file at `path` (see [`read_endpoints`]).
@@ -70,12 +88,20 @@ pub fn read_endpoint_file(
     path: impl AsRef<Path>,
     vpc_id: Option<&str>,
 ) -> Result<Vec<VpcEndpoint>, EndpointFileError> {
+    read_document_file(path, vpc_id).map(|document| document.endpoints)
+}
+
+/// Reads the endpoint file at `path` (see [`read_document`]).
+pub fn read_document_file(
+    path: impl AsRef<Path>,
+    vpc_id: Option<&str>,
+) -> Result<Document, EndpointFileError> {
     let path = path.as_ref();
     let file = std::fs::File::open(path).map_err(|e| EndpointFileError {
         path: path.to_owned(),
         kind: FileErrorKind::Read(Arc::new(e)),
     })?;
-    read_endpoints(io::BufReader::new(file), path, vpc_id)
+    read_document(io::BufReader::new(file), path, vpc_id)
 }
 
 /// Reads the endpoint file at `path` and indexes every endpoint in it.
@@ -100,6 +126,11 @@ enum FileErrorKind {
     Parse(Arc<ParseError>),
     TooLarge,
     SeveralVpcs(Vec<String>),
+    /// The export header describes another VPC than this process's.
+    OtherVpc {
+        described: String,
+        expected: String,
+    },
 }
 
 impl EndpointFileError {
@@ -112,6 +143,17 @@ impl EndpointFileError {
     pub fn parse_error(&self) -> Option<&ParseError> {
         match &self.kind {
             FileErrorKind::Parse(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The VPC the document's export header names, and this process's, when they differ.
+    pub fn other_vpc(&self) -> Option<(&str, &str)> {
+        match &self.kind {
+            FileErrorKind::OtherVpc {
+                described,
+                expected,
+            } => Some((described, expected)),
             _ => None,
         }
     }
@@ -143,6 +185,13 @@ impl fmt::Display for EndpointFileError {
                 ": it holds endpoints of several VPCs ({}); set the VPC id (PRIVATELINK_VPC_ID, vpc_id(..), --vpc)",
                 vpcs.join(", ")
             ),
+            FileErrorKind::OtherVpc {
+                described,
+                expected,
+            } => write!(
+                f,
+                ": it describes {described}, and this process's VPC is {expected}"
+            ),
             FileErrorKind::Read(_) | FileErrorKind::Parse(_) => Ok(()),
         }
     }
@@ -153,7 +202,9 @@ impl Error for EndpointFileError {
         match &self.kind {
             FileErrorKind::Read(e) => Some(e.as_ref()),
             FileErrorKind::Parse(e) => Some(e.as_ref()),
-            FileErrorKind::TooLarge | FileErrorKind::SeveralVpcs(_) => None,
+            FileErrorKind::TooLarge
+            | FileErrorKind::SeveralVpcs(_)
+            | FileErrorKind::OtherVpc { .. } => None,
         }
     }
 }

@@ -16,7 +16,7 @@
 //!
 //! | module | what it holds |
 //! |---|---|
-//! | `file` | the one endpoint-file reader ([`read_endpoints`], [`read_endpoint_file`], [`index_from_file`]) and its [`EndpointFileError`] |
+//! | `file` | the one endpoint-file reader ([`read_document`], [`read_document_file`], [`read_endpoints`], [`read_endpoint_file`], [`index_from_file`]) and its [`EndpointFileError`] |
 //! | `error` | [`DiscoveryError`] and its contexts |
 //! | `limit` | time limits: [`TIMEOUT_RANGE`], [`InvalidTimeoutError`], and bounding a call on Tokio's timer or the cache's sleep |
 //! | `source` | the [`DescribeEndpoints`] trait, [`SharedSource`], [`FileSource`] |
@@ -52,11 +52,11 @@ pub use cache::{
 pub use ec2::{Ec2Source, MAX_DESCRIBE_PAGES};
 pub use error::{
     DiscoveryError, Ec2Error, FailureClass, InvalidResponseError, MetadataError, NoVpcError,
-    SourcePanickedError, TimedOutError,
+    SourcePanickedError, StaleDocumentError, TimedOutError,
 };
 pub use file::{
-    ENDPOINTS_FILE_ENV, EndpointFileError, MAX_ENDPOINT_FILE_BYTES, index_from_file,
-    read_endpoint_file, read_endpoints,
+    ENDPOINTS_FILE_ENV, EndpointFileError, MAX_ENDPOINT_FILE_BYTES, index_from_file, read_document,
+    read_document_file, read_endpoint_file, read_endpoints,
 };
 #[cfg(feature = "ec2")]
 pub use hub::HubVpc;
@@ -68,5 +68,6 @@ pub use location::{
     ZONE_ENV,
 };
 pub use source::{
-    DEFAULT_DESCRIBE_TIMEOUT, DescribeEndpoints, EndpointsFuture, FileSource, SharedSource,
+    DEFAULT_DESCRIBE_TIMEOUT, DescribeEndpoints, DocumentFuture, EndpointsFuture, FileSource,
+    SharedSource,
 };

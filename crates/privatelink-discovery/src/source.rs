@@ -9,14 +9,18 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use privatelink_core::VpcEndpoint;
+use privatelink_core::{Document, VpcEndpoint};
 
 use crate::error::DiscoveryError;
-use crate::file::read_endpoint_file;
+use crate::file::read_document_file;
 
 /// The future returned by [`DescribeEndpoints::describe`].
 pub type EndpointsFuture<'a> =
     Pin<Box<dyn Future<Output = Result<Vec<VpcEndpoint>, DiscoveryError>> + Send + 'a>>;
+
+/// The future returned by [`DescribeEndpoints::describe_document`].
+pub type DocumentFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Document, DiscoveryError>> + Send + 'a>>;
 
 /// A source of a VPC's endpoints.
 pub trait DescribeEndpoints: fmt::Debug + Send + Sync + 'static {
@@ -30,6 +34,26 @@ pub trait DescribeEndpoints: fmt::Debug + Send + Sync + 'static {
     /// call, not the SDK's three. Defaults to [`DescribeEndpoints::describe`].
     fn describe_once<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
         self.describe(vpc_id)
+    }
+
+    /// What the cache calls: the endpoints (through [`DescribeEndpoints::describe`], or with
+    /// `once` [`DescribeEndpoints::describe_once`]) with when they were discovered, if the source
+    /// knows — an export document's `DiscoveredAt`. The cache then counts the snapshot's lifetime
+    /// and `max_stale` from that time, not from the read: a document a dead publisher left
+    /// behind stops being used `max_stale` after its own expiry. Defaults to the endpoints with no
+    /// time (discovered now).
+    fn describe_document<'a>(&'a self, vpc_id: &'a str, once: bool) -> DocumentFuture<'a> {
+        let endpoints = match once {
+            false => self.describe(vpc_id),
+            true => self.describe_once(vpc_id),
+        };
+        Box::pin(async move {
+            Ok(Document {
+                endpoints: endpoints.await?,
+                vpc_id: None,
+                discovered_at: None,
+            })
+        })
     }
 }
 
@@ -51,6 +75,10 @@ impl DescribeEndpoints for SharedSource {
 
     fn describe_once<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
         self.0.describe_once(vpc_id)
+    }
+
+    fn describe_document<'a>(&'a self, vpc_id: &'a str, once: bool) -> DocumentFuture<'a> {
+        self.0.describe_document(vpc_id, once)
     }
 }
 
@@ -75,14 +103,20 @@ impl FileSource {
 }
 
 impl DescribeEndpoints for FileSource {
-    /// Reads the file on Tokio's blocking pool (a file on a slow or network file system does not
-    /// stall the runtime's workers); outside a Tokio runtime, in place.
     fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
+        let document = self.describe_document(vpc_id, false);
+        Box::pin(async move { document.await.map(|document| document.endpoints) })
+    }
+
+    /// Reads the file on Tokio's blocking pool (a file on a slow or network file system does not
+    /// stall the runtime's workers); outside a Tokio runtime, in place. An export document's
+    /// `DiscoveredAt` is kept: the cache counts staleness from it.
+    fn describe_document<'a>(&'a self, vpc_id: &'a str, _once: bool) -> DocumentFuture<'a> {
         let read = {
             let (path, vpc_id) = (self.path.clone(), vpc_id.to_owned());
             move || {
                 let vpc_id = (!vpc_id.is_empty()).then_some(vpc_id.as_str());
-                read_endpoint_file(&path, vpc_id).map_err(DiscoveryError::File)
+                read_document_file(&path, vpc_id).map_err(DiscoveryError::File)
             }
         };
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {

@@ -377,6 +377,7 @@ async fn slow_endpoint_file() -> String {
         &[endpoint("available", &[EC2_NAME])],
         Some("vpc-0test"),
         Some("us-east-1"),
+        None,
     );
     // The writer writes once a task on this (current-thread) runtime has run, or after 30 s,
     // so that a reader blocking the runtime's thread fails the row instead of hanging it.

@@ -61,6 +61,7 @@ pub(crate) async fn run(
         loaded.index.endpoints(),
         loaded.vpc_id.as_deref(),
         loaded.region.as_deref(),
+        loaded.discovered_at,
     );
     stdout
         .write_all(text.as_bytes())

@@ -117,6 +117,14 @@ impl EndpointCache {
                 self.ensure_refresher(&slot);
                 return Ok(index);
             }
+            // Just loaded a document that was already due (discovered long ago): served as it
+            // is, not read again at once.
+            if !inner.loading()
+                && inner.state.quiet(now)
+                && let Some(index) = slot.servable(&mut inner, &self.core.config, now)
+            {
+                return Ok(index);
+            }
             if !inner.loading()
                 && let Some(error) = inner.state.backing_off(now)
             {

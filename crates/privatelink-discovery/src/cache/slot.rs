@@ -27,6 +27,8 @@ pub(super) struct Core {
 }
 
 pub(super) type LoadResult = Result<Arc<EndpointIndex>, DiscoveryError>;
+/// A load's result as the slot records it: the snapshot and when its lifetime starts.
+type Loaded = Result<(Arc<EndpointIndex>, SystemTime), DiscoveryError>;
 type LoadFuture = Shared<BoxFuture<'static, LoadResult>>;
 
 /// One VPC's entry.
@@ -103,23 +105,26 @@ impl Slot {
             // A source that panics fails this call only: the slot stays usable. One that never
             // answers fails it at the call limit, so no caller waits longer.
             let call = async {
-                let call = match once {
-                    false => core.source.describe(&vpc_id),
-                    true => core.source.describe_once(&vpc_id),
-                };
-                std::panic::AssertUnwindSafe(call)
+                std::panic::AssertUnwindSafe(core.source.describe_document(&vpc_id, once))
                     .catch_unwind()
                     .await
                     .unwrap_or_else(|panic| Err(DiscoveryError::source_panicked(panic.as_ref())))
             };
             let limit = core.config.call_timeout();
-            let result = within(call, limit, "the endpoint source")
-                .await
-                .map(|endpoints| Arc::new(EndpointIndex::new(endpoints)));
+            // Staleness counts from when the endpoints were discovered, if the source knows.
+            let loaded: Loaded =
+                within(call, limit, "the endpoint source")
+                    .await
+                    .and_then(|document| {
+                        let start = core
+                            .config
+                            .lifetime_start(document.discovered_at, core.time.now())?;
+                        Ok((Arc::new(EndpointIndex::new(document.endpoints)), start))
+                    });
             if let Some(slot) = Weak::upgrade(&slot) {
-                slot.finish(&core, &result);
+                slot.finish(&core, &loaded);
             }
-            result
+            loaded.map(|(index, _)| index)
         }
         .instrument(span)
         .boxed()
@@ -129,24 +134,27 @@ impl Slot {
     }
 
     /// A call finished: the state's transition, then publishing and reporting it.
-    fn finish(&self, core: &Core, result: &LoadResult) {
+    fn finish(&self, core: &Core, result: &Loaded) {
         let now = core.time.now();
         let mut inner = self.lock();
         inner.inflight = None;
         match result {
-            Ok(index) => {
+            Ok((index, start)) => {
                 // A process's first snapshot lives a wider range: a fleet started together
                 // spreads its first refresh.
                 let lifetime = match inner.state.index {
                     None => core.config.first_lifetime(),
                     Some(_) => core.config.lifetime(),
                 };
-                let expires_at = inner.state.succeeded(index.clone(), now, lifetime);
+                let expires_at =
+                    inner
+                        .state
+                        .succeeded(index.clone(), now, *start, lifetime, &core.config);
                 // Readers stop using it at its deadline on their own clock, even if no refresh
                 // ever runs again.
                 self.cell
                     .publish_until(index.clone(), core.config.deadline(expires_at));
-                self.report_success(index, now, lifetime);
+                self.report_success(index, now, expires_at);
             }
             Err(error) => {
                 let failed = inner.state.failed(error, now, &core.config);
@@ -178,16 +186,11 @@ impl Slot {
         Some(index)
     }
 
-    fn report_success(
-        &self,
-        index: &EndpointIndex,
-        now: SystemTime,
-        lifetime: std::time::Duration,
-    ) {
+    fn report_success(&self, index: &EndpointIndex, now: SystemTime, expires_at: SystemTime) {
         tracing::debug!(
             vpc_id = %self.vpc_id,
             endpoints = index.endpoints().len(),
-            expires_in = ?lifetime,
+            expires_in = ?expires_at.duration_since(now).unwrap_or_default(),
             "endpoint snapshot loaded"
         );
         let vpc_id = self.vpc_id.clone();

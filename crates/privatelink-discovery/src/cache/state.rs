@@ -25,6 +25,9 @@ pub(super) struct SlotState {
     pub(super) loaded_at: Option<SystemTime>,
     /// Whether the current stale spell was reported (reset by a success).
     pub(super) stale_reported: bool,
+    /// After a load whose document was already due for refresh (discovered long ago): no new
+    /// call before this, so that a stale document is not read again and again.
+    pub(super) quiet_until: Option<SystemTime>,
 }
 
 /// Where a failed call left the snapshot.
@@ -52,14 +55,23 @@ pub(super) struct Failed {
 }
 
 impl SlotState {
-    /// A call succeeded at `now` with `index`, fresh for `lifetime`: returns its expiry.
+    /// A call succeeded at `now` with `index`, fresh for `lifetime` from `start` (when its
+    /// endpoints were discovered; `now` when unknown): returns its expiry. A snapshot already due
+    /// for refresh (`refresh_ahead` before expiry) is not called for again before `quiet`.
     pub(super) fn succeeded(
         &mut self,
         index: Arc<EndpointIndex>,
         now: SystemTime,
+        start: SystemTime,
         lifetime: Duration,
+        config: &CacheConfig,
     ) -> SystemTime {
-        let expires_at = now + lifetime;
+        let expires_at = start + lifetime;
+        let due = expires_at
+            .checked_sub(config.refresh_ahead())
+            .unwrap_or(start);
+        self.quiet_until =
+            (due <= now).then(|| now + config.backoff(crate::error::FailureClass::Transient, 1));
         self.index = Some(index);
         self.expires_at = Some(expires_at);
         self.loaded_at = Some(now);
@@ -136,13 +148,22 @@ impl SlotState {
         }
     }
 
+    /// Whether `now` is in the quiet period after loading a document already due for refresh.
+    pub(super) fn quiet(&self, now: SystemTime) -> bool {
+        self.failure.is_none() && self.quiet_until.is_some_and(|until| now < until)
+    }
+
     /// When the refresher acts next.
     pub(super) fn next_wake(&self, config: &CacheConfig, now: SystemTime) -> SystemTime {
-        config.next_wake(
+        let wake = config.next_wake(
             self.failure.as_ref().map(|(_, retry_at)| *retry_at),
             self.expires_at,
             now,
-        )
+        );
+        match self.quiet_until {
+            Some(until) if self.failure.is_none() => wake.max(until),
+            _ => wake,
+        }
     }
 }
 
@@ -168,7 +189,13 @@ mod tests {
 
     fn loaded() -> SlotState {
         let mut state = SlotState::default();
-        state.succeeded(Arc::new(EndpointIndex::new(Vec::new())), T0, 45 * MIN);
+        state.succeeded(
+            Arc::new(EndpointIndex::new(Vec::new())),
+            T0,
+            T0,
+            45 * MIN,
+            &config(),
+        );
         state
     }
 
@@ -208,7 +235,9 @@ mod tests {
         let expires_at = state.succeeded(
             Arc::new(EndpointIndex::new(Vec::new())),
             T0 + 52 * MIN,
+            T0 + 52 * MIN,
             45 * MIN,
+            &config,
         );
         assert_eq!(expires_at, T0 + 97 * MIN);
         assert_eq!(state.consecutive_failures, 0);
@@ -219,5 +248,30 @@ mod tests {
                 .servable(&config, T0 + 98 * MIN)
                 .is_some_and(|(_, first)| first)
         );
+    }
+
+    #[test]
+    fn a_document_discovered_earlier_expires_from_its_discovery_and_is_not_read_again_at_once() {
+        let config = config();
+        let index = || Arc::new(EndpointIndex::new(Vec::new()));
+        let mut state = SlotState::default();
+        // Discovered 10 minutes before it was read: it expires 10 minutes sooner.
+        let expires_at = state.succeeded(index(), T0 + 10 * MIN, T0, 45 * MIN, &config);
+        assert_eq!(expires_at, T0 + 45 * MIN);
+        assert!(!state.quiet(T0 + 10 * MIN));
+        assert_eq!(state.next_wake(&config, T0 + 10 * MIN), T0 + 44 * MIN);
+        // Discovered 50 minutes before: stale on arrival, served until its deadline; the next
+        // read waits the (stretched) failure backoff instead of following at once.
+        let expires_at = state.succeeded(index(), T0 + 50 * MIN, T0, 45 * MIN, &config);
+        assert_eq!(expires_at, T0 + 45 * MIN);
+        assert!(state.servable(&config, T0 + 50 * MIN).is_some());
+        assert!(state.quiet(T0 + 50 * MIN));
+        let wake = state.next_wake(&config, T0 + 50 * MIN);
+        let backoff = config.failure_backoff();
+        assert!(
+            wake >= T0 + 50 * MIN + backoff && wake <= T0 + 50 * MIN + backoff.mul_f64(1.5),
+            "{wake:?}"
+        );
+        assert!(!state.quiet(wake));
     }
 }

@@ -6,7 +6,7 @@ use std::error::Error;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use crate::error::FailureClass;
+use crate::error::{DiscoveryError, FailureClass, StaleDocumentError};
 use crate::limit::TIMEOUT_RANGE;
 
 /// After failures a person must fix (access denied, bad credentials, no such VPC), the wait
@@ -119,6 +119,29 @@ impl CacheConfig {
             .mul_f64(1.0 - wide)
             .max((2 * self.refresh_ahead).min(self.ttl.mul_f64(1.0 - self.jitter)));
         shortest + (self.ttl - shortest).mul_f64(fastrand::f64())
+    }
+
+    /// When a snapshot's lifetime starts: when its endpoints were discovered (never later than
+    /// `now`), else `now`. A document discovered longer than `ttl + max_stale` before `now` is
+    /// [`DiscoveryError::StaleDocument`]: whatever writes it has stopped.
+    pub(super) fn lifetime_start(
+        &self,
+        discovered_at: Option<SystemTime>,
+        now: SystemTime,
+    ) -> Result<SystemTime, DiscoveryError> {
+        let Some(discovered_at) = discovered_at else {
+            return Ok(now);
+        };
+        let age = now.duration_since(discovered_at).unwrap_or_default();
+        let limit = self.ttl.saturating_add(self.max_stale);
+        if age >= limit {
+            return Err(DiscoveryError::StaleDocument(StaleDocumentError {
+                discovered_at,
+                age,
+                limit,
+            }));
+        }
+        Ok(discovered_at.min(now))
     }
 
     /// When a snapshot that expires at `expires_at` stops being used at all.
@@ -380,6 +403,35 @@ mod tests {
             // A failure of this process's own (a bad file, a panicking source): the backoff.
             let own = config.wait_after_failure(class, 1, None, T0, false);
             assert!(own <= Duration::from_secs(45), "{own:?}");
+        }
+    }
+
+    #[test]
+    fn a_lifetime_starts_at_discovery_and_a_document_past_ttl_and_max_stale_is_an_error() {
+        let config = config();
+        let now = T0 + 1000 * MIN;
+        assert_eq!(config.lifetime_start(None, now).unwrap(), now);
+        assert_eq!(
+            config.lifetime_start(Some(now - 10 * MIN), now).unwrap(),
+            now - 10 * MIN
+        );
+        // A time ahead of this clock counts as now.
+        assert_eq!(
+            config.lifetime_start(Some(now + 10 * MIN), now).unwrap(),
+            now
+        );
+        // ttl 45 min + max_stale 60 min.
+        let limit = DEFAULT_TTL + 60 * MIN;
+        assert!(
+            config
+                .lifetime_start(Some(now - limit + Duration::from_secs(1)), now)
+                .is_ok()
+        );
+        match config.lifetime_start(Some(now - limit), now) {
+            Err(DiscoveryError::StaleDocument(stale)) => {
+                assert_eq!((stale.age(), stale.limit()), (limit, limit));
+            }
+            other => panic!("{other:?}"),
         }
     }
 
