@@ -295,12 +295,13 @@ async fn many_clients_and_requests_within_one_ttl_make_one_describe_call() {
             privatelink.ensure_fresh().await.unwrap();
         }
     }
-    // Within the shortest lifetime the default jitter allows (0.8 × TTL): no new call.
-    rig.time.advance(TTL.mul_f64(0.75));
+    // Within the shortest lifetime the default jitter allows a first snapshot (0.5 × TTL): no
+    // new call.
+    rig.time.advance(TTL.mul_f64(0.45));
     privatelink.ensure_fresh().await.unwrap();
     assert_eq!(rig.vpc.ec2.describe_calls(), 1);
     // Past the longest possible lifetime, the next check calls again.
-    rig.time.advance(TTL.mul_f64(0.3));
+    rig.time.advance(TTL.mul_f64(0.6));
     privatelink.ensure_fresh().await.unwrap();
     assert_eq!(rig.vpc.ec2.describe_calls(), 2);
     // A forced refresh calls at once, fresh or not.
