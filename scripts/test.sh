@@ -3,6 +3,7 @@
 #   formatting, clippy (all targets, warnings denied), rustdoc (warnings denied),
 #   unit + integration + SDK + CLI tests + doc tests, end-to-end tests against in-process peers and
 #   against moto (scripts/rig.sh: installs moto from PyPI into .rig/, stopped by PID on exit),
+#   the `s3` feature (tests/s3.rs: 1,000 readers of one document in the S3 peer),
 #   the CLI against moto and doctor and the AWS CLI in a DNS namespace (scripts/rig-tests.sh, in a
 #   user and network namespace where the kernel allows one, so no root is needed), the service id
 #   table against the AWS service models, the partition table against botocore's partitions, a 30 s cargo-fuzz smoke run per target (nightly), and the
@@ -56,7 +57,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "each feature of the library alone (cargo clippy --no-default-features [--features X])"
 # Without the CLI, which needs the defaults; the rest of the workspace keeps aws-sdk-ec2's check
 # build above (scripts/feature-sets.py).
-for features in "" ec2 dial; do
+for features in "" ec2 dial s3; do
     echo "features: ${features:-none}"
     cargo clippy --workspace --exclude privatelink-cli --no-default-features \
         ${features:+--features "privatelink/$features"} --locked --quiet -- -D warnings
@@ -77,6 +78,10 @@ cleanup() {
 }
 trap cleanup EXIT
 cargo test --workspace --locked 2>&1 | tee "$log"
+
+step "feature s3: a fleet reading one export document from S3 (lints, then tests/s3.rs against the S3 peer)"
+cargo clippy -p privatelink --all-targets --features s3 --locked --quiet -- -D warnings
+cargo test -p privatelink --features s3 --test s3 --locked 2>&1 | tee -a "$log"
 
 step "the library without its default features: an endpoint file, no EC2, no TLS (unit tests)"
 cargo test -p privatelink --no-default-features --lib --locked 2>&1 | tee -a "$log"

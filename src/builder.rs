@@ -129,6 +129,18 @@ impl PrivateLinkBuilder {
         self
     }
 
+    /// Feature `s3`: reads the endpoints from an export document in S3 (`s3://bucket/key`), which
+    /// one publisher per VPC writes (`privatelink export` on a schedule), instead of calling EC2:
+    /// a conditional `GetObject` with the `configure`d `SdkConfig` (`s3:GetObject`), an unchanged
+    /// object costing one `304`. The document must describe this process's VPC (configured, else
+    /// from metadata), and its snapshot's TTL and `max_stale` count from its `DiscoveredAt`.
+    /// Defaults to `PRIVATELINK_ENDPOINTS_URL` when set (after an endpoint file), else EC2.
+    #[cfg(feature = "s3")]
+    pub fn endpoints_url(mut self, url: impl Into<String>) -> Self {
+        self.settings.endpoints_url = Some(url.into());
+        self
+    }
+
     /// Uses a custom endpoint source instead of EC2 or a file. Defaults to none.
     pub fn source(mut self, source: impl DescribeEndpoints) -> Self {
         self.settings.source = Some(SharedSource::new(source));

@@ -32,6 +32,9 @@ pub enum BuildError {
     Environment(EnvironmentError),
     /// Location or the first load failed.
     Discovery(DiscoveryError),
+    /// `endpoints_url` or `PRIVATELINK_ENDPOINTS_URL` is not an `s3://bucket/key` URL, or
+    /// privatelink's `s3` feature, which reads it, is off.
+    EndpointsUrl(EndpointsUrlError),
 }
 
 impl fmt::Display for BuildError {
@@ -52,6 +55,14 @@ impl fmt::Display for BuildError {
             BuildError::InvalidTimeout(_) => f.write_str("invalid privatelink time limit"),
             BuildError::Environment(e) => write!(f, "invalid environment variable {}", e.variable),
             BuildError::Discovery(_) => f.write_str("privatelink could not load the VPC's endpoints"),
+            BuildError::EndpointsUrl(e) => match &e.problem {
+                UrlProblem::Invalid(_) => write!(f, "invalid endpoints URL `{}`", e.url),
+                UrlProblem::FeatureOff => write!(
+                    f,
+                    "the endpoints URL `{}` (endpoints_url, PRIVATELINK_ENDPOINTS_URL) needs privatelink's `s3` feature",
+                    e.url
+                ),
+            },
         }
     }
 }
@@ -68,7 +79,51 @@ impl Error for BuildError {
             BuildError::Cache(e) => Some(e),
             BuildError::Environment(e) => Some(&e.source),
             BuildError::Discovery(e) => Some(e),
+            BuildError::EndpointsUrl(e) => match &e.problem {
+                UrlProblem::Invalid(source) => Some(source.as_ref()),
+                UrlProblem::FeatureOff => None,
+            },
         }
+    }
+}
+
+/// Context of [`BuildError::EndpointsUrl`].
+#[derive(Debug)]
+pub struct EndpointsUrlError {
+    url: String,
+    problem: UrlProblem,
+}
+
+#[derive(Debug)]
+enum UrlProblem {
+    /// Not `s3://bucket/key`; the source says why.
+    #[cfg_attr(not(feature = "s3"), allow(dead_code))]
+    Invalid(Box<dyn Error + Send + Sync>),
+    /// The `s3` feature is off.
+    #[cfg_attr(feature = "s3", allow(dead_code))]
+    FeatureOff,
+}
+
+impl EndpointsUrlError {
+    #[cfg(feature = "s3")]
+    pub(crate) fn invalid(url: &str, source: impl Error + Send + Sync + 'static) -> Self {
+        Self {
+            url: url.to_owned(),
+            problem: UrlProblem::Invalid(Box::new(source)),
+        }
+    }
+
+    #[cfg(not(feature = "s3"))]
+    pub(crate) fn feature_off(url: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            problem: UrlProblem::FeatureOff,
+        }
+    }
+
+    /// The URL given.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 }
 

@@ -43,7 +43,7 @@
 //!
 //! | where | what |
 //! |---|---|
-//! | `privatelink::` | [`PrivateLink`], [`PrivateLinkBuilder`], [`BuildError`] (and its [`EnvironmentError`]; its `InvalidTimeoutError` is discovery's), [`GatewayEndpoints`], [`POLICY_ENV`], [`PrivateLinkInterceptor`], [`find_rewrite_error`] |
+//! | `privatelink::` | [`PrivateLink`], [`PrivateLinkBuilder`], [`BuildError`] (and its [`EnvironmentError`], [`EndpointsUrlError`]; its `InvalidTimeoutError` is discovery's), [`GatewayEndpoints`], [`POLICY_ENV`], [`PrivateLinkInterceptor`], [`find_rewrite_error`] |
 //! | [`privatelink::core`](core) | the model and mapping rules: [`Policy`](core::Policy), [`RewriteConfig`](core::RewriteConfig), [`EndpointIndex`](core::EndpointIndex), the decision and its outcome, [`RewriteError`](core::RewriteError), [`SnapshotCell`](core::SnapshotCell), `AWS_ENDPOINT_URL_*` settings |
 //! | [`privatelink::discovery`](discovery) | sources (EC2, [`HubVpc`](discovery::HubVpc), files: [`index_from_file`](discovery::index_from_file)), location, the cache ([`CacheConfig`](discovery::CacheConfig)), [`DiscoveryError`](discovery::DiscoveryError) |
 //! | [`privatelink::dial`](dial) | dial mode: [`DialResolver`](dial::DialResolver), the system resolver |
@@ -67,7 +67,7 @@ mod handle;
 mod settings;
 
 pub use builder::PrivateLinkBuilder;
-pub use error::{BuildError, EnvironmentError};
+pub use error::{BuildError, EndpointsUrlError, EnvironmentError};
 pub use gateway::GatewayEndpoints;
 pub use handle::PrivateLink;
 pub use privatelink_interceptor::{PrivateLinkInterceptor, find_rewrite_error};

@@ -35,6 +35,8 @@ pub(crate) struct Settings {
     pub(crate) cache: CacheConfig,
     pub(crate) source: Option<SharedSource>,
     pub(crate) endpoints_file: Option<PathBuf>,
+    #[cfg(feature = "s3")]
+    pub(crate) endpoints_url: Option<String>,
     pub(crate) start_empty: bool,
     pub(crate) env: Option<Environment>,
     pub(crate) dns_resolver: Option<SharedDnsResolver>,

@@ -7,6 +7,8 @@ mod choices;
 #[cfg(feature = "ec2")]
 mod ec2;
 mod parts;
+#[cfg(feature = "s3")]
+mod s3;
 
 use std::path::PathBuf;
 
@@ -15,11 +17,14 @@ use aws_types::SdkConfig;
 use privatelink_core::ErrorChain;
 use privatelink_core::{Policy, RewriteConfig};
 use privatelink_discovery::{
-    ENDPOINTS_FILE_ENV, EndpointCache, Environment, FileSource, Location, SharedSource,
+    ENDPOINTS_FILE_ENV, ENDPOINTS_URL_ENV, EndpointCache, Environment, FileSource, Location,
+    SharedSource,
 };
 use privatelink_interceptor::PrivateLinkInterceptor;
 
 use crate::dial::{DialResolver, Pending};
+#[cfg(not(feature = "s3"))]
+use crate::error::EndpointsUrlError;
 use crate::error::{BuildError, EnvironmentError};
 use crate::handle::{Inner, PrivateLink};
 use crate::settings::{POLICY_ENV, Settings};
@@ -37,7 +42,7 @@ pub(crate) async fn build(
         return Err(BuildError::StartEmptyNeedsPrefer);
     }
     let source = choose_source(&mut settings, &env, dial.as_ref()).await?;
-    if settings.uses_hub() && matches!(source, Source::Static(_)) {
+    if settings.uses_hub() && !source.is_ec2() {
         return Err(BuildError::HubNeedsEc2);
     }
     let located = locate(&settings, &source, env).await?;
@@ -83,7 +88,8 @@ fn resolve_policy(settings: &Settings, env: &Environment) -> Result<Policy, Buil
 }
 
 /// A source set in code, else an endpoint file (setting, then `PRIVATELINK_ENDPOINTS_FILE`), else
-/// EC2 (feature `ec2`; needs an `SdkConfig`).
+/// an export document in S3 (setting, then `PRIVATELINK_ENDPOINTS_URL`; feature `s3`), else EC2
+/// (feature `ec2`; needs an `SdkConfig`).
 async fn choose_source(
     settings: &mut Settings,
     env: &Environment,
@@ -98,6 +104,18 @@ async fn choose_source(
         .or_else(|| env.var(ENDPOINTS_FILE_ENV).map(PathBuf::from));
     if let Some(path) = file {
         return Ok(Source::Static(SharedSource::new(FileSource::new(path))));
+    }
+    #[cfg(feature = "s3")]
+    let url = settings.endpoints_url.take();
+    #[cfg(not(feature = "s3"))]
+    let url: Option<String> = None;
+    if let Some(url) = url.or_else(|| env.var(ENDPOINTS_URL_ENV)) {
+        #[cfg(feature = "s3")]
+        return s3::source(settings, &url);
+        #[cfg(not(feature = "s3"))]
+        return Err(BuildError::EndpointsUrl(EndpointsUrlError::feature_off(
+            &url,
+        )));
     }
     #[cfg(feature = "ec2")]
     return ec2::source(settings, dial).await;
@@ -118,15 +136,23 @@ async fn locate(
     match source {
         #[cfg(feature = "ec2")]
         Source::Ec2(_, discovery) => ec2::locate(settings, discovery, env).await,
-        Source::Static(_) => {
-            let (vpc_id, zone) = env.configured(settings.vpc_id.clone(), settings.zone.clone());
-            Ok(Located {
-                key: vpc_id.unwrap_or_default(),
-                location: None,
-                zone,
-            })
-        }
+        // This process's VPC, which the document must describe: configured, else metadata.
+        #[cfg(all(feature = "s3", feature = "ec2"))]
+        Source::Shared(_, sdk_config) => ec2::locate(settings, sdk_config, env).await,
+        #[cfg(all(feature = "s3", not(feature = "ec2")))]
+        Source::Shared(..) => configured(settings, env),
+        Source::Static(_) => configured(settings, env),
     }
+}
+
+/// The VPC id and zone from settings or the environment only.
+fn configured(settings: &Settings, env: Environment) -> Result<Located, BuildError> {
+    let (vpc_id, zone) = env.configured(settings.vpc_id.clone(), settings.zone.clone());
+    Ok(Located {
+        key: vpc_id.unwrap_or_default(),
+        location: None,
+        zone,
+    })
 }
 
 /// The mapping settings: the builder's, with the policy, the zone, the home region (the

@@ -1,19 +1,16 @@
 //! EC2 `DescribeVpcEndpoints` ([`Ec2Source`]), and how EC2's errors are classified.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_ec2::config::retry::RetryConfig;
-use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_ec2::types::Filter;
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_types::SdkConfig;
 use privatelink_core::{
-    DnsEntry, DnsOptions, EndpointState, EndpointType, IpAddressType, VpcEndpoint, redact,
+    DnsEntry, DnsOptions, EndpointState, EndpointType, IpAddressType, VpcEndpoint,
 };
 
-use crate::error::{DiscoveryError, Ec2Error, InvalidResponseError};
+use crate::error::{DiscoveryError, InvalidResponseError, classify};
 use crate::limit::{InvalidTimeoutError, check_timeout, within};
 use crate::source::{DEFAULT_DESCRIBE_TIMEOUT, DescribeEndpoints, EndpointsFuture};
 
@@ -183,54 +180,4 @@ fn convert(endpoint: &aws_sdk_ec2::types::VpcEndpoint) -> Result<VpcEndpoint, Di
             source: None,
         })
     })
-}
-
-/// Maps an SDK error of `operation` to the discovery error a caller can act on. A 2xx answer
-/// that failed (e.g. an HTML page from a proxy) is an invalid response, whatever the SDK called
-/// it.
-pub(crate) fn classify<E>(
-    error: SdkError<E, HttpResponse>,
-    operation: &'static str,
-) -> DiscoveryError
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    let code = error.code().map(str::to_owned);
-    // A service may echo what it was sent (a signature, a session token): kept redacted.
-    let message = error.message().map(|message| redact(message).into_owned());
-    let invalid_response = match &error {
-        SdkError::ResponseError(_) => true,
-        SdkError::ServiceError(context) => context.raw().status().is_success(),
-        _ => false,
-    };
-    let context = |code| Ec2Error {
-        operation,
-        code,
-        message,
-        source: Arc::new(error),
-    };
-    match code.as_deref() {
-        Some("UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException") => {
-            DiscoveryError::AccessDenied(context(code))
-        }
-        Some(
-            "AuthFailure"
-            | "SignatureDoesNotMatch"
-            | "InvalidClientTokenId"
-            | "UnrecognizedClientException"
-            | "ExpiredToken"
-            | "RequestExpired",
-        ) => DiscoveryError::InvalidCredentials(context(code)),
-        Some(
-            "RequestLimitExceeded" | "Throttling" | "ThrottlingException" | "RequestThrottled",
-        ) => DiscoveryError::Throttled(context(code)),
-        _ if invalid_response => {
-            let context = context(code);
-            DiscoveryError::InvalidResponse(InvalidResponseError {
-                detail: "the response could not be parsed".into(),
-                source: Some(context.source),
-            })
-        }
-        _ => DiscoveryError::Ec2(context(code)),
-    }
 }

@@ -5,6 +5,11 @@ use std::error::Error;
 use std::fmt;
 use std::sync::Arc;
 
+#[cfg(any(feature = "ec2", feature = "s3"))]
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+#[cfg(any(feature = "ec2", feature = "s3"))]
+use privatelink_core::redact;
+
 use crate::file::EndpointFileError;
 
 /// A shareable error source.
@@ -264,6 +269,62 @@ impl TimedOutError {
     }
 }
 
+/// Maps an SDK error of `operation` to the discovery error a caller can act on. A 2xx answer
+/// that failed (e.g. an HTML page from a proxy) is an invalid response, whatever the SDK called
+/// it.
+#[cfg(any(feature = "ec2", feature = "s3"))]
+pub(crate) fn classify<E>(
+    error: aws_smithy_runtime_api::client::result::SdkError<
+        E,
+        aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+    >,
+    operation: &'static str,
+) -> DiscoveryError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let code = error.code().map(str::to_owned);
+    // A service may echo what it was sent (a signature, a session token): kept redacted.
+    let message = error.message().map(|message| redact(message).into_owned());
+    let invalid_response = match &error {
+        aws_smithy_runtime_api::client::result::SdkError::ResponseError(_) => true,
+        aws_smithy_runtime_api::client::result::SdkError::ServiceError(context) => {
+            context.raw().status().is_success()
+        }
+        _ => false,
+    };
+    let context = |code| Ec2Error {
+        operation,
+        code,
+        message,
+        source: Arc::new(error),
+    };
+    match code.as_deref() {
+        Some("UnauthorizedOperation" | "AccessDenied" | "AccessDeniedException") => {
+            DiscoveryError::AccessDenied(context(code))
+        }
+        Some(
+            "AuthFailure"
+            | "SignatureDoesNotMatch"
+            | "InvalidClientTokenId"
+            | "UnrecognizedClientException"
+            | "ExpiredToken"
+            | "RequestExpired",
+        ) => DiscoveryError::InvalidCredentials(context(code)),
+        Some(
+            "RequestLimitExceeded" | "Throttling" | "ThrottlingException" | "RequestThrottled",
+        ) => DiscoveryError::Throttled(context(code)),
+        _ if invalid_response => {
+            let context = context(code);
+            DiscoveryError::InvalidResponse(InvalidResponseError {
+                detail: "the response could not be parsed".into(),
+                source: Some(context.source),
+            })
+        }
+        _ => DiscoveryError::Ec2(context(code)),
+    }
+}
+
 /// Context of [`DiscoveryError::NoVpc`]: names every place that was looked at.
 #[derive(Clone, Debug)]
 pub struct NoVpcError {
@@ -325,10 +386,12 @@ impl Ec2Error {
         self.operation
     }
 
-    /// The service of [`Ec2Error::operation`]: `STS` for `AssumeRole`, else `EC2`.
+    /// The service of [`Ec2Error::operation`]: `STS` for `AssumeRole`, `S3` for `GetObject` and
+    /// `PutObject` (a shared endpoint document), else `EC2`.
     pub fn service(&self) -> &'static str {
         match self.operation {
             "AssumeRole" => "STS",
+            "GetObject" | "PutObject" => "S3",
             _ => "EC2",
         }
     }

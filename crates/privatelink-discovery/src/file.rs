@@ -134,6 +134,24 @@ enum FileErrorKind {
 }
 
 impl EndpointFileError {
+    /// `origin` is larger than [`MAX_ENDPOINT_FILE_BYTES`].
+    #[cfg(feature = "s3")]
+    pub(crate) fn too_large(origin: impl AsRef<Path>) -> Self {
+        Self {
+            path: origin.as_ref().to_owned(),
+            kind: FileErrorKind::TooLarge,
+        }
+    }
+
+    /// `origin` could not be read.
+    #[cfg(feature = "s3")]
+    pub(crate) fn unreadable(origin: impl AsRef<Path>, error: io::Error) -> Self {
+        Self {
+            path: origin.as_ref().to_owned(),
+            kind: FileErrorKind::Read(Arc::new(error)),
+        }
+    }
+
     /// The file (`-` for standard input).
     pub fn path(&self) -> &Path {
         &self.path

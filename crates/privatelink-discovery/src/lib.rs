@@ -11,6 +11,8 @@
 //!   task metadata ([`Locator`]), hub VPCs ([`HubVpc`]). Brings `aws-sdk-ec2` and `aws-config`
 //!   (with its HTTPS client). Without it: the cache, endpoint files and custom sources, with the
 //!   VPC id and zone from settings or the environment ([`Environment::configured`]).
+//! - `s3` (off): endpoints from an export document in S3 (`S3Source`, `s3://bucket/key`), which
+//!   one publisher per VPC writes. Brings `aws-sdk-s3`.
 //!
 //! # Layout
 //!
@@ -26,6 +28,7 @@
 //! | `locate` | feature `ec2`: [`Locator`], the chain of providers; `locate::ecs` (task metadata, a Fargate task's VPC through `lookup`), `locate::imds` (instance metadata) |
 //! | `lookup` | feature `ec2`: EC2 lookups for location: a network interface by MAC address, zone names and ids |
 //! | `hub` | feature `ec2`: [`HubVpc`]: endpoints in another account's shared VPC, its credentials and zone names |
+//! | `s3` | feature `s3`: `S3Source`: an export document in S3 (one publisher per VPC), read with a conditional `GetObject` |
 
 mod cache;
 #[cfg(feature = "ec2")]
@@ -40,6 +43,8 @@ mod locate;
 mod location;
 #[cfg(feature = "ec2")]
 mod lookup;
+#[cfg(feature = "s3")]
+mod s3;
 mod source;
 
 pub use cache::{
@@ -67,7 +72,9 @@ pub use location::{
     DEFAULT_METADATA_TIMEOUT, ECS_METADATA_ENV, Environment, FoundBy, Location, VPC_ID_ENV,
     ZONE_ENV,
 };
+#[cfg(feature = "s3")]
+pub use s3::{InvalidS3UrlError, S3Source, S3Url};
 pub use source::{
-    DEFAULT_DESCRIBE_TIMEOUT, DescribeEndpoints, DocumentFuture, EndpointsFuture, FileSource,
-    SharedSource,
+    DEFAULT_DESCRIBE_TIMEOUT, DescribeEndpoints, DocumentFuture, ENDPOINTS_URL_ENV,
+    EndpointsFuture, FileSource, SharedSource,
 };

@@ -4,8 +4,7 @@
 use aws_sdk_ec2::types::Filter;
 use aws_types::SdkConfig;
 
-use crate::ec2::classify;
-use crate::error::DiscoveryError;
+use crate::error::{DiscoveryError, classify};
 
 /// What `DescribeNetworkInterfaces` says about the interface with a MAC address.
 #[derive(Debug)]

@@ -82,6 +82,10 @@ impl DescribeEndpoints for SharedSource {
     }
 }
 
+/// The environment variable naming an export document in S3 (`s3://bucket/key`) to read the
+/// endpoints from (`S3Source`, feature `s3`).
+pub const ENDPOINTS_URL_ENV: &str = "PRIVATELINK_ENDPOINTS_URL";
+
 /// How long one DescribeVpcEndpoints walk (every page, every retry) may take in all, unless
 /// configured: 20 seconds.
 pub const DEFAULT_DESCRIBE_TIMEOUT: Duration = Duration::from_secs(20);

@@ -24,6 +24,7 @@ pub struct S3Peer {
     root: PathBuf,
     _temporary: Option<tempfile::TempDir>,
     requests: Arc<AtomicUsize>,
+    not_modified: Arc<AtomicUsize>,
     _stop: oneshot::Sender<()>,
 }
 
@@ -75,13 +76,15 @@ impl S3Peer {
         let host = format!("s3.{region}.amazonaws.com");
         let domain = format!("{host}:{}", listener.local_addr()?.port());
         let tls = ca.server_config(&[host.clone(), format!("*.{host}")]);
-        let (service, requests) = Self::service(&[domain], access_key, secret_key, root.path())?;
+        let (service, requests, not_modified) =
+            Self::service(&[domain], access_key, secret_key, root.path())?;
         let (address, stop) = serve_tls(listener, tls, service)?;
         Ok(Self {
             address,
             root: root.path().to_owned(),
             _temporary: Some(root),
             requests,
+            not_modified,
             _stop: stop,
         })
     }
@@ -115,7 +118,8 @@ impl S3Peer {
             .iter()
             .map(|e| format!("bucket.{e}"))
             .collect();
-        let (service, requests) = Self::service(&domains, access_key, secret_key, root)?;
+        let (service, requests, not_modified) =
+            Self::service(&domains, access_key, secret_key, root)?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let (address, stop) = serve_tls(listener, tls, service)?;
         Ok(Self {
@@ -123,28 +127,32 @@ impl S3Peer {
             root: root.to_owned(),
             _temporary: None,
             requests,
+            not_modified,
             _stop: stop,
         })
     }
 
-    /// The S3 service for `domains`, counting requests in the returned counter.
+    /// The S3 service for `domains`, counting requests, and answers of `304 Not Modified`, in the
+    /// returned counters.
+    #[allow(clippy::type_complexity)]
     fn service(
         domains: &[String],
         access_key: &str,
         secret_key: &str,
         root: &Path,
-    ) -> io::Result<(CountedService, Arc<AtomicUsize>)> {
+    ) -> io::Result<(CountedService, Arc<AtomicUsize>, Arc<AtomicUsize>)> {
         let fs = s3s_fs::FileSystem::new(root).map_err(|e| io::Error::other(format!("{e:?}")))?;
         let mut builder = S3ServiceBuilder::new(fs);
         builder.set_auth(SimpleAuth::from_single(access_key, secret_key));
         builder
             .set_host(MultiDomain::new(domains).map_err(|e| io::Error::other(format!("{e:?}")))?);
-        let requests = Arc::new(AtomicUsize::new(0));
+        let (requests, not_modified) = (Arc::default(), Arc::default());
         let service = CountedService {
             service: builder.build(),
-            requests: requests.clone(),
+            requests: Arc::clone(&requests),
+            not_modified: Arc::clone(&not_modified),
         };
-        Ok((service, requests))
+        Ok((service, requests, not_modified))
     }
 
     /// The local address.
@@ -157,17 +165,26 @@ impl S3Peer {
         self.requests.load(Ordering::SeqCst)
     }
 
+    /// How many `GetObject`s were answered `304 Not Modified` (their `If-None-Match` named the
+    /// object's ETag).
+    pub fn not_modified(&self) -> usize {
+        self.not_modified.load(Ordering::SeqCst)
+    }
+
     /// The folder holding the buckets (one directory each).
     pub fn root(&self) -> &Path {
         &self.root
     }
 }
 
-/// The S3 service, counting the requests it is given.
+/// The S3 service, counting the requests it is given, and answering a `GetObject` whose
+/// `If-None-Match` names the object's ETag with `304 Not Modified`, as S3 does (s3s-fs serves the
+/// object whatever the header; the signature is checked first all the same).
 #[derive(Clone)]
 struct CountedService {
     service: s3s::service::S3Service,
     requests: Arc<AtomicUsize>,
+    not_modified: Arc<AtomicUsize>,
 }
 
 impl hyper::service::Service<http::Request<hyper::body::Incoming>> for CountedService {
@@ -177,12 +194,31 @@ impl hyper::service::Service<http::Request<hyper::body::Incoming>> for CountedSe
     type Error = <s3s::service::S3Service as hyper::service::Service<
         http::Request<hyper::body::Incoming>,
     >>::Error;
-    type Future = <s3s::service::S3Service as hyper::service::Service<
-        http::Request<hyper::body::Incoming>,
-    >>::Future;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<Self::Response, Self::Error>> + Send>,
+    >;
 
     fn call(&self, request: http::Request<hyper::body::Incoming>) -> Self::Future {
         self.requests.fetch_add(1, Ordering::SeqCst);
-        hyper::service::Service::call(&self.service, request)
+        let if_none_match = (request.method() == http::Method::GET)
+            .then(|| request.headers().get(http::header::IF_NONE_MATCH).cloned())
+            .flatten();
+        let not_modified = Arc::clone(&self.not_modified);
+        let response = hyper::service::Service::call(&self.service, request);
+        Box::pin(async move {
+            let response = response.await?;
+            let etag = response.headers().get(http::header::ETAG);
+            if let Some(tag) = if_none_match
+                && response.status() == http::StatusCode::OK
+                && etag == Some(&tag)
+            {
+                not_modified.fetch_add(1, Ordering::SeqCst);
+                let mut reply = http::Response::new(s3s::Body::empty());
+                *reply.status_mut() = http::StatusCode::NOT_MODIFIED;
+                reply.headers_mut().insert(http::header::ETAG, tag);
+                return Ok(reply);
+            }
+            Ok(response)
+        })
     }
 }

@@ -1,0 +1,213 @@
+//! Feature `s3`: endpoints from an export document in S3 (`s3://bucket/key`), which one publisher
+//! per VPC writes so that a fleet reads one object instead of each process calling EC2.
+//!
+//! Each read is a conditional `GetObject` (`If-None-Match` with the last ETag): an unchanged
+//! object costs one `304 Not Modified`, answered with the document read before. The document is
+//! checked as an endpoint file is (`file::read_document`: at most 16 MiB, a known export version,
+//! its `VpcId` this process's), and carries its `DiscoveredAt`, from which the cache counts
+//! staleness: when the publisher dies, readers stop using its last document `max_stale` after
+//! its expiry.
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_sdk_s3::config::retry::RetryConfig;
+use aws_types::SdkConfig;
+use privatelink_core::Document;
+use tokio::io::AsyncReadExt;
+
+use crate::error::{DiscoveryError, classify};
+use crate::file::{EndpointFileError, MAX_ENDPOINT_FILE_BYTES, read_document};
+use crate::limit::{InvalidTimeoutError, check_timeout, within};
+use crate::source::{DEFAULT_DESCRIBE_TIMEOUT, DescribeEndpoints, DocumentFuture, EndpointsFuture};
+
+/// An `s3://bucket/key` URL, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct S3Url {
+    bucket: String,
+    key: String,
+}
+
+impl S3Url {
+    /// Reads `s3://BUCKET/KEY`: a bucket name (3–63 lowercase letters, digits, dots, hyphens)
+    /// and a non-empty key.
+    pub fn parse(url: &str) -> Result<Self, InvalidS3UrlError> {
+        let invalid = || InvalidS3UrlError {
+            url: url.to_owned(),
+        };
+        let rest = url.strip_prefix("s3://").ok_or_else(invalid)?;
+        let (bucket, key) = rest.split_once('/').ok_or_else(invalid)?;
+        let bucket_ok = (3..=63).contains(&bucket.len())
+            && bucket
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+        if !bucket_ok || key.is_empty() {
+            return Err(invalid());
+        }
+        Ok(S3Url {
+            bucket: bucket.to_owned(),
+            key: key.to_owned(),
+        })
+    }
+
+    /// The bucket.
+    pub fn bucket(&self) -> &str {
+        &self.bucket
+    }
+
+    /// The key.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+impl fmt::Display for S3Url {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s3://{}/{}", self.bucket, self.key)
+    }
+}
+
+/// A URL that is not `s3://BUCKET/KEY`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidS3UrlError {
+    url: String,
+}
+
+impl fmt::Display for InvalidS3UrlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is not an S3 object URL like s3://my-bucket/privatelink/vpc-0abc.json",
+            self.url
+        )
+    }
+}
+
+impl std::error::Error for InvalidS3UrlError {}
+
+/// Endpoints from an export document in S3, read with a conditional `GetObject` through an S3
+/// client built from an `SdkConfig` (its region, credentials, HTTP client and
+/// `AWS_ENDPOINT_URL_S3` apply). Needs `s3:GetObject` on the object. Each read has a time limit
+/// of its own ([`DEFAULT_DESCRIBE_TIMEOUT`], see [`S3Source::timeout`]).
+#[derive(Clone)]
+pub struct S3Source {
+    client: aws_sdk_s3::Client,
+    url: S3Url,
+    timeout: Duration,
+    /// The last document read and its ETag, for `If-None-Match`.
+    last: Arc<Mutex<Option<(String, Document)>>>,
+}
+
+impl fmt::Debug for S3Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("S3Source")
+            .field("url", &self.url)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl S3Source {
+    /// A source reading `url` with an S3 client built from `sdk_config`.
+    pub fn new(sdk_config: &SdkConfig, url: S3Url) -> Self {
+        Self {
+            client: aws_sdk_s3::Client::new(sdk_config),
+            url,
+            timeout: DEFAULT_DESCRIBE_TIMEOUT,
+            last: Arc::default(),
+        }
+    }
+
+    /// Sets the time limit of one read (every attempt). Defaults to
+    /// [`DEFAULT_DESCRIBE_TIMEOUT`] (20 s); outside [`TIMEOUT_RANGE`](crate::TIMEOUT_RANGE) (1 s
+    /// to 1 h) is an error.
+    pub fn timeout(mut self, timeout: Duration) -> Result<Self, InvalidTimeoutError> {
+        self.timeout = check_timeout("S3Source::timeout", timeout)?;
+        Ok(self)
+    }
+
+    /// The object read.
+    pub fn url(&self) -> &S3Url {
+        &self.url
+    }
+
+    async fn fetch(&self, vpc_id: &str, once: bool) -> Result<Document, DiscoveryError> {
+        within(self.read(vpc_id, once), self.timeout, "GetObject").await
+    }
+
+    async fn read(&self, vpc_id: &str, once: bool) -> Result<Document, DiscoveryError> {
+        let last = self.last.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let mut request = self
+            .client
+            .get_object()
+            .bucket(self.url.bucket())
+            .key(self.url.key());
+        if let Some((etag, _)) = &last {
+            request = request.if_none_match(etag);
+        }
+        let sent = match once {
+            false => request.send().await,
+            true => {
+                let one_attempt = aws_sdk_s3::config::Builder::default()
+                    .retry_config(RetryConfig::standard().with_max_attempts(1));
+                request
+                    .customize()
+                    .config_override(one_attempt)
+                    .send()
+                    .await
+            }
+        };
+        let output = match sent {
+            Ok(output) => output,
+            Err(error) => {
+                // 304 Not Modified: the document read before, unchanged.
+                if let Some(raw) = error.raw_response()
+                    && raw.status().as_u16() == 304
+                    && let Some((_, document)) = last
+                {
+                    return Ok(document);
+                }
+                return Err(classify(error, "GetObject"));
+            }
+        };
+        let origin = self.url.to_string();
+        if output
+            .content_length()
+            .is_some_and(|length| length as u64 > MAX_ENDPOINT_FILE_BYTES)
+        {
+            // Refused before reading: the same error as a file that large.
+            return Err(DiscoveryError::File(EndpointFileError::too_large(&origin)));
+        }
+        let etag = output.e_tag().map(str::to_owned);
+        let mut body = Vec::new();
+        output
+            .body
+            .into_async_read()
+            .take(MAX_ENDPOINT_FILE_BYTES + 1)
+            .read_to_end(&mut body)
+            .await
+            .map_err(|e| DiscoveryError::File(EndpointFileError::unreadable(&origin, e)))?;
+        let vpc_id = (!vpc_id.is_empty()).then_some(vpc_id);
+        let document = read_document(&body[..], &origin, vpc_id).map_err(DiscoveryError::File)?;
+        if let Some(etag) = etag {
+            *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some((etag, document.clone()));
+        }
+        Ok(document)
+    }
+}
+
+impl DescribeEndpoints for S3Source {
+    fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
+        Box::pin(async move { self.fetch(vpc_id, false).await.map(|d| d.endpoints) })
+    }
+
+    /// One attempt: the SDK's retries off.
+    fn describe_once<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
+        Box::pin(async move { self.fetch(vpc_id, true).await.map(|d| d.endpoints) })
+    }
+
+    fn describe_document<'a>(&'a self, vpc_id: &'a str, once: bool) -> DocumentFuture<'a> {
+        Box::pin(self.fetch(vpc_id, once))
+    }
+}
