@@ -35,10 +35,6 @@ COMMANDS = [
     ("test.sh: cargo clippy --workspace --all-targets", ["check", "--workspace", "--all-targets"]),
     ("test.sh: cargo doc --workspace --no-deps", ["doc", "--workspace", "--no-deps"]),
     ("test.sh: feature check ec2 alone", ["check", *FEATURES_ALONE, "--features", "privatelink/ec2"]),
-    ("test.sh: cargo test -p privatelink --features s3 --test s3",
-     ["test", "-p", "privatelink", "--features", "s3", "--test", "s3", "--no-run"]),
-    ("test.sh: cargo clippy -p privatelink --all-targets --features s3",
-     ["check", "-p", "privatelink", "--all-targets", "--features", "s3"]),
 ]
 # Modes and how many aws-sdk-ec2 feature sets each may have.
 ALLOWED = {"build": 1, "check": 1}

@@ -3,7 +3,8 @@
 #   formatting, clippy (all targets, warnings denied), rustdoc (warnings denied),
 #   unit + integration + SDK + CLI tests + doc tests, end-to-end tests against in-process peers and
 #   against moto (scripts/rig.sh: installs moto from PyPI into .rig/, stopped by PID on exit),
-#   the `s3` feature (tests/s3.rs: 1,000 readers of one document in the S3 peer),
+#   the `s3` feature (the CLI enables it, so the workspace's tests run tests/s3.rs: 1,000 readers
+#   of one document in the S3 peer),
 #   the CLI against moto and doctor and the AWS CLI in a DNS namespace (scripts/rig-tests.sh, in a
 #   user and network namespace where the kernel allows one, so no root is needed), the service id
 #   table against the AWS service models, the partition table against botocore's partitions, a 30 s cargo-fuzz smoke run per target (nightly), and the
@@ -78,10 +79,6 @@ cleanup() {
 }
 trap cleanup EXIT
 cargo test --workspace --locked 2>&1 | tee "$log"
-
-step "feature s3: a fleet reading one export document from S3 (lints, then tests/s3.rs against the S3 peer)"
-cargo clippy -p privatelink --all-targets --features s3 --locked --quiet -- -D warnings
-cargo test -p privatelink --features s3 --test s3 --locked 2>&1 | tee -a "$log"
 
 step "the library without its default features: an endpoint file, no EC2, no TLS (unit tests)"
 cargo test -p privatelink --no-default-features --lib --locked 2>&1 | tee -a "$log"

@@ -314,6 +314,29 @@ mod tests {
         assert_eq!(dialed.as_deref(), Some(expected));
     }
 
+    /// `PRIVATELINK_ENDPOINTS_URL` without the `s3` feature is an error saying so, not ignored
+    /// (EC2 would be called instead of reading the fleet's document).
+    #[cfg(not(feature = "s3"))]
+    #[tokio::test]
+    async fn an_endpoints_url_without_the_s3_feature_is_an_error() {
+        let url = "s3://my-bucket/privatelink/vpc.json";
+        let error = PrivateLink::builder()
+            .environment(env(&[("PRIVATELINK_ENDPOINTS_URL", url)]))
+            .build()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, BuildError::EndpointsUrl(e) if e.url() == url),
+            "{error:?}"
+        );
+        assert!(
+            error
+                .to_string()
+                .ends_with("needs privatelink's `s3` feature"),
+            "{error}"
+        );
+    }
+
     /// No source at all: the error names what to set (and, without EC2 compiled in, why EC2 is
     /// not an option).
     #[tokio::test]

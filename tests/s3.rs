@@ -4,7 +4,8 @@
 //! `PrivateLink` handle with its own cache, as a process of a fleet has. The readers reach S3 at
 //! the S3 interface endpoint's name (what `AWS_ENDPOINT_URL_S3` names before any snapshot).
 //!
-//! `scripts/test.sh` runs it: `cargo test -p privatelink --features s3 --test s3`.
+//! Runs in `cargo test --workspace` (the CLI enables the feature), or alone with
+//! `cargo test -p privatelink --features s3 --test s3`.
 
 use std::time::Duration;
 
@@ -185,4 +186,75 @@ async fn a_dead_publisher_leads_to_refusals_after_max_stale_and_another_vpc_is_r
         matches!(&err, BuildError::EndpointsUrl(e) if e.url() == "https://example.com/vpc.json"),
         "{err:?}"
     );
+}
+
+/// The library's publisher: writes when the object is missing, when the endpoints change, or
+/// when its `DiscoveredAt` is due for renewal; leaves it alone otherwise (readers keep getting
+/// `304`); never writes an empty list over a document.
+#[tokio::test]
+async fn the_publisher_writes_only_what_changed_or_is_due_and_never_an_empty_list() {
+    use privatelink::discovery::{PublishError, Published, S3Url, publish};
+    let vpc = LoopbackVpc::start().await.unwrap();
+    let time = whole_seconds_now();
+    let config = reader_config(&vpc, &time);
+    let s3 = publisher(&config);
+    s3.create_bucket().bucket(BUCKET).send().await.unwrap();
+    let url = S3Url::parse(URL).unwrap();
+    let (available, pending) = (
+        LoopbackVpc::endpoints("available"),
+        LoopbackVpc::endpoints("pending"),
+    );
+    let renew = 10 * MIN;
+    let t0 = time.now();
+    let run = |endpoints: &'static str, at| {
+        let (config, url) = (config.clone(), url.clone());
+        async move {
+            let endpoints = LoopbackVpc::endpoints(endpoints);
+            publish(
+                &config,
+                &url,
+                VPC_ID,
+                Some("us-east-1"),
+                &endpoints,
+                at,
+                renew,
+            )
+            .await
+        }
+    };
+    let read_back = || async {
+        let object = s3
+            .get_object()
+            .bucket(BUCKET)
+            .key(KEY)
+            .send()
+            .await
+            .unwrap();
+        let body = object.body.collect().await.unwrap().into_bytes();
+        privatelink::core::parse_document(std::str::from_utf8(&body).unwrap()).unwrap()
+    };
+    assert_eq!(run("available", t0).await.unwrap(), Published::Written);
+    assert_eq!(
+        run("available", t0 + 5 * MIN).await.unwrap(),
+        Published::Unchanged
+    );
+    assert_eq!(read_back().await.discovered_at, Some(t0));
+    // The same endpoints, the stamp due: renewed.
+    assert_eq!(
+        run("available", t0 + 11 * MIN).await.unwrap(),
+        Published::Written
+    );
+    assert_eq!(read_back().await.discovered_at, Some(t0 + 11 * MIN));
+    // Changed endpoints: written at once.
+    assert_eq!(
+        run("pending", t0 + 12 * MIN).await.unwrap(),
+        Published::Written
+    );
+    let document = read_back().await;
+    assert_eq!(document.endpoints, pending);
+    assert_ne!(document.endpoints, available);
+    // An empty discovery is refused; the document stays.
+    let empty = publish(&config, &url, VPC_ID, None, &[], t0 + 13 * MIN, renew).await;
+    assert!(matches!(empty, Err(PublishError::Empty)), "{empty:?}");
+    assert_eq!(read_back().await.endpoints, pending);
 }

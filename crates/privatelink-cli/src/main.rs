@@ -38,6 +38,7 @@ enum Command {
     Env(cmd::env::EnvArgs),
     Exec(cmd::exec::ExecArgs),
     Export(cmd::export::ExportArgs),
+    Publish(cmd::publish::PublishArgs),
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -52,6 +53,7 @@ async fn main() -> ExitCode {
         Command::Env(args) => cmd::env::run(args, ui, &mut stdout, &mut stderr).await,
         Command::Exec(args) => cmd::exec::run(args, ui, &mut stderr).await,
         Command::Export(args) => cmd::export::run(args, ui, &mut stdout, &mut stderr).await,
+        Command::Publish(args) => cmd::publish::run(args, ui, &mut stdout, &mut stderr).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -202,8 +202,8 @@ impl SourceArgs {
         })
     }
 
-    /// Locates the VPC and calls DescribeVpcEndpoints once: no cache, no background refresh.
-    async fn discover(&self) -> Result<Loaded, Failure> {
+    /// The standard AWS configuration with `--profile` and `--region`.
+    pub(crate) async fn sdk_config(&self) -> aws_config::SdkConfig {
         let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
         if let Some(profile) = &self.profile {
             loader = loader.profile_name(profile);
@@ -211,7 +211,12 @@ impl SourceArgs {
         if let Some(region) = &self.region {
             loader = loader.region(aws_config::Region::new(region.clone()));
         }
-        let sdk_config = loader.load().await;
+        loader.load().await
+    }
+
+    /// Locates the VPC and calls DescribeVpcEndpoints once: no cache, no background refresh.
+    async fn discover(&self) -> Result<Loaded, Failure> {
+        let sdk_config = self.sdk_config().await;
         let Some(region) = sdk_config.region().map(ToString::to_string) else {
             return Err(Failure::Environment(
                 "no AWS region: set AWS_REGION, a profile region, or --region".into(),

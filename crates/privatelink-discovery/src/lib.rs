@@ -28,7 +28,7 @@
 //! | `locate` | feature `ec2`: [`Locator`], the chain of providers; `locate::ecs` (task metadata, a Fargate task's VPC through `lookup`), `locate::imds` (instance metadata) |
 //! | `lookup` | feature `ec2`: EC2 lookups for location: a network interface by MAC address, zone names and ids |
 //! | `hub` | feature `ec2`: [`HubVpc`]: endpoints in another account's shared VPC, its credentials and zone names |
-//! | `s3` | feature `s3`: `S3Source`: an export document in S3 (one publisher per VPC), read with a conditional `GetObject` |
+//! | `s3` | feature `s3`: `S3Source`: an export document in S3 (one publisher per VPC), read with a conditional `GetObject`; `publish`, which writes it |
 
 mod cache;
 #[cfg(feature = "ec2")]
@@ -73,7 +73,7 @@ pub use location::{
     ZONE_ENV,
 };
 #[cfg(feature = "s3")]
-pub use s3::{InvalidS3UrlError, S3Source, S3Url};
+pub use s3::{InvalidS3UrlError, PublishError, Published, S3Source, S3Url, publish};
 pub use source::{
     DEFAULT_DESCRIBE_TIMEOUT, DescribeEndpoints, DocumentFuture, ENDPOINTS_URL_ENV,
     EndpointsFuture, FileSource, SharedSource,

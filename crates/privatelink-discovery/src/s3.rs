@@ -211,3 +211,135 @@ impl DescribeEndpoints for S3Source {
         Box::pin(self.fetch(vpc_id, once))
     }
 }
+
+/// What [`publish`] did.
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Published {
+    /// The object was written: it was missing, its endpoints changed, or its `DiscoveredAt` was
+    /// older than the renewal age.
+    Written,
+    /// The object already holds these endpoints, discovered recently enough: nothing was
+    /// written (readers' conditional reads stay `304`).
+    Unchanged,
+}
+
+/// Publishes `endpoints` of `vpc_id` (discovered at `discovered_at`) as an export document at
+/// `url`, with one `PutObject` (S3 replaces an object atomically: a reader sees the old document
+/// or the new one). Writes only when the object is missing, its endpoints differ, or its
+/// `DiscoveredAt` is older than `renew_after` (so that readers, which count staleness from it,
+/// keep using the document while the endpoints stay the same). An empty list is refused
+/// ([`PublishError::Empty`]): an empty or failed discovery never replaces a document. Needs
+/// `s3:GetObject` and `s3:PutObject` on the object; each request is bounded by
+/// [`DEFAULT_DESCRIBE_TIMEOUT`].
+pub async fn publish(
+    sdk_config: &SdkConfig,
+    url: &S3Url,
+    vpc_id: &str,
+    region: Option<&str>,
+    endpoints: &[privatelink_core::VpcEndpoint],
+    discovered_at: std::time::SystemTime,
+    renew_after: Duration,
+) -> Result<Published, PublishError> {
+    if endpoints.is_empty() {
+        return Err(PublishError::Empty);
+    }
+    let client = aws_sdk_s3::Client::new(sdk_config);
+    let limit = DEFAULT_DESCRIBE_TIMEOUT;
+    let current = within(
+        async {
+            match client
+                .get_object()
+                .bucket(url.bucket())
+                .key(url.key())
+                .send()
+                .await
+            {
+                Ok(output) => {
+                    let body = output.body.collect().await.map_err(|e| {
+                        DiscoveryError::File(EndpointFileError::unreadable(
+                            url.to_string(),
+                            std::io::Error::other(e),
+                        ))
+                    })?;
+                    // An unreadable object is replaced.
+                    Ok(read_document(&body.into_bytes()[..], url.to_string(), Some(vpc_id)).ok())
+                }
+                Err(error) if error.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
+                    Ok(None)
+                }
+                Err(error) => Err(classify(error, "GetObject")),
+            }
+        },
+        limit,
+        "GetObject",
+    )
+    .await
+    .map_err(PublishError::Read)?;
+    let without_time = |endpoints: &[privatelink_core::VpcEndpoint]| {
+        privatelink_core::export_json(endpoints, Some(vpc_id), region, None)
+    };
+    if let Some(current) = current
+        && without_time(&current.endpoints) == without_time(endpoints)
+        && current
+            .discovered_at
+            .is_some_and(|at| discovered_at.duration_since(at).unwrap_or_default() < renew_after)
+    {
+        return Ok(Published::Unchanged);
+    }
+    let document =
+        privatelink_core::export_json(endpoints, Some(vpc_id), region, Some(discovered_at));
+    within(
+        async {
+            client
+                .put_object()
+                .bucket(url.bucket())
+                .key(url.key())
+                .content_type("application/json")
+                .body(aws_sdk_s3::primitives::ByteStream::from(
+                    document.into_bytes(),
+                ))
+                .send()
+                .await
+                .map_err(|e| classify(e, "PutObject"))
+        },
+        limit,
+        "PutObject",
+    )
+    .await
+    .map_err(PublishError::Write)?;
+    Ok(Published::Written)
+}
+
+/// [`publish`] could not write the document.
+#[non_exhaustive]
+#[derive(Clone, Debug)]
+pub enum PublishError {
+    /// The discovery found no endpoints: an empty document never replaces one.
+    Empty,
+    /// The current object could not be read (to compare).
+    Read(DiscoveryError),
+    /// `PutObject` failed.
+    Write(DiscoveryError),
+}
+
+impl fmt::Display for PublishError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PublishError::Empty => f.write_str(
+                "the discovery found no endpoints: nothing published (an empty document never replaces one)",
+            ),
+            PublishError::Read(_) => f.write_str("cannot read the published document to compare"),
+            PublishError::Write(_) => f.write_str("cannot write the endpoint document"),
+        }
+    }
+}
+
+impl std::error::Error for PublishError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PublishError::Empty => None,
+            PublishError::Read(e) | PublishError::Write(e) => Some(e),
+        }
+    }
+}

@@ -5,4 +5,5 @@ pub(crate) mod endpoints;
 pub(crate) mod env;
 pub(crate) mod exec;
 pub(crate) mod export;
+pub(crate) mod publish;
 pub(crate) mod rewrite;
