@@ -22,6 +22,11 @@ fn main() {
             }
         }
     }
+    for scenario in fleet::SharedScenario::ALL {
+        for processes in [10_000, 100_000] {
+            println!("{}", fleet::simulate_shared(processes, &defaults, scenario));
+        }
+    }
     for report in values {
         println!(
             "value: {:.1} % ({}, 10,000 processes, default settings: the busiest 10 minutes after \

@@ -47,3 +47,30 @@ fn ten_thousand_processes_stay_within_half_of_ec2s_refill_in_every_scenario() {
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+/// Fleet mode: one publisher per VPC (DescribeVpcEndpoints every 5 minutes, the document rewritten
+/// when its stamp is 15 minutes old) and 100,000 processes reading the document from S3, each
+/// with its own cache. EC2 sees the publisher alone, whatever the fleet's size (≤ 1 % of its
+/// refill); S3 sees at most a tenth of one prefix's documented GET rate at the busiest, through a
+/// rolling restart and a 45-minute S3 outage included; no process is left without a snapshot
+/// after the first hour (stale-on-error covers an outage shorter than `max_stale`).
+#[test]
+fn a_hundred_thousand_readers_of_one_document_cost_ec2_nothing_and_s3_little() {
+    use fleet::{S3_GETS_PER_PREFIX, SharedScenario, simulate_shared};
+    let config = CacheConfig::default();
+    let mut failures = Vec::new();
+    for scenario in SharedScenario::ALL {
+        let report = simulate_shared(100_000, &config, scenario);
+        println!("{report}");
+        if report.ec2_share > 0.01 {
+            failures.push(format!("{report}: EC2 over 1 %"));
+        }
+        if report.s3_busiest > 0.1 * S3_GETS_PER_PREFIX {
+            failures.push(format!("{report}: S3 over a tenth of one prefix's rate"));
+        }
+        if report.worst_unserved > 0 {
+            failures.push(format!("{report}: processes without a snapshot"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}

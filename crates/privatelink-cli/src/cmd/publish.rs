@@ -45,8 +45,9 @@ pub(crate) struct PublishArgs {
     every: Option<String>,
 
     /// Rewrite an unchanged document once its discovery time is this old, so that readers (which
-    /// count staleness from it) keep using it. Shorter than the readers' TTL. Default: 15m.
-    #[arg(long, value_name = "DURATION", default_value = "15m")]
+    /// count staleness from it, and keep a stale document `max_stale` past its expiry) keep
+    /// their full stale-on-error budget. Default: 5m (with `--every 5m`, every round).
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
     renew: String,
 
     #[command(flatten)]

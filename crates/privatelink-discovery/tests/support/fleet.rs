@@ -413,3 +413,295 @@ impl fmt::Display for Report {
         )
     }
 }
+
+// ----- Fleet mode: one publisher per VPC, every process reading its document from S3 -----
+
+/// S3's documented request rate per partitioned prefix for GET/HEAD: 5,500 a second.
+pub(crate) const S3_GETS_PER_PREFIX: f64 = 5_500.0;
+/// How often the publisher runs (`privatelink publish --every`), and its `--renew` age.
+const PUBLISH_EVERY: Duration = Duration::from_secs(5 * 60);
+const RENEW: Duration = Duration::from_secs(5 * 60);
+/// How long S3 fails in the outage scenario: shorter than `max_stale` (1 h) by more than the
+/// readers' longest retry wait (7.5 min), so every reader still holds its stale document when S3
+/// is back. A longer outage ends readers' snapshots at their deadlines: bounded staleness.
+const S3_OUTAGE: Duration = Duration::from_secs(45 * 60);
+
+/// What happens to a fleet reading one document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SharedScenario {
+    /// The deploy, then refreshes.
+    Steady,
+    /// Every process restarts over 10 minutes, from hour 2.
+    RollingRestart,
+    /// S3 fails every request for 45 minutes (less than `max_stale`), from hour 2.
+    S3Outage,
+}
+
+impl SharedScenario {
+    /// Every scenario.
+    pub(crate) const ALL: [SharedScenario; 3] = [
+        SharedScenario::Steady,
+        SharedScenario::RollingRestart,
+        SharedScenario::S3Outage,
+    ];
+
+    /// Its name in reports.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            SharedScenario::Steady => "shared document: steady state",
+            SharedScenario::RollingRestart => "shared document: rolling restart (10 min)",
+            SharedScenario::S3Outage => "shared document: S3 outage (45 min)",
+        }
+    }
+}
+
+/// What a fleet reading one document cost EC2 and S3.
+#[derive(Debug)]
+pub(crate) struct SharedReport {
+    pub(crate) scenario: SharedScenario,
+    pub(crate) processes: usize,
+    /// DescribeVpcEndpoints calls an hour (the publisher's), as a share of EC2's refill.
+    pub(crate) ec2_share: f64,
+    /// S3 GETs a second over the busiest 10 minutes after the first minute.
+    pub(crate) s3_busiest: f64,
+    /// S3 GETs a second over the whole run.
+    pub(crate) s3_mean: f64,
+    /// The share of GETs answered 304.
+    pub(crate) not_modified: f64,
+    /// The most processes without a usable snapshot at any sample after the first hour.
+    pub(crate) worst_unserved: usize,
+}
+
+impl fmt::Display for SharedReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}, {} processes: EC2 {:.4} % of the refill; S3 {:.1} GET/s at the busiest 10 min \
+             ({:.2} % of one prefix's 5,500/s), {:.1} GET/s on average, {:.0} % answered 304; \
+             at worst {} processes without a usable snapshot after the first hour",
+            self.scenario.name(),
+            self.processes,
+            100.0 * self.ec2_share,
+            self.s3_busiest,
+            100.0 * self.s3_busiest / S3_GETS_PER_PREFIX,
+            self.s3_mean,
+            100.0 * self.not_modified,
+            self.worst_unserved,
+        )
+    }
+}
+
+/// The object in S3 and who asked for it.
+#[derive(Debug)]
+struct Bucket {
+    /// (version, discovered at) of the document; `None` before the first publish.
+    document: Option<(u64, SystemTime)>,
+    /// Every GET: (seconds since start, answered 304).
+    gets: Vec<(f64, bool)>,
+    /// Every DescribeVpcEndpoints the publisher made.
+    ec2_calls: usize,
+}
+
+/// One reader's view of S3: a conditional GET, remembering the version it read last.
+#[derive(Clone, Debug)]
+struct Reader {
+    bucket: Arc<Mutex<Bucket>>,
+    clock: PausedClock,
+    endpoints: Arc<Vec<VpcEndpoint>>,
+    scenario: SharedScenario,
+    last: Arc<Mutex<Option<u64>>>,
+}
+
+impl DescribeEndpoints for Reader {
+    fn describe<'a>(&'a self, vpc_id: &'a str) -> EndpointsFuture<'a> {
+        let document = self.describe_document(vpc_id, false);
+        Box::pin(async move { document.await.map(|d| d.endpoints) })
+    }
+
+    /// A conditional GET; the SDK's retries are off after the first call, as `S3Source` does
+    /// (one attempt either way here: S3 does not throttle these rates).
+    fn describe_document<'a>(
+        &'a self,
+        _vpc_id: &'a str,
+        _once: bool,
+    ) -> privatelink_discovery::DocumentFuture<'a> {
+        let at = self
+            .clock
+            .now()
+            .duration_since(EPOCH)
+            .unwrap()
+            .as_secs_f64();
+        let mut bucket = self.bucket.lock().unwrap();
+        let outage = self.scenario == SharedScenario::S3Outage
+            && (EVENT_AT.as_secs_f64()..(EVENT_AT + S3_OUTAGE).as_secs_f64()).contains(&at);
+        let result = match (outage, bucket.document) {
+            (true, _) => {
+                bucket.gets.push((at, false));
+                Err(DiscoveryError::Ec2(Ec2Error::new(
+                    Some("ServiceUnavailable".into()),
+                    Refused("S3 is unavailable"),
+                )))
+            }
+            (false, None) => {
+                bucket.gets.push((at, false));
+                Err(DiscoveryError::Ec2(Ec2Error::new(
+                    Some("NoSuchKey".into()),
+                    Refused("no document yet"),
+                )))
+            }
+            (false, Some((version, discovered_at))) => {
+                let mut last = self.last.lock().unwrap();
+                bucket.gets.push((at, *last == Some(version)));
+                *last = Some(version);
+                Ok(privatelink_core::Document {
+                    endpoints: self.endpoints.as_ref().clone(),
+                    vpc_id: Some(VPC.to_owned()),
+                    discovered_at: Some(discovered_at),
+                })
+            }
+        };
+        Box::pin(std::future::ready(result))
+    }
+}
+
+/// Runs `scenario` with `processes` readers and one publisher, on `config`.
+pub(crate) fn simulate_shared(
+    processes: usize,
+    config: &CacheConfig,
+    scenario: SharedScenario,
+) -> SharedReport {
+    fastrand::seed(11);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    let config = config.clone();
+    let simulated = Duration::from_secs(4 * 60 * 60);
+    runtime.block_on(async move {
+        let clock = PausedClock {
+            start: tokio::time::Instant::now(),
+        };
+        let bucket = Arc::new(Mutex::new(Bucket {
+            document: None,
+            gets: Vec::new(),
+            ec2_calls: 0,
+        }));
+        let endpoints = Arc::new(endpoints());
+        // The publisher (`privatelink publish --every 5m`, its default `--renew 5m`): discovers
+        // and writes at once, then every 5 minutes, writing when the stamp is due (the endpoints
+        // do not change here).
+        {
+            let (bucket, clock) = (bucket.clone(), clock.clone());
+            tokio::spawn(async move {
+                let mut version = 0;
+                loop {
+                    let now = clock.now();
+                    {
+                        let mut bucket = bucket.lock().unwrap();
+                        bucket.ec2_calls += 1;
+                        let due = bucket.document.is_none_or(|(_, at)| {
+                            now.duration_since(at).unwrap_or_default() >= RENEW
+                        });
+                        if due {
+                            version += 1;
+                            bucket.document = Some((version, now));
+                        }
+                    }
+                    tokio::time::sleep(PUBLISH_EVERY).await;
+                }
+            });
+        }
+        let new_cache = {
+            let (bucket, clock, endpoints, config) = (
+                bucket.clone(),
+                clock.clone(),
+                endpoints.clone(),
+                config.clone(),
+            );
+            move || {
+                EndpointCache::builder()
+                    .source(Reader {
+                        bucket: bucket.clone(),
+                        clock: clock.clone(),
+                        endpoints: endpoints.clone(),
+                        scenario,
+                        last: Arc::default(),
+                    })
+                    .config(config.clone())
+                    .time_source(SharedTimeSource::new(clock.clone()))
+                    .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
+                    .build()
+                    .unwrap()
+            }
+        };
+        let fleet: Arc<Mutex<Vec<Option<EndpointCache>>>> =
+            Arc::new(Mutex::new((0..processes).map(|_| None).collect()));
+        let begin = tokio::time::Instant::now();
+        for process in 0..processes {
+            let start = DEPLOY_WINDOW.mul_f64(fastrand::f64());
+            let restart = EVENT_AT + RESTART_WINDOW.mul_f64(fastrand::f64());
+            let (fleet, new_cache) = (fleet.clone(), new_cache.clone());
+            tokio::spawn(async move {
+                let run = |fleet: &Mutex<Vec<Option<EndpointCache>>>| {
+                    let cache = new_cache();
+                    fleet.lock().unwrap()[process] = Some(cache.clone());
+                    cache
+                };
+                tokio::time::sleep_until(begin + start).await;
+                let _ = run(&fleet).load(VPC).await;
+                if scenario == SharedScenario::RollingRestart {
+                    tokio::time::sleep_until(begin + restart).await;
+                    let _ = run(&fleet).load(VPC).await;
+                }
+            });
+        }
+        // Every minute after the first hour: how many processes have no usable snapshot.
+        let mut worst_unserved = 0;
+        let mut at = Duration::ZERO;
+        let step = Duration::from_secs(60);
+        while at < simulated {
+            tokio::time::sleep(step).await;
+            at += step;
+            if at > Duration::from_secs(3600) {
+                let now = clock.now();
+                let fleet = fleet.lock().unwrap();
+                let unserved = fleet
+                    .iter()
+                    .filter(|cache| {
+                        cache.as_ref().is_none_or(|cache| {
+                            cache
+                                .cell(VPC)
+                                .with_current_at(now, |index| index.is_none())
+                        })
+                    })
+                    .count();
+                worst_unserved = worst_unserved.max(unserved);
+            }
+        }
+        fleet.lock().unwrap().clear();
+        let bucket = bucket.lock().unwrap();
+        let seconds = simulated.as_secs() as usize;
+        let mut per_second = vec![0usize; seconds + 1];
+        for (at, _) in &bucket.gets {
+            per_second[(*at as usize).min(seconds)] += 1;
+        }
+        let window = WINDOW.as_secs() as usize;
+        let first = DEPLOY_WINDOW.as_secs() as usize;
+        let busiest = (first..=seconds - window)
+            .map(|start| per_second[start..start + window].iter().sum::<usize>())
+            .max()
+            .unwrap_or(0);
+        let hours = simulated.as_secs_f64() / 3600.0;
+        SharedReport {
+            scenario,
+            processes,
+            ec2_share: bucket.ec2_calls as f64 / hours / (REFILL_PER_SECOND * 3600.0),
+            s3_busiest: busiest as f64 / window as f64,
+            s3_mean: bucket.gets.len() as f64 / simulated.as_secs_f64(),
+            not_modified: bucket.gets.iter().filter(|g| g.1).count() as f64
+                / bucket.gets.len().max(1) as f64,
+            worst_unserved,
+        }
+    })
+}
