@@ -302,29 +302,7 @@ pub(crate) fn simulate(processes: usize, config: &CacheConfig, scenario: Scenari
                     .unwrap()
             }
         };
-        // The live process of each slot; replacing one drops the old cache and its refresher.
-        let fleet: Arc<Mutex<Vec<Option<EndpointCache>>>> =
-            Arc::new(Mutex::new((0..processes).map(|_| None).collect()));
-        let begin = tokio::time::Instant::now();
-        for process in 0..processes {
-            let start = DEPLOY_WINDOW.mul_f64(fastrand::f64());
-            let restart = EVENT_AT + RESTART_WINDOW.mul_f64(fastrand::f64());
-            let (fleet, new_cache) = (fleet.clone(), new_cache.clone());
-            tokio::spawn(async move {
-                let run = |fleet: &Mutex<Vec<Option<EndpointCache>>>| {
-                    let cache = new_cache();
-                    fleet.lock().unwrap()[process] = Some(cache.clone());
-                    cache
-                };
-                tokio::time::sleep_until(begin + start).await;
-                // A failed first load leaves the refresher retrying (start_empty).
-                let _ = run(&fleet).load(VPC).await;
-                if scenario == Scenario::RollingRestart {
-                    tokio::time::sleep_until(begin + restart).await;
-                    let _ = run(&fleet).load(VPC).await;
-                }
-            });
-        }
+        let fleet = deploy(processes, scenario == Scenario::RollingRestart, new_cache);
         // Sample, every 10 simulated seconds, whether every process has a snapshot.
         let mut all_loaded_at = None;
         let step = Duration::from_secs(10);
@@ -364,13 +342,64 @@ fn report(
     all_loaded_at: Option<f64>,
 ) -> Report {
     let seconds = simulated.as_secs() as usize;
-    let mut per_second = vec![0usize; seconds + 1];
-    for (at, _) in calls {
-        per_second[(*at as usize).min(seconds)] += 1;
+    let busiest = busiest_window(calls.iter().map(|c| c.0), simulated);
+    let refill_per_window = REFILL_PER_SECOND * WINDOW.as_secs_f64();
+    let late_from = 3600.0;
+    let late = calls.iter().filter(|c| c.0 >= late_from).count();
+    Report {
+        scenario,
+        processes,
+        busiest_window: (busiest.0 as f64 / refill_per_window, busiest.1 as f64),
+        late_share: late as f64 / ((seconds as f64 - late_from) * REFILL_PER_SECOND),
+        per_process: calls.len() as f64 / processes as f64,
+        throttled: calls.iter().filter(|c| !c.1).count() as f64 / calls.len().max(1) as f64,
+        all_loaded_at,
     }
-    let window = WINDOW.as_secs() as usize;
-    let first = DEPLOY_WINDOW.as_secs() as usize;
-    let refill_per_window = REFILL_PER_SECOND * window as f64;
+}
+
+/// The fleet: `processes` caches made by `new_cache`, each first loaded at a random moment of
+/// the deploy window, and with `restart`, replaced by a new one (a cold load) at a random moment
+/// of the restart window. The live cache of each process: replacing one drops the old cache and
+/// its refresher.
+fn deploy(
+    processes: usize,
+    restart: bool,
+    new_cache: impl Fn() -> EndpointCache + Clone + Send + Sync + 'static,
+) -> Arc<Mutex<Vec<Option<EndpointCache>>>> {
+    let fleet: Arc<Mutex<Vec<Option<EndpointCache>>>> =
+        Arc::new(Mutex::new((0..processes).map(|_| None).collect()));
+    let begin = tokio::time::Instant::now();
+    for process in 0..processes {
+        let start = DEPLOY_WINDOW.mul_f64(fastrand::f64());
+        let restart_at = EVENT_AT + RESTART_WINDOW.mul_f64(fastrand::f64());
+        let (fleet, new_cache) = (fleet.clone(), new_cache.clone());
+        tokio::spawn(async move {
+            let run = |fleet: &Mutex<Vec<Option<EndpointCache>>>| {
+                let cache = new_cache();
+                fleet.lock().unwrap()[process] = Some(cache.clone());
+                cache
+            };
+            tokio::time::sleep_until(begin + start).await;
+            // A failed first load leaves the refresher retrying (start_empty).
+            let _ = run(&fleet).load(VPC).await;
+            if restart {
+                tokio::time::sleep_until(begin + restart_at).await;
+                let _ = run(&fleet).load(VPC).await;
+            }
+        });
+    }
+    fleet
+}
+
+/// The busiest [`WINDOW`] that starts after the first minute: (events in it, its start in
+/// seconds), of events at `times` (seconds since the start) within `simulated`.
+fn busiest_window(times: impl Iterator<Item = f64>, simulated: Duration) -> (usize, usize) {
+    let seconds = simulated.as_secs() as usize;
+    let mut per_second = vec![0usize; seconds + 1];
+    for at in times {
+        per_second[(at as usize).min(seconds)] += 1;
+    }
+    let (window, first) = (WINDOW.as_secs() as usize, DEPLOY_WINDOW.as_secs() as usize);
     let mut sum: usize = per_second[first..first + window].iter().sum();
     let mut busiest = (sum, first);
     for start in first + 1..=seconds - window {
@@ -379,17 +408,7 @@ fn report(
             busiest = (sum, start);
         }
     }
-    let late_from = 3600usize;
-    let late: usize = per_second[late_from..].iter().sum();
-    Report {
-        scenario,
-        processes,
-        busiest_window: (busiest.0 as f64 / refill_per_window, busiest.1 as f64),
-        late_share: late as f64 / ((seconds - late_from) as f64 * REFILL_PER_SECOND),
-        per_process: calls.len() as f64 / processes as f64,
-        throttled: calls.iter().filter(|c| !c.1).count() as f64 / calls.len().max(1) as f64,
-        all_loaded_at,
-    }
+    busiest
 }
 
 impl fmt::Display for Report {
@@ -635,27 +654,11 @@ pub(crate) fn simulate_shared(
                     .unwrap()
             }
         };
-        let fleet: Arc<Mutex<Vec<Option<EndpointCache>>>> =
-            Arc::new(Mutex::new((0..processes).map(|_| None).collect()));
-        let begin = tokio::time::Instant::now();
-        for process in 0..processes {
-            let start = DEPLOY_WINDOW.mul_f64(fastrand::f64());
-            let restart = EVENT_AT + RESTART_WINDOW.mul_f64(fastrand::f64());
-            let (fleet, new_cache) = (fleet.clone(), new_cache.clone());
-            tokio::spawn(async move {
-                let run = |fleet: &Mutex<Vec<Option<EndpointCache>>>| {
-                    let cache = new_cache();
-                    fleet.lock().unwrap()[process] = Some(cache.clone());
-                    cache
-                };
-                tokio::time::sleep_until(begin + start).await;
-                let _ = run(&fleet).load(VPC).await;
-                if scenario == SharedScenario::RollingRestart {
-                    tokio::time::sleep_until(begin + restart).await;
-                    let _ = run(&fleet).load(VPC).await;
-                }
-            });
-        }
+        let fleet = deploy(
+            processes,
+            scenario == SharedScenario::RollingRestart,
+            new_cache,
+        );
         // Every minute after the first hour: how many processes have no usable snapshot.
         let mut worst_unserved = 0;
         let mut at = Duration::ZERO;
@@ -681,23 +684,13 @@ pub(crate) fn simulate_shared(
         }
         fleet.lock().unwrap().clear();
         let bucket = bucket.lock().unwrap();
-        let seconds = simulated.as_secs() as usize;
-        let mut per_second = vec![0usize; seconds + 1];
-        for (at, _) in &bucket.gets {
-            per_second[(*at as usize).min(seconds)] += 1;
-        }
-        let window = WINDOW.as_secs() as usize;
-        let first = DEPLOY_WINDOW.as_secs() as usize;
-        let busiest = (first..=seconds - window)
-            .map(|start| per_second[start..start + window].iter().sum::<usize>())
-            .max()
-            .unwrap_or(0);
+        let (busiest, _) = busiest_window(bucket.gets.iter().map(|g| g.0), simulated);
         let hours = simulated.as_secs_f64() / 3600.0;
         SharedReport {
             scenario,
             processes,
             ec2_share: bucket.ec2_calls as f64 / hours / (REFILL_PER_SECOND * 3600.0),
-            s3_busiest: busiest as f64 / window as f64,
+            s3_busiest: busiest as f64 / WINDOW.as_secs_f64(),
             s3_mean: bucket.gets.len() as f64 / simulated.as_secs_f64(),
             not_modified: bucket.gets.iter().filter(|g| g.1).count() as f64
                 / bucket.gets.len().max(1) as f64,
