@@ -62,6 +62,17 @@ async fn publish(s3: &aws_sdk_s3::Client, s3_state: &str, discovered_at: std::ti
         .unwrap();
 }
 
+/// The loopback VPC, privatelink's clock, a reader's `SdkConfig` and the publisher's S3 client,
+/// with the bucket created.
+async fn rig() -> (LoopbackVpc, ManualTimeSource, SdkConfig, aws_sdk_s3::Client) {
+    let vpc = LoopbackVpc::start().await.unwrap();
+    let time = whole_seconds_now();
+    let config = reader_config(&vpc, &time);
+    let s3 = publisher(&config);
+    s3.create_bucket().bucket(BUCKET).send().await.unwrap();
+    (vpc, time, config, s3)
+}
+
 fn whole_seconds_now() -> ManualTimeSource {
     let now = SystemTimeSource::new().now();
     let seconds = now.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
@@ -70,11 +81,7 @@ fn whole_seconds_now() -> ManualTimeSource {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_readers_load_one_document_then_get_not_modified() {
-    let vpc = LoopbackVpc::start().await.unwrap();
-    let time = whole_seconds_now();
-    let config = reader_config(&vpc, &time);
-    let s3 = publisher(&config);
-    s3.create_bucket().bucket(BUCKET).send().await.unwrap();
+    let (vpc, time, config, s3) = rig().await;
     publish(&s3, "available", time.now()).await;
     let ec2_calls = vpc.ec2.describe_calls();
 
@@ -126,11 +133,7 @@ async fn a_thousand_readers_load_one_document_then_get_not_modified() {
 
 #[tokio::test]
 async fn a_dead_publisher_leads_to_refusals_after_max_stale_and_another_vpc_is_refused() {
-    let vpc = LoopbackVpc::start().await.unwrap();
-    let time = whole_seconds_now();
-    let config = reader_config(&vpc, &time);
-    let s3 = publisher(&config);
-    s3.create_bucket().bucket(BUCKET).send().await.unwrap();
+    let (vpc, time, config, s3) = rig().await;
     publish(&s3, "available", time.now()).await;
 
     let cache = CacheConfig::builder()
@@ -194,11 +197,7 @@ async fn a_dead_publisher_leads_to_refusals_after_max_stale_and_another_vpc_is_r
 #[tokio::test]
 async fn the_publisher_writes_only_what_changed_or_is_due_and_never_an_empty_list() {
     use privatelink::discovery::{PublishError, Published, S3Url, publish};
-    let vpc = LoopbackVpc::start().await.unwrap();
-    let time = whole_seconds_now();
-    let config = reader_config(&vpc, &time);
-    let s3 = publisher(&config);
-    s3.create_bucket().bucket(BUCKET).send().await.unwrap();
+    let (_vpc, time, config, s3) = rig().await;
     let url = S3Url::parse(URL).unwrap();
     let (available, pending) = (
         LoopbackVpc::endpoints("available"),

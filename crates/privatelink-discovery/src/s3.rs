@@ -171,30 +171,40 @@ impl S3Source {
                 return Err(classify(error, "GetObject"));
             }
         };
-        let origin = self.url.to_string();
-        if output
-            .content_length()
-            .is_some_and(|length| length as u64 > MAX_ENDPOINT_FILE_BYTES)
-        {
-            // Refused before reading: the same error as a file that large.
-            return Err(DiscoveryError::File(EndpointFileError::too_large(&origin)));
-        }
         let etag = output.e_tag().map(str::to_owned);
-        let mut body = Vec::new();
-        output
-            .body
-            .into_async_read()
-            .take(MAX_ENDPOINT_FILE_BYTES + 1)
-            .read_to_end(&mut body)
-            .await
-            .map_err(|e| DiscoveryError::File(EndpointFileError::unreadable(&origin, e)))?;
         let vpc_id = (!vpc_id.is_empty()).then_some(vpc_id);
-        let document = read_document(&body[..], &origin, vpc_id).map_err(DiscoveryError::File)?;
+        let document = read_object(output, &self.url, vpc_id).await?;
         if let Some(etag) = etag {
             *self.last.lock().unwrap_or_else(|e| e.into_inner()) = Some((etag, document.clone()));
         }
         Ok(document)
     }
+}
+
+/// The document in a `GetObject` answer, read as an endpoint file is ([`read_document`]): at
+/// most [`MAX_ENDPOINT_FILE_BYTES`] (an answer that says it is larger is refused before reading),
+/// a known export version, the VPC's.
+async fn read_object(
+    output: aws_sdk_s3::operation::get_object::GetObjectOutput,
+    url: &S3Url,
+    vpc_id: Option<&str>,
+) -> Result<Document, DiscoveryError> {
+    let origin = url.to_string();
+    if output
+        .content_length()
+        .is_some_and(|length| length as u64 > MAX_ENDPOINT_FILE_BYTES)
+    {
+        return Err(DiscoveryError::File(EndpointFileError::too_large(&origin)));
+    }
+    let mut body = Vec::new();
+    output
+        .body
+        .into_async_read()
+        .take(MAX_ENDPOINT_FILE_BYTES + 1)
+        .read_to_end(&mut body)
+        .await
+        .map_err(|e| DiscoveryError::File(EndpointFileError::unreadable(&origin, e)))?;
+    read_document(&body[..], &origin, vpc_id).map_err(DiscoveryError::File)
 }
 
 impl DescribeEndpoints for S3Source {
@@ -255,16 +265,9 @@ pub async fn publish(
                 .send()
                 .await
             {
-                Ok(output) => {
-                    let body = output.body.collect().await.map_err(|e| {
-                        DiscoveryError::File(EndpointFileError::unreadable(
-                            url.to_string(),
-                            std::io::Error::other(e),
-                        ))
-                    })?;
-                    // An unreadable object is replaced.
-                    Ok(read_document(&body.into_bytes()[..], url.to_string(), Some(vpc_id)).ok())
-                }
+                // A document that cannot be used (too large, malformed, another VPC's) is
+                // replaced.
+                Ok(output) => Ok(read_object(output, url, Some(vpc_id)).await.ok()),
                 Err(error) if error.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
                     Ok(None)
                 }
