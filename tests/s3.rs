@@ -257,3 +257,50 @@ async fn the_publisher_writes_only_what_changed_or_is_due_and_never_an_empty_lis
     assert!(matches!(empty, Err(PublishError::Empty)), "{empty:?}");
     assert_eq!(read_back().await.endpoints, pending);
 }
+
+/// Without `s3:ListBucket`, S3 answers a read of a missing object with `403 AccessDenied`, not
+/// `404`: the publisher's first run then stops before writing, with an error that says so.
+#[tokio::test]
+async fn a_publisher_denied_the_read_writes_nothing_and_names_s3_list_bucket() {
+    use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
+    use aws_smithy_types::body::SdkBody;
+    use privatelink::discovery::{PublishError, S3Url, publish};
+    let denied = http::Response::builder()
+        .status(403)
+        .body(SdkBody::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code>\
+             <Message>Access Denied</Message><RequestId>r-1</RequestId></Error>",
+        ))
+        .unwrap();
+    let request = http::Request::builder()
+        .uri(format!("https://{BUCKET}.s3.us-east-1.amazonaws.com/{KEY}"))
+        .body(SdkBody::empty())
+        .unwrap();
+    let s3 = StaticReplayClient::new(vec![ReplayEvent::new(request, denied)]);
+    let config = privatelink_testkit::sdk_config(ACCESS_KEY_ID, SECRET_ACCESS_KEY)
+        .http_client(s3.clone())
+        .time_source(SharedTimeSource::new(SystemTimeSource::new()))
+        .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
+        .build();
+    let err = publish(
+        &config,
+        &S3Url::parse(URL).unwrap(),
+        VPC_ID,
+        Some("us-east-1"),
+        &LoopbackVpc::endpoints("available"),
+        SystemTimeSource::new().now(),
+        5 * MIN,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&err, PublishError::Read(DiscoveryError::AccessDenied(_))),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("s3:ListBucket on the bucket"),
+        "{err}"
+    );
+    // One request, the read: no PutObject followed it.
+    assert_eq!(s3.actual_requests().count(), 1);
+}

@@ -134,3 +134,186 @@ fn the_aws_cli_works_through_the_endpoints_with_privatelink_env_and_exec() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+/// The S3 peer's access-log lines (`METHOD HOST/PATH STATUS`) for `path` with `method` and
+/// `status`: the server's own count of what reached it.
+fn s3_log_count(path: &str, method: &str, status: u16) -> usize {
+    std::fs::read_to_string(var("PRIVATELINK_RIG_S3_LOG"))
+        .unwrap()
+        .lines()
+        .filter(|line| {
+            let mut fields = line.split(' ');
+            fields.next() == Some(method)
+                && fields.next().is_some_and(|target| target.ends_with(path))
+                && fields.next() == Some(&status.to_string())
+        })
+        .count()
+}
+
+/// Fleet mode end to end: `privatelink publish` discovers the VPC at moto and writes the
+/// document through the S3 interface endpoint's name to the S3 peer process (SigV4 checked), once
+/// however often it runs; a thousand reader handles (each with its own cache, as a thousand
+/// processes have) load it with one `GetObject` each and then get `304`s; a change in the VPC,
+/// published, reaches a reader on its next refresh; a reader whose publisher died refuses under
+/// strict exactly `max_stale` after the document's expiry; a reader of another VPC is refused.
+#[test]
+#[ignore = "needs root and the rig: ./scripts/test.sh runs it"]
+fn published_by_the_cli_a_document_serves_a_fleet_and_carries_a_vpc_change() {
+    use std::time::Duration;
+
+    use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
+    use aws_smithy_async::test_util::ManualTimeSource;
+    use aws_smithy_async::time::{SharedTimeSource, TimeSource};
+    use privatelink::core::{Policy, RefusalReason, RewriteError};
+    use privatelink::discovery::{CacheConfig, DiscoveryError};
+    use privatelink::{BuildError, PrivateLink};
+
+    let vpc = var("PRIVATELINK_RIG_VPC");
+    let bucket = format!("privatelink-fleet-{}", std::process::id());
+    let key = "/privatelink/vpc.json";
+    let url = format!("s3://{bucket}{key}");
+    // Kinesis's endpoint is pending in the seeded VPC; the change this test publishes makes it
+    // available, and the test ends by making it pending again.
+    let kinesis = r#"$("$PL" exec -- "$AWS" ec2 describe-vpc-endpoints --filters Name=vpc-id,Values=$PRIVATELINK_VPC_ID Name=service-name,Values=com.amazonaws.us-east-1.kinesis-streams --query 'VpcEndpoints[0].VpcEndpointId' --output text)"#;
+    let set_kinesis = |state: &str| {
+        format!(
+            r#"set -e
+            "$PL" exec -- "$AWS" ec2 create-tags --resources {kinesis} --tags Key=privatelink:state,Value={state}
+            "$PL" publish {url} >/dev/null
+            "$PL" exec -- "$AWS" s3 cp {url} -"#
+        )
+    };
+
+    let out = in_namespace(&format!(
+        r#"set -e
+        "$PL" exec -- "$AWS" s3api create-bucket --bucket {bucket} >/dev/null
+        "$PL" publish {url}
+        "$PL" publish {url}
+        "$PL" exec -- "$AWS" s3 cp {url} -"#
+    ));
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    let mut lines = stdout.splitn(3, '\n');
+    let (written, unchanged, document) = (
+        lines.next().unwrap(),
+        lines.next().unwrap(),
+        lines.next().unwrap(),
+    );
+    let suffix = format!(" endpoints of {vpc}");
+    assert!(
+        written.starts_with(&format!("published {url}: ")) && written.ends_with(&suffix),
+        "{stdout}"
+    );
+    assert!(
+        unchanged.starts_with(&format!("{url} is up to date: ")) && unchanged.ends_with(&suffix),
+        "{stdout}"
+    );
+    // One PutObject for two runs, and it went to the S3 peer through the endpoint's name.
+    assert_eq!(s3_log_count(key, "PUT", 200), 1);
+    let document = privatelink::core::parse_document(document).unwrap();
+    assert_eq!(document.vpc_id.as_deref(), Some(vpc.as_str()));
+    let discovered_at = document.discovered_at.unwrap();
+
+    // Readers: the rig's keys, S3 at the S3 endpoint's name (AWS_ENDPOINT_URL_S3 before any
+    // snapshot), which only the S3 peer answers; privatelink's clock starts at the stamp.
+    let s3_name = var("PRIVATELINK_RIG_S3_NAMES")
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    let time = ManualTimeSource::new(discovered_at);
+    let config = privatelink_testkit::sdk_config(
+        &var("PRIVATELINK_RIG_ACCESS_KEY"),
+        &var("PRIVATELINK_RIG_SECRET_KEY"),
+    )
+    .endpoint_url(format!("https://bucket.{s3_name}"))
+    .http_client(privatelink_peers::loopback_http_client(
+        &[&std::fs::read_to_string(var("PRIVATELINK_RIG_CA")).unwrap()],
+        vec![(
+            "s3.us-east-1.vpce.amazonaws.com".into(),
+            "127.0.0.10:443".parse().unwrap(),
+        )],
+    ))
+    .time_source(SharedTimeSource::new(time.clone()))
+    .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
+    .build();
+    let reader = |vpc: &str| {
+        let cache = CacheConfig::builder()
+            .ttl(Duration::from_secs(45 * 60))
+            .jitter(0.0)
+            .max_stale(Duration::from_secs(60 * 60))
+            .build()
+            .unwrap();
+        PrivateLink::builder()
+            .configure(&config)
+            .endpoints_url(&url)
+            .vpc_id(vpc)
+            .policy(Policy::Strict)
+            .cache_config(cache)
+            .build()
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        // Until now: the second publish's read and the AWS CLI's.
+        let fetched = s3_log_count(key, "GET", 200);
+        let mut readers = Vec::new();
+        for _ in 0..1000 {
+            readers.push(reader(&vpc).await.unwrap());
+        }
+        assert_eq!(s3_log_count(key, "GET", 200) - fetched, 1000);
+        let s3_endpoint = var("PRIVATELINK_RIG_S3_ENDPOINT");
+        for reader in &readers {
+            let index = reader.snapshot().unwrap();
+            assert!(
+                index.endpoints().iter().any(|e| e.id() == s3_endpoint),
+                "{index:?}"
+            );
+        }
+        for reader in &readers {
+            reader.refresh().await.unwrap();
+        }
+        assert_eq!(s3_log_count(key, "GET", 304), 1000);
+        assert_eq!(s3_log_count(key, "GET", 200) - fetched, 1000);
+
+        // A change in the VPC, published, reaches a reader on its next refresh.
+        let usable = readers[0].snapshot().unwrap().usable_count();
+        let out = in_namespace(&set_kinesis("available"));
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(s3_log_count(key, "PUT", 200), 2);
+        assert_eq!(
+            readers[0].refresh().await.unwrap().usable_count(),
+            usable + 1
+        );
+        let out = in_namespace(&set_kinesis("pending"));
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(readers[0].refresh().await.unwrap().usable_count(), usable);
+        drop(readers);
+        let last_stamp = privatelink::core::parse_document(&text(&out.stdout))
+            .unwrap()
+            .discovered_at
+            .unwrap();
+
+        // The publisher stops. A reader keeps the document until `max_stale` (60 min) past its
+        // expiry (45 min), counted from the stamp of the last write, then refuses under strict.
+        time.advance(last_stamp.duration_since(time.now()).unwrap());
+        let last = reader(&vpc).await.unwrap();
+        let resolver = last.dns_resolver();
+        let ec2 = "ec2.us-east-1.amazonaws.com";
+        time.advance(Duration::from_secs(105 * 60 - 1));
+        assert!(resolver.endpoint_name(ec2).unwrap().is_some());
+        time.advance(Duration::from_secs(2));
+        match resolver.endpoint_name(ec2) {
+            Err(RewriteError::Refused(refused)) => {
+                assert_eq!(refused.reason(), &RefusalReason::NoSnapshot)
+            }
+            other => panic!("{other:?}"),
+        }
+
+        // A reader of another VPC: an error naming both.
+        let err = reader("vpc-0other").await.unwrap_err();
+        let BuildError::Discovery(DiscoveryError::File(file)) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(file.other_vpc(), Some((vpc.as_str(), "vpc-0other")));
+    });
+}

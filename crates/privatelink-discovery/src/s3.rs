@@ -240,7 +240,8 @@ pub enum Published {
 /// `DiscoveredAt` is older than `renew_after` (so that readers, which count staleness from it,
 /// keep using the document while the endpoints stay the same). An empty list is refused
 /// ([`PublishError::Empty`]): an empty or failed discovery never replaces a document. Needs
-/// `s3:GetObject` and `s3:PutObject` on the object; each request is bounded by
+/// `s3:GetObject` and `s3:PutObject` on the object, and `s3:ListBucket` on the bucket (without
+/// it S3 answers the first run's read of a missing object with 403, not 404); each request is bounded by
 /// [`DEFAULT_DESCRIBE_TIMEOUT`].
 pub async fn publish(
     sdk_config: &SdkConfig,
@@ -331,6 +332,10 @@ impl fmt::Display for PublishError {
         match self {
             PublishError::Empty => f.write_str(
                 "the discovery found no endpoints: nothing published (an empty document never replaces one)",
+            ),
+            // S3 answers a missing object with 403 when the caller may not list the bucket.
+            PublishError::Read(DiscoveryError::AccessDenied(_)) => f.write_str(
+                "cannot read the published document to compare (access denied: the publisher needs s3:GetObject on the key, and s3:ListBucket on the bucket for S3 to answer a missing object with 404 instead of 403)",
             ),
             PublishError::Read(_) => f.write_str("cannot read the published document to compare"),
             PublishError::Write(_) => f.write_str("cannot write the endpoint document"),

@@ -54,6 +54,7 @@ impl S3Peer {
             access_key,
             secret_key,
             root.path(),
+            false,
         )
         .await?;
         peer._temporary = Some(root);
@@ -105,7 +106,8 @@ impl S3Peer {
             .collect()
     }
 
-    /// Serves `root` on `listen` with the TLS config `tls`.
+    /// Serves `root` on `listen` with the TLS config `tls`; with `access_log`, prints one line
+    /// per request on standard output: `METHOD HOST/PATH STATUS` (the status answered).
     pub async fn serve(
         listen: SocketAddr,
         tls: Arc<rustls::ServerConfig>,
@@ -113,13 +115,15 @@ impl S3Peer {
         access_key: &str,
         secret_key: &str,
         root: &Path,
+        access_log: bool,
     ) -> io::Result<Self> {
         let domains: Vec<String> = endpoint_names
             .iter()
             .map(|e| format!("bucket.{e}"))
             .collect();
-        let (service, requests, not_modified) =
+        let (mut service, requests, not_modified) =
             Self::service(&domains, access_key, secret_key, root)?;
+        service.access_log = access_log;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let (address, stop) = serve_tls(listener, tls, service)?;
         Ok(Self {
@@ -151,6 +155,7 @@ impl S3Peer {
             service: builder.build(),
             requests: Arc::clone(&requests),
             not_modified: Arc::clone(&not_modified),
+            access_log: false,
         };
         Ok((service, requests, not_modified))
     }
@@ -185,6 +190,7 @@ struct CountedService {
     service: s3s::service::S3Service,
     requests: Arc<AtomicUsize>,
     not_modified: Arc<AtomicUsize>,
+    access_log: bool,
 }
 
 impl hyper::service::Service<http::Request<hyper::body::Incoming>> for CountedService {
@@ -204,9 +210,17 @@ impl hyper::service::Service<http::Request<hyper::body::Incoming>> for CountedSe
             .then(|| request.headers().get(http::header::IF_NONE_MATCH).cloned())
             .flatten();
         let not_modified = Arc::clone(&self.not_modified);
+        let logged = self.access_log.then(|| {
+            let host = request
+                .headers()
+                .get(http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or_default();
+            format!("{} {host}{}", request.method(), request.uri().path())
+        });
         let response = hyper::service::Service::call(&self.service, request);
         Box::pin(async move {
-            let response = response.await?;
+            let mut response = response.await?;
             let etag = response.headers().get(http::header::ETAG);
             if let Some(tag) = if_none_match
                 && response.status() == http::StatusCode::OK
@@ -216,7 +230,10 @@ impl hyper::service::Service<http::Request<hyper::body::Incoming>> for CountedSe
                 let mut reply = http::Response::new(s3s::Body::empty());
                 *reply.status_mut() = http::StatusCode::NOT_MODIFIED;
                 reply.headers_mut().insert(http::header::ETAG, tag);
-                return Ok(reply);
+                response = reply;
+            }
+            if let Some(line) = logged {
+                println!("{line} {}", response.status().as_u16());
             }
             Ok(response)
         })

@@ -5,11 +5,8 @@ use std::io::Write;
 use std::time::Duration;
 
 use clap::Args;
-use privatelink::PrivateLink;
-use privatelink::core::{Policy, VpcEndpoint};
-use privatelink::discovery::{
-    DescribeEndpoints, EndpointsFuture, PublishError, Published, S3Url, publish,
-};
+use privatelink::core::ServiceEndpoints;
+use privatelink::discovery::{PublishError, Published, S3Url, publish};
 
 use crate::failure::{EXIT_UNHEALTHY, Failure, chain};
 use crate::source::SourceArgs;
@@ -19,9 +16,10 @@ use crate::ui::Ui;
 /// (the format `export` prints, with the VPC and the discovery time), which readers load with
 /// `PRIVATELINK_ENDPOINTS_URL` — one DescribeVpcEndpoints per VPC however large the fleet. Writes
 /// only when the endpoints changed or the document's age stamp is due (`--renew`), with one
-/// PutObject, and never an empty or failed discovery over a document. The S3 requests go
-/// through the VPC's S3 interface endpoint when it has one (dial mode), else to the default host
-/// (a gateway endpoint, or AWS_ENDPOINT_URL_S3).
+/// PutObject, and never an empty or failed discovery over a document. The S3 requests go to
+/// the VPC's S3 interface endpoint when it has one (the URL `env` prints as
+/// AWS_ENDPOINT_URL_S3), unless AWS_ENDPOINT_URL_S3 is set; else to the default host (a gateway
+/// endpoint).
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
 Exit status (once; with --every it runs until stopped, reporting each round):
@@ -74,17 +72,6 @@ fn duration(setting: &str, text: &str) -> Result<Duration, Failure> {
         .checked_mul(seconds)
         .filter(|s| (1..=86_400).contains(s));
     total.map(Duration::from_secs).ok_or_else(invalid)
-}
-
-/// The endpoints just discovered, as a source for the handle whose dial mode carries the S3
-/// requests.
-#[derive(Debug)]
-struct Discovered(Vec<VpcEndpoint>);
-
-impl DescribeEndpoints for Discovered {
-    fn describe<'a>(&'a self, _vpc_id: &'a str) -> EndpointsFuture<'a> {
-        Box::pin(std::future::ready(Ok(self.0.clone())))
-    }
 }
 
 pub(crate) async fn run(
@@ -141,17 +128,23 @@ async fn once(
             ));
         }
     };
-    // The S3 requests go through the VPC's S3 interface endpoint when it has one: dial mode over
-    // the endpoints just discovered (prefer: else the default host).
-    let route = PrivateLink::builder()
-        .source(Discovered(endpoints.clone()))
-        .vpc_id(vpc_id.clone())
-        .policy(Policy::Prefer)
-        .build()
-        .await
-        .map_err(|e| Failure::Environment(chain(&e)))?;
+    // The S3 requests go to the VPC's S3 interface endpoint when it has one, by its name (whose
+    // certificate every S3 interface endpoint carries): the URL `env` gives the AWS CLI. A
+    // configured AWS_ENDPOINT_URL_S3 (or `endpoint_url` in an `[services]` section) wins, as
+    // the SDK gives a service's own setting precedence over the shared one set here.
+    let s3_endpoint = loaded.region().ok().and_then(|region| {
+        ServiceEndpoints::new(&loaded.index, &region, None)
+            .services()
+            .iter()
+            .find(|service| service.service_id() == "S3")
+            .map(|service| service.url().to_owned())
+    });
+    let s3_config = match s3_endpoint {
+        Some(url) => sdk_config.to_builder().endpoint_url(url).build(),
+        None => sdk_config,
+    };
     let published = publish(
-        &route.dial_config(&sdk_config),
+        &s3_config,
         url,
         &vpc_id,
         loaded.region.as_deref(),

@@ -4,7 +4,8 @@
 //!  --secret-key SK --root DIR --endpoint E [--endpoint E…]`
 //!
 //! Serves `bucket.E` and `<bucket>.bucket.E` for each S3 interface endpoint name `E`, storing
-//! buckets as directories of `DIR`, checking SigV4 with the one key pair. Runs until killed.
+//! buckets as directories of `DIR`, checking SigV4 with the one key pair. Runs until killed,
+//! printing one line per request on standard output after the first: `METHOD HOST/PATH STATUS`.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -62,6 +63,7 @@ async fn main() -> ExitCode {
         &access_key,
         &secret_key,
         &PathBuf::from(root),
+        true,
     )
     .await
     {
