@@ -48,6 +48,13 @@ cross_subnet = ec2.create_subnet(VpcId=cross_vpc, CidrBlock="10.2.1.0/24", Avail
 for service_name in ["com.amazonaws.us-west-2.kms", "com.amazonaws.us-east-1.ec2"]:
     ec2.create_vpc_endpoint(VpcId=cross_vpc, ServiceName=service_name, VpcEndpointType="Interface",
                             SubnetIds=[cross_subnet], PrivateDnsEnabled=False)
+# EKS pods with the VPC CNI: a pod's address on an interface of the main VPC; and one address on
+# interfaces of two VPCs with the same CIDR block (a "twin" of the main VPC), which is ambiguous.
+ec2.create_network_interface(SubnetId=subnets[0], PrivateIpAddress="10.0.1.50")
+twin_vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+twin_subnet = ec2.create_subnet(VpcId=twin_vpc, CidrBlock="10.0.1.0/24", AvailabilityZone="us-east-1b")["Subnet"]["SubnetId"]
+for subnet in [subnets[0], twin_subnet]:
+    ec2.create_network_interface(SubnetId=subnet, PrivateIpAddress="10.0.1.77")
 # A Fargate task's network interface in the main VPC (its MAC address locates the task).
 eni = ec2.create_network_interface(SubnetId=subnets[0])["NetworkInterface"]
 # The hub: a shared-services VPC in another account, with STS and S3 interface endpoints in two
@@ -86,6 +93,9 @@ print(f"export PRIVATELINK_RIG_CROSS_VPC={cross_vpc}")
 print(f"export PRIVATELINK_RIG_ROLE_ARN={role['Role']['Arn']}")
 print(f"export PRIVATELINK_RIG_S3_ENDPOINT={ids['s3']}")
 print(f"export PRIVATELINK_RIG_FARGATE_MAC={eni['MacAddress']}")
+print("export PRIVATELINK_RIG_POD_ADDRESS=10.0.1.50")
+print("export PRIVATELINK_RIG_SHARED_ADDRESS=10.0.1.77")
+print(f"export PRIVATELINK_RIG_TWIN_VPC={twin_vpc}")
 print(f"export PRIVATELINK_RIG_HUB_ROLE_ARN={hub_role['Role']['Arn']}")
 print(f"export PRIVATELINK_RIG_HUB_VPC={hub_vpc}")
 print(f"export PRIVATELINK_RIG_SPOKE_ZONE_ID={spoke_zone_id}")

@@ -253,7 +253,9 @@ impl SourceArgs {
 /// One line saying what failed and how to fix it.
 fn explain(discovery: &DiscoveryError) -> String {
     match discovery {
-        DiscoveryError::NoVpc(_) => format!("{} (or pass --vpc)", chain(discovery)),
+        DiscoveryError::NoVpc(_) | DiscoveryError::AmbiguousAddress(_) => {
+            format!("{} (or pass --vpc)", chain(discovery))
+        }
         // What EC2 said, without the SDK's debug dump of the response.
         DiscoveryError::AccessDenied(e)
         | DiscoveryError::InvalidCredentials(e)

@@ -21,6 +21,9 @@ pub(crate) type Source = Arc<dyn Error + Send + Sync + 'static>;
 pub enum DiscoveryError {
     /// No VPC id was configured and none could be detected.
     NoVpc(NoVpcError),
+    /// This process's address is on network interfaces of more than one VPC (VPCs with the same
+    /// CIDR block): which is this process's cannot be told from it.
+    AmbiguousAddress(AmbiguousAddressError),
     /// EC2 denied `ec2:DescribeVpcEndpoints` to valid credentials.
     AccessDenied(Ec2Error),
     /// EC2 rejected the credentials themselves (`AuthFailure`, a bad signature, an expired or
@@ -86,6 +89,7 @@ impl DiscoveryError {
             DiscoveryError::AccessDenied(_)
             | DiscoveryError::InvalidCredentials(_)
             | DiscoveryError::NoVpc(_)
+            | DiscoveryError::AmbiguousAddress(_)
             | DiscoveryError::File(_)
             | DiscoveryError::InvalidResponse(_)
             | DiscoveryError::SourcePanicked(_)
@@ -145,6 +149,7 @@ impl fmt::Display for DiscoveryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DiscoveryError::NoVpc(e) => e.fmt(f),
+            DiscoveryError::AmbiguousAddress(e) => e.fmt(f),
             DiscoveryError::AccessDenied(e) => write!(
                 f,
                 "{} denied {op} ({}): grant `{}:{op}` on `*` to these credentials{}",
@@ -204,7 +209,7 @@ impl fmt::Display for DiscoveryError {
 impl Error for DiscoveryError {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
         match self {
-            DiscoveryError::NoVpc(_) => None,
+            DiscoveryError::NoVpc(_) | DiscoveryError::AmbiguousAddress(_) => None,
             DiscoveryError::AccessDenied(e)
             | DiscoveryError::InvalidCredentials(e)
             | DiscoveryError::Throttled(e)
@@ -350,6 +355,40 @@ impl fmt::Display for NoVpcError {
 }
 
 impl Error for NoVpcError {}
+
+/// Context of [`DiscoveryError::AmbiguousAddress`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AmbiguousAddressError {
+    pub(crate) address: std::net::IpAddr,
+    pub(crate) vpc_ids: Vec<String>,
+}
+
+impl AmbiguousAddressError {
+    /// This process's address.
+    pub fn address(&self) -> std::net::IpAddr {
+        self.address
+    }
+
+    /// The VPCs with a network interface holding it, sorted.
+    pub fn vpc_ids(&self) -> &[String] {
+        &self.vpc_ids
+    }
+}
+
+impl fmt::Display for AmbiguousAddressError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "this process's address {} is on network interfaces of {} VPCs ({}): set the VPC id with \
+             `PrivateLink::builder().vpc_id(\"vpc-…\")` or the `PRIVATELINK_VPC_ID` environment variable",
+            self.address,
+            self.vpc_ids.len(),
+            self.vpc_ids.join(", ")
+        )
+    }
+}
+
+impl Error for AmbiguousAddressError {}
 
 /// Context of an EC2 failure: the error code, if EC2 sent one; the SDK error is the `source()`.
 #[derive(Clone, Debug)]

@@ -43,11 +43,15 @@ pub enum FoundBy {
     TaskNetworkInterface,
     /// A hub VPC setting (`HubVpc`): the endpoints are another account's.
     Hub,
+    /// This process's own address, found on a network interface of the VPC
+    /// (`DescribeNetworkInterfaces`): pods on EKS with the VPC CNI, and elsewhere without
+    /// metadata.
+    OwnAddress,
 }
 
 impl FoundBy {
     /// `configuration`, `environment`, `ECS task metadata`, `EC2 instance metadata`, `the ECS
-    /// task's network interface` or `hub VPC setting`.
+    /// task's network interface`, `hub VPC setting` or `this process's address`.
     pub fn as_str(self) -> &'static str {
         match self {
             FoundBy::Configuration => "configuration",
@@ -56,6 +60,7 @@ impl FoundBy {
             FoundBy::InstanceMetadata => "EC2 instance metadata",
             FoundBy::TaskNetworkInterface => "the ECS task's network interface",
             FoundBy::Hub => "hub VPC setting",
+            FoundBy::OwnAddress => "this process's address",
         }
     }
 }
@@ -111,12 +116,15 @@ impl Location {
     }
 
     /// Whether this process runs inside the VPC, as far as it can tell: the VPC id came from
-    /// instance or task metadata (a configured VPC id may be reached from outside, over Client
-    /// VPN or from on-premises).
+    /// instance or task metadata, or from its own address on one of the VPC's network interfaces
+    /// (a configured VPC id may be reached from outside, over Client VPN or from on-premises).
     pub fn is_inside_vpc(&self) -> bool {
         matches!(
             self.found_by,
-            FoundBy::EcsTaskMetadata | FoundBy::InstanceMetadata | FoundBy::TaskNetworkInterface
+            FoundBy::EcsTaskMetadata
+                | FoundBy::InstanceMetadata
+                | FoundBy::TaskNetworkInterface
+                | FoundBy::OwnAddress
         )
     }
 }

@@ -1,5 +1,9 @@
-//! EC2 lookups that locate this process: a Fargate task's network interface by MAC address, and
-//! availability zone names and ids (which differ per account).
+//! EC2 lookups that locate this process: a Fargate task's network interface by MAC address, the
+//! network interfaces holding an address, and availability zone names and ids (which differ per
+//! account).
+
+use std::collections::HashSet;
+use std::net::IpAddr;
 
 use aws_sdk_ec2::types::Filter;
 use aws_types::SdkConfig;
@@ -33,6 +37,61 @@ pub(crate) async fn interface_by_mac(
             zone_id: eni.availability_zone_id().map(str::to_owned),
         })
     }))
+}
+
+/// The most pages one [`interfaces_by_address`] walk reads (at up to 1,000 interfaces a page):
+/// an address is on one interface per VPC, so a walk past it is refused, not cut short.
+pub(crate) const MAX_ADDRESS_PAGES: usize = 10;
+
+/// Every network interface holding `address` (filter `addresses.private-ip-address`, which
+/// covers secondary addresses, or `ipv6-addresses.ipv6-address`), made with `sdk_config`'s
+/// credentials; needs `ec2:DescribeNetworkInterfaces`. At most [`MAX_ADDRESS_PAGES`] pages; more,
+/// or a page token that comes back, is an error naming it.
+pub(crate) async fn interfaces_by_address(
+    sdk_config: &SdkConfig,
+    address: IpAddr,
+) -> Result<Vec<NetworkInterface>, String> {
+    let filter = match address {
+        IpAddr::V4(_) => "addresses.private-ip-address",
+        IpAddr::V6(_) => "ipv6-addresses.ipv6-address",
+    };
+    let request = aws_sdk_ec2::Client::new(sdk_config)
+        .describe_network_interfaces()
+        .filters(
+            Filter::builder()
+                .name(filter)
+                .values(address.to_string())
+                .build(),
+        )
+        .max_results(1000);
+    let (mut found, mut token, mut seen) = (Vec::new(), None::<String>, HashSet::new());
+    for _ in 0..MAX_ADDRESS_PAGES {
+        let page = request
+            .clone()
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| {
+                privatelink_core::ErrorChain(&classify(e, "DescribeNetworkInterfaces")).to_string()
+            })?;
+        found.extend(page.network_interfaces().iter().filter_map(|eni| {
+            Some(NetworkInterface {
+                vpc_id: eni.vpc_id()?.to_owned(),
+                zone: eni.availability_zone().map(str::to_owned),
+                zone_id: eni.availability_zone_id().map(str::to_owned),
+            })
+        }));
+        match page.next_token().filter(|t| !t.is_empty()) {
+            None => return Ok(found),
+            Some(next) if !seen.insert(next.to_owned()) => {
+                return Err("DescribeNetworkInterfaces returned a page token twice".to_owned());
+            }
+            Some(next) => token = Some(next.to_owned()),
+        }
+    }
+    Err(format!(
+        "DescribeNetworkInterfaces had more than {MAX_ADDRESS_PAGES} pages for one address"
+    ))
 }
 
 /// Which side of a zone is known.

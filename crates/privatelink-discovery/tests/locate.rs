@@ -370,3 +370,132 @@ async fn ecs_task_metadata_over_plain_http() {
         "GET /v4/0123456789abcdef-1234567890/task HTTP/1.1"
     );
 }
+
+/// A `DescribeNetworkInterfaces` answer with one interface per `(vpc, zone, zone id)`, through
+/// the replay client.
+fn interfaces_event(interfaces: &[(&str, &str, &str)]) -> ReplayEvent {
+    let items: String = interfaces
+        .iter()
+        .enumerate()
+        .map(|(i, (vpc, zone, zone_id))| {
+            format!(
+                "<item><networkInterfaceId>eni-{i}</networkInterfaceId><vpcId>{vpc}</vpcId>\
+                 <availabilityZone>{zone}</availabilityZone><availabilityZoneId>{zone_id}</availabilityZoneId>\
+                 <privateIpAddress>10.0.1.50</privateIpAddress></item>"
+            )
+        })
+        .collect();
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DescribeNetworkInterfacesResponse \
+         xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r-1</requestId>\
+         <networkInterfaceSet>{items}</networkInterfaceSet></DescribeNetworkInterfacesResponse>"
+    );
+    ReplayEvent::new(
+        http::Request::builder()
+            .uri("https://ec2.us-east-1.amazonaws.com/")
+            .body(SdkBody::empty())
+            .unwrap(),
+        http::Response::builder()
+            .status(200)
+            .body(SdkBody::from(body))
+            .unwrap(),
+    )
+}
+
+/// A locator in a Kubernetes pod (no task metadata), with static credentials for EC2.
+fn pod_locator(http: &StaticReplayClient, address: &str) -> Locator {
+    let config = sdk_config(http.clone())
+        .to_builder()
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(
+                privatelink_testkit::test_credentials(),
+            ),
+        )
+        .build();
+    Locator::new()
+        .configure(&config)
+        .environment(env(&[("KUBERNETES_SERVICE_HOST", "10.100.0.1")]))
+        .imds_endpoint(IMDS)
+        .own_address(Some(address.parse().unwrap()))
+}
+
+#[tokio::test]
+async fn a_pod_is_located_by_its_own_address_before_instance_metadata() {
+    let http = StaticReplayClient::new(vec![interfaces_event(&[(
+        "vpc-0pod",
+        "us-east-1b",
+        "use1-az2",
+    )])]);
+    let location = pod_locator(&http, "10.0.1.50").locate().await.unwrap();
+    assert_eq!(
+        (
+            location.vpc_id(),
+            location.zone(),
+            location.zone_id(),
+            location.found_by().as_str(),
+            location.is_inside_vpc()
+        ),
+        (
+            "vpc-0pod",
+            Some("us-east-1b"),
+            Some("use1-az2"),
+            "this process's address",
+            true
+        )
+    );
+    // One request, EC2's, filtered by the address: instance metadata was not asked first.
+    let requests: Vec<_> = http.actual_requests().collect();
+    assert_eq!(requests.len(), 1);
+    let body = std::str::from_utf8(requests[0].body().bytes().unwrap()).unwrap();
+    assert!(body.contains("Action=DescribeNetworkInterfaces"), "{body}");
+    assert!(
+        body.contains("Filter.1.Name=addresses.private-ip-address")
+            && body.contains("Filter.1.Value.1=10.0.1.50"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn an_address_in_two_vpcs_is_refused_and_none_passes_to_instance_metadata() {
+    // The same address in two VPCs (the same CIDR block): refused, naming both.
+    let http = StaticReplayClient::new(vec![interfaces_event(&[
+        ("vpc-0b", "us-east-1a", "use1-az1"),
+        ("vpc-0a", "us-east-1c", "use1-az4"),
+    ])]);
+    let err = pod_locator(&http, "10.0.1.50").locate().await.unwrap_err();
+    let DiscoveryError::AmbiguousAddress(ambiguous) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(ambiguous.address().to_string(), "10.0.1.50");
+    assert_eq!(ambiguous.vpc_ids(), ["vpc-0a", "vpc-0b"]);
+    assert!(
+        err.to_string()
+            .starts_with("this process's address 10.0.1.50 is on network interfaces of 2 VPCs (vpc-0a, vpc-0b): set the VPC id"),
+        "{err}"
+    );
+
+    // No interface holds it: instance metadata is asked next (here it answers).
+    let mut events = vec![interfaces_event(&[])];
+    events.extend(imds_events("0e:49:61:0f:c3:11"));
+    let http = StaticReplayClient::new(events);
+    let location = pod_locator(&http, "10.0.1.50").locate().await.unwrap();
+    assert_eq!(location.found_by().as_str(), "EC2 instance metadata");
+
+    // An address no interface could hold is not looked up.
+    let http = StaticReplayClient::new(vec![]);
+    let err = pod_locator(&http, "52.94.0.1").locate().await.unwrap_err();
+    let DiscoveryError::NoVpc(no_vpc) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(
+        no_vpc
+            .tried()
+            .contains(&"this process's address: 52.94.0.1 is not a VPC address".to_owned()),
+        "{:?}",
+        no_vpc.tried()
+    );
+    assert!(
+        http.actual_requests().all(|r| r.uri().starts_with(IMDS)),
+        "no EC2 call for it"
+    );
+}

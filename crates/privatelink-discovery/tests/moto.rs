@@ -566,3 +566,68 @@ async fn a_fargate_task_is_located_by_its_network_interface() {
         "{error}"
     );
 }
+
+/// A locator in a Kubernetes pod (no metadata reachable) whose address is `address`.
+async fn locate_pod(
+    address: &str,
+    config: &SdkConfig,
+) -> Result<privatelink_discovery::Location, DiscoveryError> {
+    let environment = privatelink_discovery::Environment::from_map(
+        [
+            (
+                "KUBERNETES_SERVICE_HOST".to_owned(),
+                "10.100.0.1".to_owned(),
+            ),
+            ("AWS_EC2_METADATA_DISABLED".to_owned(), "true".to_owned()),
+        ]
+        .into(),
+    );
+    privatelink_discovery::Locator::new()
+        .environment(environment)
+        .configure(config)
+        .own_address(Some(address.parse().unwrap()))
+        .locate()
+        .await
+}
+
+/// EKS with the VPC CNI: a pod's address is a VPC address, on one of the node's interfaces. The
+/// seed put one interface at the pod's address in the rig's VPC, and one address on interfaces
+/// of two VPCs with the same CIDR block (the VPCs the seed printed are the oracle).
+#[tokio::test]
+#[ignore = "needs the moto rig: ./scripts/test.sh runs it"]
+async fn a_pod_is_located_by_its_address_and_an_address_in_two_vpcs_is_refused() {
+    let rig = rig();
+    let var = |name: &str| std::env::var(name).unwrap();
+    let location = locate_pod(&var("PRIVATELINK_RIG_POD_ADDRESS"), &rig.system_config())
+        .await
+        .unwrap();
+    assert_eq!(
+        (location.vpc_id(), location.zone(), location.found_by()),
+        (
+            rig.vpc.as_str(),
+            Some("us-east-1a"),
+            privatelink_discovery::FoundBy::OwnAddress
+        )
+    );
+
+    let error = locate_pod(&var("PRIVATELINK_RIG_SHARED_ADDRESS"), &rig.system_config())
+        .await
+        .unwrap_err();
+    let DiscoveryError::AmbiguousAddress(ambiguous) = &error else {
+        panic!("{error:?}")
+    };
+    let mut expected = vec![rig.vpc.clone(), var("PRIVATELINK_RIG_TWIN_VPC")];
+    expected.sort();
+    assert_eq!(ambiguous.vpc_ids(), expected);
+
+    // An address no interface holds: the chain goes on, and says why.
+    let error = locate_pod("10.0.9.9", &rig.system_config())
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("this process's address: 10.0.9.9: no network interface"),
+        "{error}"
+    );
+}

@@ -107,7 +107,8 @@ impl S3Peer {
     }
 
     /// Serves `root` on `listen` with the TLS config `tls`; with `access_log`, prints one line
-    /// per request on standard output: `METHOD HOST/PATH STATUS` (the status answered).
+    /// per request on standard output: `METHOD HOST/PATH STATUS` (the status answered; a line
+    /// that cannot be written is dropped).
     pub async fn serve(
         listen: SocketAddr,
         tls: Arc<rustls::ServerConfig>,
@@ -233,7 +234,13 @@ impl hyper::service::Service<http::Request<hyper::body::Incoming>> for CountedSe
                 response = reply;
             }
             if let Some(line) = logged {
-                println!("{line} {}", response.status().as_u16());
+                // A closed standard output (a reader that stopped reading) loses the line only.
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stdout().lock(),
+                    "{line} {}",
+                    response.status().as_u16()
+                );
             }
             Ok(response)
         })

@@ -1,10 +1,12 @@
 //! Where am I: the VPC id and availability zone of this process, from settings, the environment,
-//! or task and instance metadata. One provider per file (`ecs`, `imds`); the chain is
-//! [`Locator::locate`]'s list of steps.
+//! task and instance metadata, or its own address. One provider per file (`ecs`, `imds`,
+//! `address`); the chain is [`Locator::locate`]'s list of steps.
 
+mod address;
 mod ecs;
 mod imds;
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use aws_config::provider_config::ProviderConfig;
@@ -24,7 +26,13 @@ use crate::location::{
 /// or describes a task with neither `VPCID` nor a MAC address passes on to the next) → EC2
 /// instance metadata (IMDSv2: `mac` →
 /// `network/interfaces/macs/<mac>/vpc-id`, `placement/availability-zone`,
-/// `placement/availability-zone-id`).
+/// `placement/availability-zone-id`) → this process's own address on a network interface of
+/// one VPC (`DescribeNetworkInterfaces`, filter `addresses.private-ip-address` or
+/// `ipv6-addresses.ipv6-address`; needs `ec2:DescribeNetworkInterfaces`; the address on
+/// interfaces of several VPCs is [`DiscoveryError::AmbiguousAddress`]): the address set with
+/// [`Locator::own_address`], else, in a Kubernetes pod (`KUBERNETES_SERVICE_HOST` set), the
+/// address it sends from (with the VPC CNI, the pod's VPC address). A pod usually cannot reach
+/// instance metadata, so there its own address is asked first.
 ///
 /// Metadata is only consulted when no VPC id is configured; configure the zone too in that case.
 /// Metadata requests use the `SdkConfig`'s HTTP client, clock and sleep ([`Locator::configure`]).
@@ -37,8 +45,9 @@ pub struct Locator {
     provider_config: ProviderConfig,
     timeout: Duration,
     imds_endpoint: Option<String>,
-    /// For `DescribeNetworkInterfaces` (Fargate).
+    /// For `DescribeNetworkInterfaces` (Fargate, own address).
     sdk_config: Option<SdkConfig>,
+    own_address: Option<IpAddr>,
 }
 
 impl Default for Locator {
@@ -51,6 +60,7 @@ impl Default for Locator {
             imds_endpoint: None,
             timeout: DEFAULT_METADATA_TIMEOUT,
             sdk_config: None,
+            own_address: None,
         }
     }
 }
@@ -68,14 +78,28 @@ enum Provider {
     EcsTask,
     /// EC2 instance metadata (`imds`).
     InstanceMetadata,
+    /// This process's address on a VPC network interface (`address`).
+    OwnAddress,
 }
 
 /// The chain.
-const CHAIN: [Provider; 5] = [
+const CHAIN: [Provider; 6] = [
     Provider::Settings,
     Provider::Environment,
     Provider::Lambda,
     Provider::EcsTask,
+    Provider::InstanceMetadata,
+    Provider::OwnAddress,
+];
+
+/// The chain in a Kubernetes pod: its own address before instance metadata, which a pod
+/// usually cannot reach (IMDSv2's hop limit of 1 on EKS nodes).
+const POD_CHAIN: [Provider; 6] = [
+    Provider::Settings,
+    Provider::Environment,
+    Provider::Lambda,
+    Provider::EcsTask,
+    Provider::OwnAddress,
     Provider::InstanceMetadata,
 ];
 
@@ -116,6 +140,14 @@ impl Locator {
     /// Sets the VPC id; metadata is then not consulted.
     pub fn vpc_id(mut self, vpc_id: Option<String>) -> Self {
         self.vpc_id = vpc_id;
+        self
+    }
+
+    /// Sets this process's address in the VPC, to locate it by the network interface holding it
+    /// (e.g. a pod's `status.podIP`). Defaults to none; in a Kubernetes pod, to the address it
+    /// sends from (found by the system's routes, nothing sent).
+    pub fn own_address(mut self, address: Option<IpAddr>) -> Self {
+        self.own_address = address;
         self
     }
 
@@ -163,7 +195,9 @@ impl Locator {
     async fn chain(&self) -> Result<Location, DiscoveryError> {
         let zone = self.zone.clone().or_else(|| self.env.var(ZONE_ENV));
         let mut tried = Vec::new();
-        for provider in CHAIN {
+        let in_pod = self.env.var("KUBERNETES_SERVICE_HOST").is_some();
+        let chain = if in_pod { POD_CHAIN } else { CHAIN };
+        for provider in chain {
             let zone = zone.clone();
             let found = match provider {
                 Provider::Settings => self.settings(zone),
@@ -171,6 +205,7 @@ impl Locator {
                 Provider::Lambda => self.lambda(),
                 Provider::EcsTask => self.ecs_task(zone).await?,
                 Provider::InstanceMetadata => self.instance_metadata(zone).await,
+                Provider::OwnAddress => address::locate(self, zone, in_pod).await?,
             };
             match found {
                 Step::Found(location) => return Ok(location),
@@ -224,13 +259,13 @@ impl Locator {
             .var("AWS_EC2_METADATA_DISABLED")
             .is_some_and(|v| v.eq_ignore_ascii_case("true"))
         {
-            return Step::Stop(
+            return Step::Next(Some(
                 "EC2 instance metadata: disabled by AWS_EC2_METADATA_DISABLED".to_owned(),
-            );
+            ));
         }
         match imds::locate(self, zone).await {
             Ok(location) => Step::Found(location),
-            Err(error) => Step::Stop(format!("EC2 instance metadata: {error}")),
+            Err(error) => Step::Next(Some(format!("EC2 instance metadata: {error}"))),
         }
     }
 }
