@@ -1,17 +1,15 @@
 #!/usr/bin/env bash
-# Runs every test of the workspace, the way CI does:
-#   formatting, clippy (all targets, warnings denied), rustdoc (warnings denied),
+# Runs every test of the workspace (the README's test command; CI runs it after
+# scripts/checks.sh, which holds the lints, docs, build-structure, fuzz, packaging and install
+# checks):
 #   unit + integration + SDK + CLI tests + doc tests, end-to-end tests against in-process peers and
 #   against moto (scripts/rig.sh: installs moto from PyPI into .rig/, stopped by PID on exit),
 #   the `s3` feature (the CLI enables it, so the workspace's tests run tests/s3.rs: 1,000 readers
-#   of one document in the S3 peer),
+#   of one document in the S3 peer), the library without its default features,
 #   the CLI against moto and doctor and the AWS CLI in a DNS namespace (scripts/rig-tests.sh, in a
 #   user and network namespace where the kernel allows one, so no root is needed), the service id
-#   table against the AWS service models, the partition table against botocore's partitions, a 30 s cargo-fuzz smoke run per target (nightly), and the
-#   `rewrite` and `demo` examples; the build structure (aws-sdk-ec2 compiled once per mode, lean
-#   features lean) and every feature of the library alone.
-# Installs what it needs (the rustfmt and clippy components, a nightly toolchain, cargo-fuzz) when
-# they are missing.
+#   table against the AWS service models, the partition table against botocore's partitions, and
+#   the `rewrite` and `demo` examples.
 # Build artifacts go where cargo puts them ($CARGO_TARGET_DIR, else ./target): after the README's
 # `cargo run --example demo`, the tests reuse its build of every dependency. CI (.ci/run) sets a
 # persistent CARGO_TARGET_DIR.
@@ -27,45 +25,11 @@ if ! command -v cargo >/dev/null 2>&1; then
     echo "error: cargo is not installed; install Rust $(grep -m1 '^rust-version' Cargo.toml | cut -d'"' -f2) or newer" >&2
     exit 1
 fi
-for component in rustfmt clippy; do
-    if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
-        step "installing the $component component"
-        rustup component add "$component"
-    fi
-done
-
-# Nightly: cargo's unit graph (the build-structure check) and cargo-fuzz.
-if ! cargo +nightly --version >/dev/null 2>&1; then
-    step "installing a nightly toolchain"
-    rustup toolchain install nightly --profile minimal
-fi
-
 # Under CI every check checks: a snapshot update would rewrite instead of compare.
 if [ -n "${CI:-}" ] && [ -n "${UPDATE_SNAPSHOTS:-}" ]; then
     echo "error: UPDATE_SNAPSHOTS is set under CI: the CLI's snapshot tests would rewrite their files instead of checking them" >&2
     exit 1
 fi
-
-step "cargo fmt --check"
-cargo fmt --all -- --check
-
-step "build structure: aws-sdk-ec2 compiled once per mode by every command here; lean features lean"
-python3 scripts/feature-sets.py
-
-step "cargo clippy (all targets, -D warnings)"
-cargo clippy --workspace --all-targets --locked -- -D warnings
-
-step "each feature of the library alone (cargo clippy --no-default-features [--features X])"
-# Without the CLI, which needs the defaults; the rest of the workspace keeps aws-sdk-ec2's check
-# build above (scripts/feature-sets.py).
-for features in "" ec2 dial s3; do
-    echo "features: ${features:-none}"
-    cargo clippy --workspace --exclude privatelink-cli --no-default-features \
-        ${features:+--features "privatelink/$features"} --locked --quiet -- -D warnings
-done
-
-step "cargo doc (-D warnings)"
-RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 step "cargo test (unit, integration, SDK, CLI, end-to-end with in-process peers, doc tests)"
 log="$(mktemp)"
@@ -98,35 +62,6 @@ else
     echo "no user namespaces here (unshare -Urnm failed): on the host"
     ./scripts/rig-tests.sh "$log"
 fi
-
-step "fuzz smoke: each cargo-fuzz target for 30 s from the committed corpus (nightly)"
-if ! cargo fuzz --version >/dev/null 2>&1; then
-    cargo install cargo-fuzz --locked --quiet
-fi
-# Sanitizer builds of the fuzz workspace: a target dir of their own, beside the main one.
-fuzz_target="${CARGO_TARGET_DIR:+${CARGO_TARGET_DIR%/}-fuzz}"
-fuzz_target="${fuzz_target:-$PWD/target/fuzz}"
-fuzz_out="$(mktemp -d)"
-for target in describe_json host_mapper; do
-    mkdir -p "$fuzz_out/$target"
-    # New inputs go to a scratch folder; the committed corpus is only read.
-    (cd fuzz && CARGO_TARGET_DIR="$fuzz_target" cargo +nightly fuzz run "$target" \
-        "$fuzz_out/$target" "corpus/$target" -- -max_total_time=30 -timeout=10 -rss_limit_mb=4096 2>&1 | tail -n 3)
-done
-rm -rf "$fuzz_out"
-
-step "packaging: cargo package for every published crate (files, metadata, path dependencies' versions)"
-# --no-verify: the packaged sources are the ones built and tested above; verifying would build
-# aws-sdk-ec2 once more per package in target/package.
-published=(privatelink privatelink-core privatelink-interceptor privatelink-discovery privatelink-cli)
-cargo package --locked --no-verify --quiet "${published[@]/#/-p}"
-for crate in "${published[@]}"; do
-    contents="$(cargo package --locked --no-verify --list -p "$crate")"
-    for file in Cargo.toml LICENSE README.md; do
-        if [ "$file" = README.md ] && [ "$crate" != privatelink ]; then continue; fi
-        grep -qx "$file" <<<"$contents" || { echo "error: $crate's package has no $file" >&2; exit 1; }
-    done
-done
 
 # The examples run from the tests' build (`cargo test` compiled them, with the same features).
 step "example: rewrite (real SDK requests, signatures checked)"
