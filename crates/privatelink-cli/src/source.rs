@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 
 use aws_credential_types::provider::error::CredentialsError;
 use clap::Args;
-use privatelink::GatewayEndpoints;
 use privatelink::core::{EndpointIndex, Policy, ServiceEndpoints};
 use privatelink::discovery::DiscoveryError;
+use privatelink::discovery::HubVpc;
 use privatelink::discovery::{
     DescribeEndpoints, ENDPOINTS_FILE_ENV, Ec2Source, Locator, read_document, read_document_file,
 };
+use privatelink::{BuildError, GatewayEndpoints, PrivateLink};
 
 use crate::failure::{Failure, chain};
 use crate::ui::Ui;
@@ -41,7 +42,28 @@ pub(crate) struct SourceArgs {
     /// Prefer the zonal endpoint names of this availability zone (e.g. us-east-1a). Default:
     /// PRIVATELINK_AZ, then metadata; else regional names.
     #[arg(long, value_name = "AZ")]
-    pub(crate) az: Option<String>,
+    az: Option<String>,
+
+    /// Use the interface endpoints of this hub VPC, a shared-services VPC of another account
+    /// reached over peering or Transit Gateway, discovered with the role of --hub-role; zonal
+    /// names are translated to the hub account's zone names (by zone id). Default: none.
+    #[arg(
+        long,
+        value_name = "VPC_ID",
+        requires = "hub_role",
+        conflicts_with = "from_file"
+    )]
+    hub_vpc: Option<String>,
+
+    /// The role in the hub account to discover the hub VPC with (it needs
+    /// ec2:DescribeVpcEndpoints and ec2:DescribeAvailabilityZones; these credentials need
+    /// sts:AssumeRole on it).
+    #[arg(long, value_name = "ROLE_ARN", requires = "hub_vpc")]
+    hub_role: Option<String>,
+
+    /// The external id the hub role's trust policy requires. Default: none.
+    #[arg(long, value_name = "ID", requires = "hub_role")]
+    hub_external_id: Option<String>,
 
     /// Whether same-region S3 and DynamoDB requests that a gateway endpoint carries stay on
     /// their default host: `auto` when this process runs inside the VPC (located by instance or
@@ -78,13 +100,19 @@ pub(crate) struct Loaded {
     /// When the endpoints were discovered: now for a live discovery, an export file's
     /// `DiscoveredAt` (if it has one) for a file.
     pub(crate) discovered_at: Option<std::time::SystemTime>,
+    /// The zone whose zonal names to use: `--az`, or for a hub VPC the hub account's name for
+    /// this process's zone.
+    pub(crate) zone: Option<String>,
+    /// The endpoints are a hub VPC's (another account's).
+    pub(crate) hub: bool,
     gateways: GatewayEndpoints,
 }
 
 impl Loaded {
     /// Whether requests a gateway endpoint carries stay on their default host under `policy`.
     pub(crate) fn uses_gateways(&self, policy: Policy) -> bool {
-        self.gateways.applies(policy, self.inside_vpc)
+        // A hub's gateway endpoints carry the hub VPC's traffic, never this process's.
+        !self.hub && self.gateways.applies(policy, self.inside_vpc)
     }
 
     /// The region to work on: `--region`, the AWS configuration's, or the only region the
@@ -162,6 +190,20 @@ impl Loaded {
 }
 
 impl SourceArgs {
+    /// Refuses a hub VPC for a document (`export`, `publish`): its zonal names carry the hub
+    /// account's zone names, which a reader in another account cannot tell from its own.
+    pub(crate) fn refuse_hub_for_documents(&self) -> Result<(), Failure> {
+        match &self.hub_vpc {
+            Some(hub) => Err(Failure::InvalidInput(
+                format!(
+                    "--hub-vpc {hub}: a hub VPC's endpoints are not written as a document (its zonal names carry the hub account's zone names, which a reader in another account cannot match to its own); use endpoints, env, exec, doctor or rewrite with --hub-vpc"
+                )
+                .into(),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Reads the file (`--from-file`, else `PRIVATELINK_ENDPOINTS_FILE`), or discovers the
     /// endpoints with the standard AWS configuration; reports what the index ignored on `stderr`.
     pub(crate) async fn load(&self, ui: Ui, stderr: &mut dyn Write) -> Result<Loaded, Failure> {
@@ -198,6 +240,8 @@ impl SourceArgs {
             region: self.region.clone(),
             inside_vpc: false,
             discovered_at: document.discovered_at,
+            zone: self.az.clone(),
+            hub: false,
             gateways: self.gateway_endpoints.into(),
         })
     }
@@ -227,6 +271,10 @@ impl SourceArgs {
                 "no AWS credentials provider is configured".into(),
             ));
         }
+        if let (Some(vpc), Some(role)) = (&self.hub_vpc, &self.hub_role) {
+            // Boxed: the library's build future is deep, and every subcommand's awaits this one.
+            return Box::pin(self.discover_hub(&sdk_config, region, vpc, role)).await;
+        }
         let location = Locator::new()
             .configure(&sdk_config)
             .vpc_id(self.vpc.clone())
@@ -245,7 +293,53 @@ impl SourceArgs {
             inside_vpc: location.is_inside_vpc(),
             // The SDK's clock (the system's, unless configured otherwise), as the answer came.
             discovered_at: sdk_config.time_source().map(|time| time.now()),
+            zone: self.az.clone(),
+            hub: false,
             gateways: self.gateway_endpoints.into(),
+        })
+    }
+
+    /// A hub VPC's endpoints, as the library discovers them (`PrivateLinkBuilder::hub_vpc`): the
+    /// role assumed with these credentials, this process's zone (`--az`, else metadata) turned
+    /// into the hub account's zone name by its zone id.
+    async fn discover_hub(
+        &self,
+        sdk_config: &aws_config::SdkConfig,
+        region: String,
+        vpc: &str,
+        role: &str,
+    ) -> Result<Loaded, Failure> {
+        let mut hub = HubVpc::new(role, vpc);
+        if let Some(external_id) = &self.hub_external_id {
+            hub = hub.external_id(external_id);
+        }
+        let mut builder = PrivateLink::builder()
+            .configure(sdk_config)
+            .hub_vpc(hub)
+            .policy(Policy::Prefer);
+        if let Some(zone) = &self.az {
+            builder = builder.zone(zone);
+        }
+        let handle = builder.build().await.map_err(|e| match &e {
+            BuildError::Discovery(discovery) => Failure::Environment(explain(discovery)),
+            _ => Failure::Environment(chain(&e)),
+        })?;
+        let endpoints = handle
+            .snapshot()
+            .map(|index| index.endpoints().to_vec())
+            .unwrap_or_default();
+        Ok(Loaded {
+            index: EndpointIndex::new(endpoints),
+            vpc_id: Some(vpc.to_owned()),
+            region: Some(region),
+            inside_vpc: false,
+            discovered_at: sdk_config.time_source().map(|time| time.now()),
+            zone: handle
+                .location()
+                .and_then(|location| location.zone())
+                .map(str::to_owned),
+            hub: true,
+            gateways: GatewayEndpoints::Ignore,
         })
     }
 }

@@ -270,3 +270,60 @@ fn botocore_reads_the_aws_config_services_section() {
         );
     }
 }
+
+/// A hub VPC of another account (the seed's): `--hub-vpc` and `--hub-role` discover its
+/// endpoints with the assumed role, and `--az` (this account's zone name) becomes the hub
+/// account's name for the same physical zone, which the seed asked of each account.
+#[test]
+#[ignore = "needs the moto rig: ./scripts/test.sh runs it"]
+fn a_hub_vpc_of_another_account_with_this_accounts_zone_translated() {
+    let hub = [
+        "--hub-vpc",
+        &var("PRIVATELINK_RIG_HUB_VPC"),
+        "--hub-role",
+        &var("PRIVATELINK_RIG_HUB_ROLE_ARN"),
+    ];
+    let sts_at_moto = format!("https://{}", var("PRIVATELINK_RIG_EC2_ADDR"));
+    let hub_zone = var("PRIVATELINK_RIG_HUB_ZONE");
+
+    let (mut cmd, _home) = rig();
+    cmd.env("AWS_ENDPOINT_URL_STS", &sts_at_moto);
+    let env = stdout(
+        cmd.args(["env", "--shell", "dotenv", "--az", "us-east-1a"])
+            .args(hub),
+    );
+    let sts = env
+        .lines()
+        .find_map(|l| l.strip_prefix("AWS_ENDPOINT_URL_STS="))
+        .unwrap_or_else(|| panic!("{env}"));
+    assert!(
+        sts.starts_with("https://vpce-")
+            && sts.ends_with(&format!("-{hub_zone}.sts.us-east-1.vpce.amazonaws.com")),
+        "{env}"
+    );
+    // The hub's endpoints (STS and S3), not this VPC's (EC2's is this VPC's only).
+    assert!(
+        env.contains("AWS_ENDPOINT_URL_S3=https://bucket.vpce-"),
+        "{env}"
+    );
+    assert!(!env.contains("AWS_ENDPOINT_URL_EC2="), "{env}");
+
+    // The table names the hub's endpoints and no gateway of the hub's.
+    let (mut cmd, _home) = rig();
+    cmd.env("AWS_ENDPOINT_URL_STS", &sts_at_moto);
+    let table = stdout(cmd.arg("endpoints").args(hub));
+    assert!(table.lines().any(|l| l.starts_with("sts ")), "{table}");
+    assert!(!table.contains("Gateway"), "{table}");
+
+    // A document would carry the hub account's zone names: refused before any call.
+    for subcommand in [vec!["export"], vec!["publish", "s3://b/k.json"]] {
+        let (mut cmd, _home) = rig();
+        cmd.args(&subcommand)
+            .args(hub)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "a hub VPC's endpoints are not written as a document",
+            ));
+    }
+}

@@ -316,3 +316,28 @@ fn a_hung_ec2_is_exit_3_with_one_line() {
         "{stderr}"
     );
 }
+
+/// The hub options come together, and not with a file (a hub is discovered): usage errors,
+/// exit 2, before any call.
+#[test]
+fn hub_options_need_each_other_and_no_file() {
+    for args in [
+        vec!["env", "--hub-vpc", "vpc-0hub"],
+        vec!["env", "--hub-role", "arn:aws:iam::222222222222:role/hub"],
+        vec![
+            "endpoints",
+            "--hub-vpc",
+            "vpc-0hub",
+            "--hub-role",
+            "arn:aws:iam::222222222222:role/hub",
+            "--from-file",
+            FIXTURE,
+        ],
+    ] {
+        privatelink()
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("error:"));
+    }
+}

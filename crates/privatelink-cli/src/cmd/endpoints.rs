@@ -77,7 +77,7 @@ pub(crate) async fn run(
 ) -> Result<(), Failure> {
     let loaded = args.source.load(ui, stderr).await?;
     let rows = rows(&loaded, loaded.uses_gateways(Policy::Prefer));
-    let zone = args.source.az.as_deref();
+    let zone = loaded.zone.as_deref();
     let output = if args.json {
         json_output(&rows)
     } else {

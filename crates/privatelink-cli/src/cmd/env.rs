@@ -97,7 +97,7 @@ pub(crate) async fn run(
     stderr: &mut dyn Write,
 ) -> Result<(), Failure> {
     let loaded = args.source.load(ui, stderr).await?;
-    let endpoints = loaded.service_endpoints(args.source.az.as_deref(), stderr)?;
+    let endpoints = loaded.service_endpoints(loaded.zone.as_deref(), stderr)?;
     let text = args.shell.render(endpoints.services());
     stdout
         .write_all(text.as_bytes())

@@ -40,7 +40,7 @@ pub(crate) struct ExecArgs {
 
 pub(crate) async fn run(args: ExecArgs, ui: Ui, stderr: &mut dyn Write) -> Result<(), Failure> {
     let loaded = args.source.load(ui, stderr).await?;
-    let endpoints = loaded.service_endpoints(args.source.az.as_deref(), stderr)?;
+    let endpoints = loaded.service_endpoints(loaded.zone.as_deref(), stderr)?;
     if std::env::var_os("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
         .is_some_and(|v| v.eq_ignore_ascii_case("true"))
     {

@@ -44,6 +44,7 @@ pub(crate) async fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<(), Failure> {
+    args.source.refuse_hub_for_documents()?;
     let loaded = args.source.load(ui, stderr).await?;
     let Format::Json = args.format;
     // The document keeps each endpoint's `ServiceRegion` and names, from which readers tell a

@@ -80,6 +80,7 @@ pub(crate) async fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<(), Failure> {
+    args.source.refuse_hub_for_documents()?;
     let url = S3Url::parse(&args.url).map_err(|e| Failure::InvalidInput(e.into()))?;
     let every = args
         .every

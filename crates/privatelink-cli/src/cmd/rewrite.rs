@@ -84,7 +84,6 @@ pub(crate) async fn run(
     let mut builder = RewriteConfig::builder()
         .policy(policy)
         .skip_private_dns_endpoints(args.skip_private_dns);
-    builder.set_zone(args.source.az.clone());
     for service in args.include {
         builder = builder.include_service(service);
     }
@@ -98,6 +97,7 @@ pub(crate) async fn run(
     // The home region, for what --exclude lets through under --strict: --region, the AWS
     // configuration's, or the only region the endpoints serve.
     builder.set_region(loaded.region().ok());
+    builder.set_zone(loaded.zone.clone());
     let builder = builder.gateway_endpoints(loaded.uses_gateways(policy));
     let config = builder.build().map_err(|e| invalid(e.into()))?;
     let index = loaded.index;

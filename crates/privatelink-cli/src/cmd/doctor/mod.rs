@@ -172,7 +172,7 @@ pub(crate) async fn run(
         served.insert(label);
         let default_host = suffix.default_host(label, &region);
         let mut names: Vec<&str> = endpoint.regional_name().into_iter().collect();
-        if let Some(zonal) = args.source.az.as_deref().and_then(|az| {
+        if let Some(zonal) = loaded.zone.as_deref().and_then(|az| {
             endpoint
                 .zonal_names()
                 .find(|(zone, _)| *zone == az)
