@@ -2,7 +2,9 @@
 """Checks the build structure that keeps the README's two commands fast and the lean features lean.
 
 1. aws-sdk-ec2 (the workspace's one huge dependency: ~5 min and ~7.5 GB for a debug build) is
-   compiled with one feature set per mode: every cargo command of the README and scripts/test.sh
+   compiled with one feature set per mode: every cargo command of the README, scripts/test.sh
+   and scripts/checks.sh (but its `cargo install` of the CLI alone, which has no dev-dependencies
+   and so its own set, as any user's install does)
    that builds it (the demo, the examples, the tests) shares one build, and every command that
    checks it (clippy, rustdoc, the feature checks) shares one check. Cargo compiles a crate again
    whenever the features of anything beneath it differ, so a dev-dependency that turns on a
@@ -24,7 +26,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# The cargo commands of the README and scripts/test.sh that compile aws-sdk-ec2, as unit-graph
+# The cargo commands of the README, scripts/test.sh and scripts/checks.sh that compile
+# aws-sdk-ec2, as unit-graph
 # queries (`cargo run --example X` builds what `cargo build --example X` does; `cargo clippy`
 # checks dependencies as `cargo check` does).
 FEATURES_ALONE = ["--workspace", "--exclude", "privatelink-cli", "--no-default-features"]
@@ -32,9 +35,9 @@ COMMANDS = [
     ("README: cargo run --example demo", ["build", "--example", "demo"]),
     ("test.sh: cargo run --example rewrite", ["build", "--example", "rewrite"]),
     ("test.sh: cargo test --workspace", ["test", "--workspace", "--no-run"]),
-    ("test.sh: cargo clippy --workspace --all-targets", ["check", "--workspace", "--all-targets"]),
-    ("test.sh: cargo doc --workspace --no-deps", ["doc", "--workspace", "--no-deps"]),
-    ("test.sh: feature check ec2 alone", ["check", *FEATURES_ALONE, "--features", "privatelink/ec2"]),
+    ("checks.sh: cargo clippy --workspace --all-targets", ["check", "--workspace", "--all-targets"]),
+    ("checks.sh: cargo doc --workspace --no-deps", ["doc", "--workspace", "--no-deps"]),
+    ("checks.sh: feature check ec2 alone", ["check", *FEATURES_ALONE, "--features", "privatelink/ec2"]),
 ]
 # Modes and how many aws-sdk-ec2 feature sets each may have.
 ALLOWED = {"build": 1, "check": 1}

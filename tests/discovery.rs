@@ -8,7 +8,7 @@ use aws_config::SdkConfig;
 use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
 use aws_smithy_async::test_util::{SleepGate, controlled_time_and_sleep};
 use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
-use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient, capture_request};
+use aws_smithy_http_client::test_util::{StaticReplayClient, capture_request};
 use aws_smithy_runtime_api::client::http::HttpClient;
 use aws_smithy_types::body::SdkBody;
 use privatelink::core::{Policy, VpcEndpoint};
@@ -262,16 +262,7 @@ async fn ec2_discovery_from_the_sdk_config_with_location_from_the_environment() 
         <dnsEntrySet><item><dnsName>vpce-0ec2-abcd1234.sts.us-east-1.vpce.amazonaws.com</dnsName></item>\
         <item><dnsName>vpce-0ec2-abcd1234-us-east-1c.sts.us-east-1.vpce.amazonaws.com</dnsName></item></dnsEntrySet>\
         </item></vpcEndpointSet></DescribeVpcEndpointsResponse>";
-    let ec2 = StaticReplayClient::new(vec![ReplayEvent::new(
-        http::Request::builder()
-            .uri("https://ec2.us-east-1.amazonaws.com/")
-            .body(SdkBody::empty())
-            .unwrap(),
-        http::Response::builder()
-            .status(200)
-            .body(SdkBody::from(body))
-            .unwrap(),
-    )]);
+    let ec2 = StaticReplayClient::new(vec![privatelink_testkit::ec2_ok(body)]);
     let sdk_config = privatelink_testkit::sdk_config(
         privatelink_testkit::ACCESS_KEY_ID,
         privatelink_testkit::SECRET_ACCESS_KEY,

@@ -390,16 +390,7 @@ fn interfaces_event(interfaces: &[(&str, &str, &str)]) -> ReplayEvent {
          xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r-1</requestId>\
          <networkInterfaceSet>{items}</networkInterfaceSet></DescribeNetworkInterfacesResponse>"
     );
-    ReplayEvent::new(
-        http::Request::builder()
-            .uri("https://ec2.us-east-1.amazonaws.com/")
-            .body(SdkBody::empty())
-            .unwrap(),
-        http::Response::builder()
-            .status(200)
-            .body(SdkBody::from(body))
-            .unwrap(),
-    )
+    privatelink_testkit::ec2_ok(body)
 }
 
 /// A locator in a Kubernetes pod (no task metadata), with static credentials for EC2.

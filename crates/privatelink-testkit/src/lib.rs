@@ -322,22 +322,33 @@ pub fn ec2_error(status: u16, code: &str) -> http::Response<aws_smithy_types::bo
         .expect("a valid response")
 }
 
+/// One EC2 call answered `200` with the XML `body`, for a replay client.
+pub fn ec2_ok(body: impl Into<String>) -> aws_smithy_http_client::test_util::ReplayEvent {
+    ec2_event(
+        http::Response::builder()
+            .status(200)
+            .body(aws_smithy_types::body::SdkBody::from(body.into()))
+            .expect("a valid response"),
+    )
+}
+
+/// One EC2 call answered with `response`, for a replay client.
+pub fn ec2_event(
+    response: http::Response<aws_smithy_types::body::SdkBody>,
+) -> aws_smithy_http_client::test_util::ReplayEvent {
+    let request = http::Request::builder()
+        .uri("https://ec2.us-east-1.amazonaws.com/")
+        .body(aws_smithy_types::body::SdkBody::empty())
+        .expect("a valid request");
+    aws_smithy_http_client::test_util::ReplayEvent::new(request, response)
+}
+
 /// An HTTP client answering EC2 calls with `responses`, in order.
 pub fn ec2_replay(
     responses: Vec<http::Response<aws_smithy_types::body::SdkBody>>,
 ) -> aws_smithy_http_client::test_util::StaticReplayClient {
-    use aws_smithy_http_client::test_util::{ReplayEvent, StaticReplayClient};
-    StaticReplayClient::new(
-        responses
-            .into_iter()
-            .map(|response| {
-                let request = http::Request::builder()
-                    .uri("https://ec2.us-east-1.amazonaws.com/")
-                    .body(aws_smithy_types::body::SdkBody::empty())
-                    .expect("a valid request");
-                ReplayEvent::new(request, response)
-            })
-            .collect(),
+    aws_smithy_http_client::test_util::StaticReplayClient::new(
+        responses.into_iter().map(ec2_event).collect(),
     )
 }
 
