@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use aws_credential_types::provider::error::CredentialsError;
 use clap::Args;
-use privatelink::core::{EndpointIndex, Policy, ServiceEndpoints};
+use privatelink::core::{EndpointIndex, EndpointType, Policy, ServiceEndpoints, VpcEndpoint};
 use privatelink::discovery::DiscoveryError;
 use privatelink::discovery::HubVpc;
 use privatelink::discovery::{
@@ -115,6 +115,21 @@ impl Loaded {
         !self.hub && self.gateways.applies(policy, self.inside_vpc)
     }
 
+    /// The endpoints a document (`export`, `publish`) carries: all of them; for a hub VPC its
+    /// interface endpoints without their zonal names — the hub account's zone names, which map
+    /// to other physical zones in a reader's account — and without its gateways, which serve only
+    /// the hub VPC.
+    pub(crate) fn document_endpoints(&self) -> Vec<VpcEndpoint> {
+        let endpoints = self.index.endpoints().iter();
+        match self.hub {
+            false => endpoints.cloned().collect(),
+            true => endpoints
+                .filter(|e| *e.endpoint_type() == EndpointType::Interface)
+                .map(VpcEndpoint::without_zonal_names)
+                .collect(),
+        }
+    }
+
     /// The region to work on: `--region`, the AWS configuration's, or the only region the
     /// endpoints serve — not counting cross-region endpoints, which serve other regions than
     /// their VPC's (the VPC's region is then the one its other endpoints serve).
@@ -190,20 +205,6 @@ impl Loaded {
 }
 
 impl SourceArgs {
-    /// Refuses a hub VPC for a document (`export`, `publish`): its zonal names carry the hub
-    /// account's zone names, which a reader in another account cannot tell from its own.
-    pub(crate) fn refuse_hub_for_documents(&self) -> Result<(), Failure> {
-        match &self.hub_vpc {
-            Some(hub) => Err(Failure::InvalidInput(
-                format!(
-                    "--hub-vpc {hub}: a hub VPC's endpoints are not written as a document (its zonal names carry the hub account's zone names, which a reader in another account cannot match to its own); use endpoints, env, exec, doctor or rewrite with --hub-vpc"
-                )
-                .into(),
-            )),
-            None => Ok(()),
-        }
-    }
-
     /// Reads the file (`--from-file`, else `PRIVATELINK_ENDPOINTS_FILE`), or discovers the
     /// endpoints with the standard AWS configuration; reports what the index ignored on `stderr`.
     pub(crate) async fn load(&self, ui: Ui, stderr: &mut dyn Write) -> Result<Loaded, Failure> {

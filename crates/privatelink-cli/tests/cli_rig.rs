@@ -315,15 +315,49 @@ fn a_hub_vpc_of_another_account_with_this_accounts_zone_translated() {
     assert!(table.lines().any(|l| l.starts_with("sts ")), "{table}");
     assert!(!table.contains("Gateway"), "{table}");
 
-    // A document would carry the hub account's zone names: refused before any call.
-    for subcommand in [vec!["export"], vec!["publish", "s3://b/k.json"]] {
-        let (mut cmd, _home) = rig();
-        cmd.args(&subcommand)
-            .args(hub)
-            .assert()
-            .code(2)
-            .stderr(predicate::str::contains(
-                "a hub VPC's endpoints are not written as a document",
-            ));
+    // A document of the hub's endpoints: the hub VPC's interface endpoints with their regional
+    // names only (zone names are the hub account's), for readers in other accounts.
+    let (mut cmd, _home) = rig();
+    cmd.env("AWS_ENDPOINT_URL_STS", &sts_at_moto);
+    let exported = stdout(cmd.arg("export").args(hub));
+    let document = privatelink::core::parse_document(&exported).unwrap();
+    let hub_vpc = var("PRIVATELINK_RIG_HUB_VPC");
+    assert_eq!(document.vpc_id.as_deref(), Some(hub_vpc.as_str()));
+    assert!(!document.endpoints.is_empty());
+    for endpoint in &document.endpoints {
+        assert_eq!(endpoint.vpc_id(), Some(hub_vpc.as_str()), "{exported}");
+        assert_eq!(
+            *endpoint.endpoint_type(),
+            privatelink::core::EndpointType::Interface
+        );
+        assert!(!endpoint.dns_entries().is_empty(), "{exported}");
+        for entry in endpoint.dns_entries() {
+            assert!(
+                !entry.dns_name().contains("-us-east-1"),
+                "a zonal name: {exported}"
+            );
+        }
     }
+    // Read back with this account's zone: regional names, as the document has no other.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("hub.json");
+    std::fs::write(&file, &exported).unwrap();
+    let (mut cmd, _home) = live("nobody", "nothing");
+    let from_file = stdout(
+        cmd.args([
+            "env",
+            "--shell",
+            "dotenv",
+            "--az",
+            "us-east-1a",
+            "--from-file",
+        ])
+        .arg(&file),
+    );
+    assert!(
+        from_file.contains(".sts.us-east-1.vpce.amazonaws.com\n")
+            && !from_file.contains(&format!("-{hub_zone}.sts"))
+            && !from_file.contains("-us-east-1a.sts"),
+        "{from_file}"
+    );
 }

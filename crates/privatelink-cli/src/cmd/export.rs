@@ -44,7 +44,6 @@ pub(crate) async fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<(), Failure> {
-    args.source.refuse_hub_for_documents()?;
     let loaded = args.source.load(ui, stderr).await?;
     let Format::Json = args.format;
     // The document keeps each endpoint's `ServiceRegion` and names, from which readers tell a
@@ -59,7 +58,7 @@ pub(crate) async fn run(
         }
     }
     let text = export_json(
-        loaded.index.endpoints(),
+        &loaded.document_endpoints(),
         loaded.vpc_id.as_deref(),
         loaded.region.as_deref(),
         loaded.discovered_at,

@@ -80,7 +80,6 @@ pub(crate) async fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Result<(), Failure> {
-    args.source.refuse_hub_for_documents()?;
     let url = S3Url::parse(&args.url).map_err(|e| Failure::InvalidInput(e.into()))?;
     let every = args
         .every
@@ -111,7 +110,7 @@ async fn once(
     stderr: &mut dyn Write,
 ) -> Result<(), Failure> {
     let loaded = args.source.load(ui, stderr).await?;
-    let endpoints = loaded.index.endpoints().to_vec();
+    let endpoints = loaded.document_endpoints();
     let Some(vpc_id) = loaded.vpc_id.clone() else {
         return Err(Failure::InvalidInput(
             "the VPC id is not known (pass --vpc): the document must say which VPC it describes"

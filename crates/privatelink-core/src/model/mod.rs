@@ -280,6 +280,20 @@ impl VpcEndpoint {
     pub fn is_usable(&self) -> bool {
         self.endpoint_type == EndpointType::Interface && self.state.is_available()
     }
+
+    /// This endpoint without its zonal names (`vpce-…-<zone>.…`), for readers in other accounts:
+    /// zone names map to other physical zones in each account, so only the regional names mean
+    /// the same to them. Every other entry is kept.
+    pub fn without_zonal_names(&self) -> VpcEndpoint {
+        let mut endpoint = self.clone();
+        endpoint.dns_entries.retain(|entry| {
+            !matches!(
+                crate::names::entry::classify_entry(entry.dns_name()),
+                Ok(crate::names::entry::EntryShape::Endpoint(name)) if name.zone.is_some()
+            )
+        });
+        endpoint
+    }
 }
 
 #[cfg(test)]
@@ -318,6 +332,38 @@ mod tests {
             "pendingAcceptance"
         );
         assert_eq!(EndpointState::parse("Weird").as_str(), "Weird");
+    }
+
+    #[test]
+    fn without_zonal_names_keeps_regional_and_private_names_only() {
+        let endpoint = VpcEndpoint::builder()
+            .id("vpce-0abc")
+            .endpoint_type(EndpointType::Interface)
+            .service_name("com.amazonaws.us-east-1.s3")
+            .state(EndpointState::Available)
+            .dns_entry(DnsEntry::new(
+                "*.vpce-0abc-12345678.s3.us-east-1.vpce.amazonaws.com",
+                None,
+            ))
+            .dns_entry(DnsEntry::new(
+                "*.vpce-0abc-12345678-us-east-1a.s3.us-east-1.vpce.amazonaws.com",
+                None,
+            ))
+            .dns_entry(DnsEntry::new(
+                "vpce-0abc-12345678-us-east-1b.s3.us-east-1.vpce.amazonaws.com",
+                None,
+            ))
+            .dns_entry(DnsEntry::new("*.s3.us-east-1.amazonaws.com", None))
+            .build()
+            .unwrap();
+        let names: Vec<&str> = endpoint
+            .dns_entries()
+            .iter()
+            .map(DnsEntry::dns_name)
+            .collect();
+        let kept = endpoint.without_zonal_names();
+        let kept: Vec<&str> = kept.dns_entries().iter().map(DnsEntry::dns_name).collect();
+        assert_eq!(kept, [names[0], names[3]]);
     }
 
     #[test]
