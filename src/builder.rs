@@ -184,6 +184,18 @@ impl PrivateLinkBuilder {
         self
     }
 
+    /// Dial mode: the proxy settings of [`PrivateLink::http_client`]. Defaults to the
+    /// environment's (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, either case), as the
+    /// SDK's default client reads them; `ProxyConfig::disabled()` for none. A host with an
+    /// endpoint always connects to the endpoint directly, never through the proxy; a host the
+    /// policy refuses is refused before the proxy is asked; every other host goes as the proxy
+    /// settings say.
+    #[cfg(feature = "dial")]
+    pub fn proxy(mut self, proxy: aws_smithy_http_client::proxy::ProxyConfig) -> Self {
+        self.settings.proxy = Some(proxy);
+        self
+    }
+
     /// Uses the interface endpoints of a shared-services (hub) VPC in another account, reached
     /// from this (spoke) VPC over peering or Transit Gateway: discovery assumes the hub's role
     /// with this process's credentials and lists the hub VPC's endpoints. Zonal names then name

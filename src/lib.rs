@@ -28,7 +28,7 @@
 //! | feature | what it adds | what it brings |
 //! |---|---|---|
 //! | `ec2` | EC2 discovery (`DescribeVpcEndpoints`), this process's VPC and zone from instance and task metadata, hub VPCs ([`HubVpc`](discovery::HubVpc)) | `aws-sdk-ec2`, `aws-config` |
-//! | `dial` | dial mode's HTTPS client: [`PrivateLink::http_client`], [`PrivateLink::dial_config`], [`PrivateLinkBuilder::load_config`], [`PrivateLinkBuilder::trust_store`] | `aws-smithy-http-client` (rustls, aws-lc), `aws-config` |
+//! | `dial` | dial mode's HTTPS client: [`PrivateLink::http_client`], [`PrivateLink::dial_config`], [`PrivateLinkBuilder::load_config`], [`PrivateLinkBuilder::trust_store`], [`PrivateLinkBuilder::proxy`] | `aws-smithy-http-client` (rustls, aws-lc), `aws-config` |
 //!
 //! Without `ec2`, the endpoints come from a file ([`PrivateLinkBuilder::endpoints_file`],
 //! `PRIVATELINK_ENDPOINTS_FILE`) or a custom source, and the VPC id and zone from settings or

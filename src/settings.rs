@@ -43,6 +43,8 @@ pub(crate) struct Settings {
     pub(crate) dial_dns_ttl: Option<Duration>,
     #[cfg(feature = "dial")]
     pub(crate) trust_store: Option<TrustStore>,
+    #[cfg(feature = "dial")]
+    pub(crate) proxy: Option<aws_smithy_http_client::proxy::ProxyConfig>,
     #[cfg(feature = "ec2")]
     pub(crate) ec2: Ec2Settings,
 }

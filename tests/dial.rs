@@ -385,3 +385,121 @@ async fn strict_dial_mode_opens_no_connection_to_a_public_ip_literal() {
         );
     }
 }
+
+/// The VPC's endpoints without S3's: S3's default host then has no endpoint.
+fn without_s3(dir: &std::path::Path) -> std::path::PathBuf {
+    let file = dir.join("without-s3.json");
+    let endpoints: Vec<_> = LoopbackVpc::endpoints("available")
+        .into_iter()
+        .filter(|e| !e.service_name().is_some_and(|name| name.ends_with(".s3")))
+        .collect();
+    let json = export_json(&endpoints, Some(VPC_ID), Some("us-east-1"), None);
+    std::fs::write(&file, json).unwrap();
+    file
+}
+
+/// Dial mode behind a corporate proxy (a real `CONNECT` proxy on loopback, set as the SDK's
+/// `ProxyConfig` is): a host with an endpoint connects to the endpoint directly, never through
+/// the proxy; a host without one goes through the proxy (prefer), unless `NO_PROXY` names it;
+/// under strict it is refused before the proxy is asked.
+#[tokio::test]
+async fn behind_a_proxy_endpoints_are_dialed_directly_and_other_hosts_go_through_it() {
+    use aws_smithy_http_client::proxy::ProxyConfig;
+    use privatelink_peers::ConnectProxy;
+
+    let rig = rig();
+    let peer = rig.s3_peer().await;
+    let proxy = ConnectProxy::start(vec!["s3.us-east-1.amazonaws.com".into()])
+        .await
+        .unwrap();
+    let proxy_url = format!("http://{}", proxy.address());
+    let dial = |file: std::path::PathBuf, policy: Policy, proxy: ProxyConfig| {
+        let rig = &rig;
+        async move {
+            PrivateLink::builder()
+                .endpoints_file(file)
+                .vpc_id(VPC_ID)
+                .zone(ZONE)
+                .policy(policy)
+                .dns_resolver(rig.dns.clone())
+                .trust_store(TrustStore::empty().with_pem_certificate(rig.ca.ca_pem()))
+                .proxy(proxy)
+                .build()
+                .await
+                .unwrap()
+        }
+    };
+
+    // S3 has an endpoint: straight to it, the proxy not asked.
+    let privatelink = dial(
+        rig.file.clone(),
+        Policy::Strict,
+        ProxyConfig::all(proxy_url.as_str()).unwrap(),
+    )
+    .await;
+    let s3 = s3_client(&privatelink.dial_config(&caller_config()), &peer);
+    s3.create_bucket().bucket("direct").send().await.unwrap();
+    assert_eq!(proxy.targets(), Vec::<String>::new());
+    let endpoint = format!("direct.bucket.{}", LoopbackVpc::s3_name(Some(ZONE)));
+    let asked = rig.dns.asked();
+    assert!(
+        !asked.is_empty() && asked.iter().all(|n| *n == endpoint),
+        "{asked:?}"
+    );
+
+    // No S3 endpoint, prefer: the request goes through the proxy, as the SDK's own client's
+    // would (the peer checks the signature through the tunnel).
+    let no_s3 = without_s3(rig._dir.path());
+    let privatelink = dial(
+        no_s3.clone(),
+        Policy::Prefer,
+        ProxyConfig::all(proxy_url.as_str()).unwrap(),
+    )
+    .await;
+    let s3 = s3_client(&privatelink.dial_config(&caller_config()), &peer);
+    s3.create_bucket().bucket("proxied").send().await.unwrap();
+    let port = peer.address().port();
+    assert_eq!(
+        proxy.targets(),
+        [format!("proxied.s3.us-east-1.amazonaws.com:{port}")]
+    );
+
+    // NO_PROXY names it: not through the proxy (and this VPC's resolver has no answer for it).
+    let privatelink = dial(
+        no_s3.clone(),
+        Policy::Prefer,
+        ProxyConfig::all(proxy_url.as_str())
+            .unwrap()
+            .no_proxy("s3.us-east-1.amazonaws.com"),
+    )
+    .await;
+    let s3 = s3_client(&privatelink.dial_config(&caller_config()), &peer);
+    let error = s3.create_bucket().bucket("not-proxied").send().await;
+    assert!(error.is_err());
+    assert_eq!(proxy.targets().len(), 1, "{:?}", proxy.targets());
+
+    // Strict: refused before the proxy is asked, with the error strict mode gives.
+    let privatelink = dial(
+        no_s3,
+        Policy::Strict,
+        ProxyConfig::all(proxy_url.as_str()).unwrap(),
+    )
+    .await;
+    let s3 = s3_client(&privatelink.dial_config(&caller_config()), &peer);
+    let error = s3
+        .create_bucket()
+        .bucket("refused")
+        .send()
+        .await
+        .unwrap_err();
+    match find_rewrite_error(&error) {
+        Some(RewriteError::Refused(refused)) => {
+            assert!(
+                matches!(refused.reason(), RefusalReason::NoEndpoint { .. }),
+                "{refused}"
+            )
+        }
+        other => panic!("{other:?}: {error:?}"),
+    }
+    assert_eq!(proxy.targets().len(), 1, "{:?}", proxy.targets());
+}

@@ -232,6 +232,8 @@ fn pending_dial(settings: &mut Settings, for_discovery: bool) -> Pending {
         for_discovery,
         #[cfg(feature = "dial")]
         settings.trust_store.take().unwrap_or_default(),
+        #[cfg(feature = "dial")]
+        settings.proxy.take(),
     )
 }
 

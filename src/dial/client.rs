@@ -3,14 +3,20 @@
 //!
 //! hyper-util's connector connects to an IP-literal host (`https://52.94.0.1/`) as it is,
 //! without asking the resolver, so the resolver alone would let a strict process reach a public
-//! address. The guard asks the same router before every request whose host is a literal; names
-//! still go through the resolver. The client uses no proxy (`HTTPS_PROXY` is not read), so every
-//! connection goes to the request's own host: a name the resolver decided or a literal the guard
-//! decided.
+//! address. The guard asks the same router before every request whose host is a literal.
+//!
+//! A proxy (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`, as the SDK's default client
+//! reads them, or [`ProxyConfig`] set in code) is asked for a name by the proxy, not by the
+//! resolver, so with one the guard decides every name first: a host with an endpoint connects to
+//! the endpoint directly (a proxy never carries it: the endpoint is in the VPC), a host the
+//! policy refuses fails before any connection, and every other host goes as the proxy settings
+//! say, as with the SDK's own client.
 
 use std::fmt;
 
-use aws_smithy_http_client::tls::{self, TrustStore};
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
+use aws_smithy_http_client::{Builder, ConnectorBuilder};
 use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
@@ -23,25 +29,72 @@ use aws_smithy_runtime_api::shared::IntoShared;
 
 use super::{DialResolver, Pending};
 
+/// The proxy variables the SDK's default client reads (either case).
+const PROXY_VARIABLES: [&str; 6] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
 /// Dial mode's HTTPS client: rustls with aws-lc, trusting `trust_store`, resolving with
-/// `resolver`, IP-literal hosts decided by `resolver`'s router before any connection.
-pub(crate) fn http_client(resolver: DialResolver, trust_store: TrustStore) -> SharedHttpClient {
+/// `resolver`, IP-literal hosts decided by `resolver`'s router before any connection; with a
+/// proxy (`proxy`, else the environment's), every name decided first too.
+pub(crate) fn http_client(
+    resolver: DialResolver,
+    trust_store: TrustStore,
+    proxy: Option<ProxyConfig>,
+) -> SharedHttpClient {
     let context = tls::TlsContext::builder()
         .with_trust_store(trust_store)
         .build()
         .expect("a trust store without extra server names always builds");
-    let inner = aws_smithy_http_client::Builder::new()
+    let direct = Builder::new()
         .tls_provider(tls::Provider::Rustls(
             tls::rustls_provider::CryptoMode::AwsLc,
         ))
-        .tls_context(context)
+        .tls_context(context.clone())
         .build_with_resolver(resolver.clone());
-    Guarded { inner, resolver }.into_shared()
+    let proxy = match proxy {
+        Some(proxy) => Some(proxy).filter(|p| !p.is_disabled()),
+        None => PROXY_VARIABLES
+            .iter()
+            .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+            .then(ProxyConfig::from_env),
+    };
+    let proxied = proxy.map(|proxy| proxied(resolver.clone(), context, proxy));
+    Guarded {
+        direct,
+        proxied,
+        resolver,
+    }
+    .into_shared()
 }
 
-/// An HTTP client whose connectors check IP-literal hosts first.
+/// The client for hosts without an endpoint when a proxy is configured: the SDK's own connector
+/// with `proxy` (the proxy's own name resolved by `resolver`, which leaves it to the system).
+fn proxied(resolver: DialResolver, context: TlsContext, proxy: ProxyConfig) -> SharedHttpClient {
+    Builder::new().build_with_connector_fn(move |settings, components| {
+        let mut builder = ConnectorBuilder::default()
+            .tls_provider(tls::Provider::Rustls(
+                tls::rustls_provider::CryptoMode::AwsLc,
+            ))
+            .tls_context(context.clone());
+        builder.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            builder.set_sleep_impl(components.sleep_impl());
+        }
+        builder.set_proxy_config(Some(proxy.clone()));
+        builder.build_with_resolver(resolver.clone())
+    })
+}
+
+/// An HTTP client whose connectors check IP-literal hosts first, and with a proxy every host.
 struct Guarded {
-    inner: SharedHttpClient,
+    direct: SharedHttpClient,
+    proxied: Option<SharedHttpClient>,
     resolver: DialResolver,
 }
 
@@ -49,6 +102,7 @@ impl fmt::Debug for Guarded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DialHttpClient")
             .field("resolver", &self.resolver)
+            .field("proxy", &self.proxied.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -60,29 +114,45 @@ impl HttpClient for Guarded {
         components: &RuntimeComponents,
     ) -> SharedHttpConnector {
         GuardedConnector {
-            inner: self.inner.http_connector(settings, components),
+            direct: self.direct.http_connector(settings, components),
+            proxied: self
+                .proxied
+                .as_ref()
+                .map(|proxied| proxied.http_connector(settings, components)),
             resolver: self.resolver.clone(),
         }
         .into_shared()
     }
 
     fn connector_metadata(&self) -> Option<ConnectorMetadata> {
-        self.inner.connector_metadata()
+        self.direct.connector_metadata()
     }
 }
 
 #[derive(Debug)]
 struct GuardedConnector {
-    inner: SharedHttpConnector,
+    direct: SharedHttpConnector,
+    proxied: Option<SharedHttpConnector>,
     resolver: DialResolver,
 }
 
 impl HttpConnector for GuardedConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        match self.resolver.check_address(request.uri()) {
-            // A user error: the SDK does not retry it.
-            Err(refused) => HttpConnectorFuture::ready(Err(ConnectorError::user(refused.into()))),
-            Ok(()) => self.inner.call(request),
+        // A refusal is a user error: the SDK does not retry it.
+        let refused = |error: privatelink_core::RewriteError| {
+            HttpConnectorFuture::ready(Err(ConnectorError::user(error.into())))
+        };
+        if let Err(error) = self.resolver.check_address(request.uri()) {
+            return refused(error);
+        }
+        let Some(proxied) = &self.proxied else {
+            return self.direct.call(request);
+        };
+        match self.resolver.check_host(request.uri()) {
+            Err(error) => refused(error),
+            // To the endpoint, in the VPC: never through the proxy.
+            Ok(true) => self.direct.call(request),
+            Ok(false) => proxied.call(request),
         }
     }
 }
@@ -90,13 +160,21 @@ impl HttpConnector for GuardedConnector {
 impl Pending {
     /// The client for every SDK client: dial mode's resolver.
     pub(crate) fn http_client(&self) -> SharedHttpClient {
-        http_client(self.resolver.clone(), self.trust_store.clone())
+        http_client(
+            self.resolver.clone(),
+            self.trust_store.clone(),
+            self.proxy.clone(),
+        )
     }
 
     /// Discovery's client: its own (never strict) resolver when it has one.
     #[cfg(feature = "ec2")]
     pub(crate) fn discovery_http_client(&self) -> SharedHttpClient {
         let resolver = self.discovery_resolver.as_ref().unwrap_or(&self.resolver);
-        http_client(resolver.clone(), self.trust_store.clone())
+        http_client(
+            resolver.clone(),
+            self.trust_store.clone(),
+            self.proxy.clone(),
+        )
     }
 }

@@ -154,6 +154,18 @@ impl DialResolver {
         bound.router.route_address(url, bound.time.now()).map(drop)
     }
 
+    /// Whether a connection to `url`'s host goes to an endpoint (`true`) or as the host itself
+    /// (`false`: no endpoint, or not bound yet), or is refused: what dial mode's connector asks
+    /// when a proxy would otherwise be asked for the name ([`Router::route_url_host`]).
+    #[cfg(feature = "dial")]
+    pub(crate) fn check_host(&self, url: &str) -> Result<bool, RewriteError> {
+        let Some(bound) = self.inner.bound.get() else {
+            return Ok(false);
+        };
+        let routed = bound.router.route_url_host(url, bound.time.now())?;
+        Ok(matches!(routed, Routed::Rewritten { .. }))
+    }
+
     fn cached(&self, name: &str, now: SystemTime) -> Option<Vec<IpAddr>> {
         let cache = self.inner.cache.lock().unwrap_or_else(|e| e.into_inner());
         let (addresses, at) = cache.get(name)?;
@@ -195,6 +207,9 @@ pub(crate) struct Pending {
     pub(crate) discovery_resolver: Option<DialResolver>,
     #[cfg(feature = "dial")]
     pub(crate) trust_store: TrustStore,
+    /// The proxy settings; `None`: the environment's, as the SDK's default client reads them.
+    #[cfg(feature = "dial")]
+    pub(crate) proxy: Option<aws_smithy_http_client::proxy::ProxyConfig>,
 }
 
 impl Pending {
@@ -205,6 +220,7 @@ impl Pending {
         ttl: Option<Duration>,
         for_discovery: bool,
         #[cfg(feature = "dial")] trust_store: TrustStore,
+        #[cfg(feature = "dial")] proxy: Option<aws_smithy_http_client::proxy::ProxyConfig>,
     ) -> Self {
         let underlying = resolver.unwrap_or_else(|| SharedDnsResolver::new(SystemResolver));
         let ttl = ttl.unwrap_or(DEFAULT_DIAL_DNS_TTL);
@@ -213,6 +229,8 @@ impl Pending {
             discovery_resolver: for_discovery.then(|| DialResolver::unbound(underlying, ttl)),
             #[cfg(feature = "dial")]
             trust_store,
+            #[cfg(feature = "dial")]
+            proxy,
         }
     }
 }

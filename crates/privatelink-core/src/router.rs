@@ -156,6 +156,15 @@ impl Router {
         self.route_host(host, now).map(Some)
     }
 
+    /// Dial mode, for a connection to `url`'s host whatever it is (a name or an IP literal):
+    /// [`Router::route_host`]'s decision, asked by dial mode's connector when a proxy, not the
+    /// resolver, would be asked for the name. Not counted: the resolver counts the connections
+    /// it resolves. An invalid URL is [`RewriteError::InvalidUrl`].
+    pub fn route_url_host(&self, url: &str, now: SystemTime) -> Result<Routed, RewriteError> {
+        let span = locate_host(url).map_err(RewriteError::InvalidUrl)?;
+        self.route(Target::Host(&url[span.range]), now)
+    }
+
     fn route(&self, target: Target<'_>, now: SystemTime) -> Result<Routed, RewriteError> {
         self.cell.with_published_at(now, |index| {
             // No snapshot, or a target whose host cannot be found: decided in full, not

@@ -5,6 +5,7 @@
 //!   virtual-hosted endpoint names (`<bucket>.bucket.vpce-…`);
 //! - [`Ec2Peer`]: a `DescribeVpcEndpoints` responder over TLS that checks SigV4 and counts calls;
 //! - [`LoopbackVpc`]: a made-up VPC's endpoints, with both peers serving them;
+//! - [`ConnectProxy`]: an HTTP `CONNECT` proxy that records what it carries;
 //! - [`loopback_http_client`]: an SDK HTTP client that trusts the test CA and sends each request
 //!   to the local port serving its host name, keeping the host name for TLS (SNI), the `Host`
 //!   header and the signature — as if the names resolved to endpoint ENIs listening on 443.
@@ -13,6 +14,7 @@
 
 mod ec2;
 mod ecs;
+mod proxy;
 mod s3;
 mod tls;
 mod transport;
@@ -20,6 +22,7 @@ mod vpc;
 
 pub use ec2::Ec2Peer;
 pub use ecs::ecs_agent;
+pub use proxy::ConnectProxy;
 pub use s3::S3Peer;
 pub use tls::{TestCa, https_get, server_config_from_pem};
 pub use transport::loopback_http_client;
