@@ -222,6 +222,16 @@ impl PrivateLinkBuilder {
         self
     }
 
+    /// Sets this process's address in the VPC (e.g. a pod's `status.podIP` from the downward
+    /// API), located by the network interface holding it when no VPC id is configured
+    /// ([`Locator::own_address`](privatelink_discovery::Locator::own_address)). Defaults to none; in a
+    /// Kubernetes pod, the address the process sends from.
+    #[cfg(feature = "ec2")]
+    pub fn own_address(mut self, address: std::net::IpAddr) -> Self {
+        self.settings.ec2.own_address = Some(address);
+        self
+    }
+
     /// The time limit of one DescribeVpcEndpoints walk (every page and retry), whatever the
     /// `SdkConfig`'s timeouts (its tighter ones still apply). Defaults to 20 seconds
     /// ([`DEFAULT_DESCRIBE_TIMEOUT`](privatelink_discovery::DEFAULT_DESCRIBE_TIMEOUT)); 1 second

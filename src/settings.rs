@@ -55,6 +55,7 @@ pub(crate) struct Settings {
 pub(crate) struct Ec2Settings {
     pub(crate) hub: Option<HubVpc>,
     pub(crate) zone_id: Option<String>,
+    pub(crate) own_address: Option<std::net::IpAddr>,
     pub(crate) describe_timeout: Option<Duration>,
     pub(crate) metadata_timeout: Option<Duration>,
 }

@@ -565,3 +565,62 @@ async fn an_endpoint_documents_staleness_counts_from_its_discovery_time() {
     assert_eq!(stale.discovered_at(), discovered);
     assert_eq!(stale.limit(), 105 * MIN);
 }
+
+/// `own_address(..)`: with no VPC id and no metadata, the process is located by the network
+/// interface holding its address, and that VPC's endpoints are discovered.
+#[tokio::test]
+async fn a_configured_own_address_locates_the_vpc_by_its_network_interface() {
+    let interface = "<DescribeNetworkInterfacesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+        <networkInterfaceSet><item><networkInterfaceId>eni-1</networkInterfaceId><vpcId>vpc-0pod</vpcId>\
+        <availabilityZone>us-east-1c</availabilityZone><privateIpAddress>10.0.1.50</privateIpAddress></item>\
+        </networkInterfaceSet></DescribeNetworkInterfacesResponse>";
+    let endpoints = "<DescribeVpcEndpointsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><vpcEndpointSet><item>\
+        <vpcEndpointId>vpce-0ec2</vpcEndpointId><vpcEndpointType>Interface</vpcEndpointType><vpcId>vpc-0pod</vpcId>\
+        <serviceName>com.amazonaws.us-east-1.sts</serviceName><state>available</state><privateDnsEnabled>false</privateDnsEnabled>\
+        <dnsEntrySet><item><dnsName>vpce-0ec2-abcd1234.sts.us-east-1.vpce.amazonaws.com</dnsName></item>\
+        <item><dnsName>vpce-0ec2-abcd1234-us-east-1c.sts.us-east-1.vpce.amazonaws.com</dnsName></item></dnsEntrySet>\
+        </item></vpcEndpointSet></DescribeVpcEndpointsResponse>";
+    let ec2 = StaticReplayClient::new(vec![
+        privatelink_testkit::ec2_ok(interface),
+        privatelink_testkit::ec2_ok(endpoints),
+    ]);
+    let sdk_config = privatelink_testkit::sdk_config(
+        privatelink_testkit::ACCESS_KEY_ID,
+        privatelink_testkit::SECRET_ACCESS_KEY,
+    )
+    .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
+    .http_client(ec2.clone())
+    .build();
+    let privatelink = PrivateLink::builder()
+        .configure(&sdk_config)
+        .environment(env(&[("AWS_EC2_METADATA_DISABLED", "true")]))
+        .own_address("10.0.1.50".parse().unwrap())
+        .build()
+        .await
+        .unwrap();
+    let location = privatelink.location().unwrap();
+    assert_eq!(
+        (
+            location.vpc_id(),
+            location.zone(),
+            location.found_by().as_str()
+        ),
+        ("vpc-0pod", Some("us-east-1c"), "this process's address")
+    );
+    let bodies: Vec<String> = ec2
+        .actual_requests()
+        .map(|r| String::from_utf8(r.body().bytes().unwrap().to_vec()).unwrap())
+        .collect();
+    assert!(
+        bodies[0].contains("Action=DescribeNetworkInterfaces"),
+        "{bodies:?}"
+    );
+    assert!(
+        bodies[1].contains("Filter.1.Value.1=vpc-0pod"),
+        "{bodies:?}"
+    );
+    assert_eq!(
+        sts_host(&sdk_config, &privatelink).await,
+        "vpce-0ec2-abcd1234-us-east-1c.sts.us-east-1.vpce.amazonaws.com"
+    );
+}

@@ -55,7 +55,8 @@ pub(super) async fn locate(
         .map_err(BuildError::InvalidTimeout)?
         .environment(env)
         .vpc_id(settings.vpc_id.clone())
-        .zone(settings.zone.clone());
+        .zone(settings.zone.clone())
+        .own_address(settings.ec2.own_address);
     if let Some(sdk) = &settings.sdk_config {
         locator = locator.configure(sdk);
     }
