@@ -8,7 +8,9 @@ use std::sync::Arc;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 #[cfg(feature = "dial")]
 use aws_types::SdkConfig;
-use privatelink_core::{EndpointIndex, RewriteConfig, SnapshotCell};
+use privatelink_core::{
+    EndpointIndex, PublicHosts, PublicHostsReport, RewriteConfig, SnapshotCell,
+};
 use privatelink_discovery::{CacheStatus, DiscoveryError, EndpointCache, Location};
 use privatelink_interceptor::PrivateLinkInterceptor;
 
@@ -39,6 +41,7 @@ pub(crate) struct Inner {
     pub(crate) location: Option<Location>,
     pub(crate) cell: SnapshotCell,
     pub(crate) interceptor: PrivateLinkInterceptor,
+    pub(crate) public_hosts: Arc<PublicHosts>,
     pub(crate) resolver: DialResolver,
     /// Dial mode's client, built once: every config it is given to shares one connection pool.
     #[cfg(feature = "dial")]
@@ -68,6 +71,17 @@ impl PrivateLink {
     /// stale, the last error and its class, consecutive failures, the next call, calls made.
     pub fn status(&self) -> CacheStatus {
         self.inner.cache.status(&self.inner.key)
+    }
+
+    /// The public AWS hosts this handle's interceptor and dial mode left requests on because no
+    /// usable endpoint serves them — under [`Policy::Prefer`](privatelink_core::Policy::Prefer),
+    /// what [`Policy::Strict`](privatelink_core::Policy::Strict) would refuse — by service,
+    /// region and host, with counts (at most
+    /// [`MAX_PUBLIC_HOSTS`](privatelink_core::MAX_PUBLIC_HOSTS) hosts; each new one is logged
+    /// once at `INFO`). Empty under strict, which refuses them instead. Discovery's own calls are
+    /// not counted.
+    pub fn public_hosts(&self) -> PublicHostsReport {
+        self.inner.public_hosts.report()
     }
 
     /// The interceptor for SDK clients, bound to the live snapshot:

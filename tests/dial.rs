@@ -503,3 +503,57 @@ async fn behind_a_proxy_endpoints_are_dialed_directly_and_other_hosts_go_through
     }
     assert_eq!(proxy.targets().len(), 1, "{:?}", proxy.targets());
 }
+
+/// One record per handle, for both modes: what prefer mode left on public hosts (here S3, whose
+/// endpoint this VPC lacks, dialed; and STS, which it lacks too, through the interceptor), which
+/// `public_hosts()` reports; strict refuses them and records nothing.
+#[tokio::test]
+async fn public_hosts_reports_what_both_modes_left_on_public_hosts() {
+    use aws_smithy_http_client::test_util::capture_request;
+
+    let rig = rig();
+    let peer = rig.s3_peer().await;
+    let no_s3 = without_s3(rig._dir.path());
+    let handle = |policy| {
+        PrivateLink::builder()
+            .endpoints_file(no_s3.clone())
+            .vpc_id(VPC_ID)
+            .policy(policy)
+            .dns_resolver(rig.dns.clone())
+            .trust_store(TrustStore::empty().with_pem_certificate(rig.ca.ca_pem()))
+            .build()
+    };
+    let privatelink = handle(Policy::Prefer).await.unwrap();
+    // Dial mode: S3 has no endpoint, so the name resolves as itself (this VPC's resolver has no
+    // answer for it: the request fails, and was recorded).
+    let s3 = s3_client(&privatelink.dial_config(&caller_config()), &peer);
+    assert!(s3.create_bucket().bucket("public").send().await.is_err());
+    // Rewrite mode: STS has no endpoint either.
+    let (http_client, _request) = capture_request(None);
+    let sts = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(&caller_config())
+            .http_client(http_client)
+            .interceptor(privatelink.interceptor())
+            .build(),
+    );
+    let _ = sts.get_caller_identity().send().await;
+
+    let report = privatelink.public_hosts();
+    let rows: Vec<(&str, &str, Option<&str>)> = report
+        .hosts
+        .iter()
+        .map(|h| (h.host.as_str(), h.service.as_str(), h.region.as_deref()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("public.s3.us-east-1.amazonaws.com", "s3", Some("us-east-1")),
+            ("sts.us-east-1.amazonaws.com", "sts", Some("us-east-1")),
+        ]
+    );
+
+    let strict = handle(Policy::Strict).await.unwrap();
+    let s3 = s3_client(&strict.dial_config(&caller_config()), &peer);
+    assert!(s3.create_bucket().bucket("refused").send().await.is_err());
+    assert!(strict.public_hosts().hosts.is_empty());
+}

@@ -256,20 +256,10 @@ async fn the_endpoints_file_variable_replaces_ec2() {
 
 #[tokio::test]
 async fn ec2_discovery_from_the_sdk_config_with_location_from_the_environment() {
-    let body = "<DescribeVpcEndpointsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><vpcEndpointSet><item>\
-        <vpcEndpointId>vpce-0ec2</vpcEndpointId><vpcEndpointType>Interface</vpcEndpointType><vpcId>vpc-0env</vpcId>\
-        <serviceName>com.amazonaws.us-east-1.sts</serviceName><state>available</state><privateDnsEnabled>false</privateDnsEnabled>\
-        <dnsEntrySet><item><dnsName>vpce-0ec2-abcd1234.sts.us-east-1.vpce.amazonaws.com</dnsName></item>\
-        <item><dnsName>vpce-0ec2-abcd1234-us-east-1c.sts.us-east-1.vpce.amazonaws.com</dnsName></item></dnsEntrySet>\
-        </item></vpcEndpointSet></DescribeVpcEndpointsResponse>";
-    let ec2 = StaticReplayClient::new(vec![privatelink_testkit::ec2_ok(body)]);
-    let sdk_config = privatelink_testkit::sdk_config(
-        privatelink_testkit::ACCESS_KEY_ID,
-        privatelink_testkit::SECRET_ACCESS_KEY,
-    )
-    .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
-    .http_client(ec2.clone())
-    .build();
+    let ec2 = StaticReplayClient::new(vec![privatelink_testkit::ec2_ok(sts_endpoint_xml(
+        "vpc-0env",
+    ))]);
+    let sdk_config = replay_config(&ec2);
     let privatelink = PrivateLink::builder()
         .configure(&sdk_config)
         .environment(env(&[
@@ -574,23 +564,11 @@ async fn a_configured_own_address_locates_the_vpc_by_its_network_interface() {
         <networkInterfaceSet><item><networkInterfaceId>eni-1</networkInterfaceId><vpcId>vpc-0pod</vpcId>\
         <availabilityZone>us-east-1c</availabilityZone><privateIpAddress>10.0.1.50</privateIpAddress></item>\
         </networkInterfaceSet></DescribeNetworkInterfacesResponse>";
-    let endpoints = "<DescribeVpcEndpointsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><vpcEndpointSet><item>\
-        <vpcEndpointId>vpce-0ec2</vpcEndpointId><vpcEndpointType>Interface</vpcEndpointType><vpcId>vpc-0pod</vpcId>\
-        <serviceName>com.amazonaws.us-east-1.sts</serviceName><state>available</state><privateDnsEnabled>false</privateDnsEnabled>\
-        <dnsEntrySet><item><dnsName>vpce-0ec2-abcd1234.sts.us-east-1.vpce.amazonaws.com</dnsName></item>\
-        <item><dnsName>vpce-0ec2-abcd1234-us-east-1c.sts.us-east-1.vpce.amazonaws.com</dnsName></item></dnsEntrySet>\
-        </item></vpcEndpointSet></DescribeVpcEndpointsResponse>";
     let ec2 = StaticReplayClient::new(vec![
         privatelink_testkit::ec2_ok(interface),
-        privatelink_testkit::ec2_ok(endpoints),
+        privatelink_testkit::ec2_ok(sts_endpoint_xml("vpc-0pod")),
     ]);
-    let sdk_config = privatelink_testkit::sdk_config(
-        privatelink_testkit::ACCESS_KEY_ID,
-        privatelink_testkit::SECRET_ACCESS_KEY,
-    )
-    .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
-    .http_client(ec2.clone())
-    .build();
+    let sdk_config = replay_config(&ec2);
     let privatelink = PrivateLink::builder()
         .configure(&sdk_config)
         .environment(env(&[("AWS_EC2_METADATA_DISABLED", "true")]))
@@ -623,4 +601,28 @@ async fn a_configured_own_address_locates_the_vpc_by_its_network_interface() {
         sts_host(&sdk_config, &privatelink).await,
         "vpce-0ec2-abcd1234-us-east-1c.sts.us-east-1.vpce.amazonaws.com"
     );
+}
+
+/// A DescribeVpcEndpoints answer: one STS interface endpoint of `vpc`, with a regional name and
+/// one for us-east-1c.
+fn sts_endpoint_xml(vpc: &str) -> String {
+    format!(
+        "<DescribeVpcEndpointsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><vpcEndpointSet><item>\
+        <vpcEndpointId>vpce-0ec2</vpcEndpointId><vpcEndpointType>Interface</vpcEndpointType><vpcId>{vpc}</vpcId>\
+        <serviceName>com.amazonaws.us-east-1.sts</serviceName><state>available</state><privateDnsEnabled>false</privateDnsEnabled>\
+        <dnsEntrySet><item><dnsName>vpce-0ec2-abcd1234.sts.us-east-1.vpce.amazonaws.com</dnsName></item>\
+        <item><dnsName>vpce-0ec2-abcd1234-us-east-1c.sts.us-east-1.vpce.amazonaws.com</dnsName></item></dnsEntrySet>\
+        </item></vpcEndpointSet></DescribeVpcEndpointsResponse>"
+    )
+}
+
+/// The test `SdkConfig` with EC2 answered by `ec2`.
+fn replay_config(ec2: &StaticReplayClient) -> SdkConfig {
+    privatelink_testkit::sdk_config(
+        privatelink_testkit::ACCESS_KEY_ID,
+        privatelink_testkit::SECRET_ACCESS_KEY,
+    )
+    .sleep_impl(SharedAsyncSleep::new(TokioSleep::new()))
+    .http_client(ec2.clone())
+    .build()
 }

@@ -11,11 +11,12 @@ mod parts;
 mod s3;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
 use aws_types::SdkConfig;
 use privatelink_core::ErrorChain;
-use privatelink_core::{Policy, RewriteConfig};
+use privatelink_core::{Policy, PublicHosts, RewriteConfig};
 use privatelink_discovery::{
     ENDPOINTS_FILE_ENV, ENDPOINTS_URL_ENV, EndpointCache, Environment, FileSource, Location,
     SharedSource,
@@ -256,23 +257,34 @@ fn wire_modes(
         Some(dial) => dial,
         None => pending_dial(&mut settings, false),
     };
-    let bind = |resolver: &DialResolver, config: RewriteConfig| {
-        resolver.bind(cell.clone(), config, time.clone(), Some(cache.keep_alive()))
+    // The public hosts both modes leave requests on (what strict would refuse), one record.
+    let public_hosts = Arc::new(PublicHosts::new());
+    let bind = |resolver: &DialResolver, config: RewriteConfig, record| {
+        resolver.bind(
+            cell.clone(),
+            config,
+            time.clone(),
+            Some(cache.keep_alive()),
+            record,
+        )
     };
     // Discovery's own calls are never refused (as in rewrite mode, where its client has no
-    // interceptor): they use the EC2 endpoint when there is one, else the default host.
+    // interceptor): they use the EC2 endpoint when there is one, else the default host. They
+    // are not the process's requests: not recorded.
     if let Some(discovery) = &dial.discovery_resolver {
-        bind(discovery, rewrite.with_policy(Policy::Prefer));
+        bind(discovery, rewrite.with_policy(Policy::Prefer), None);
     }
-    bind(&dial.resolver, rewrite.clone());
-    let interceptor =
-        PrivateLinkInterceptor::new(cell.clone(), rewrite).with_keep_alive(cache.keep_alive());
+    bind(&dial.resolver, rewrite.clone(), Some(public_hosts.clone()));
+    let interceptor = PrivateLinkInterceptor::new(cell.clone(), rewrite)
+        .with_public_hosts(public_hosts.clone())
+        .with_keep_alive(cache.keep_alive());
     PrivateLink::from(Inner {
         cache,
         key: located.key,
         location: located.location,
         cell,
         interceptor,
+        public_hosts,
         #[cfg(feature = "dial")]
         http_client: dial.http_client(),
         resolver: dial.resolver,

@@ -25,7 +25,7 @@ use aws_smithy_http_client::tls::TrustStore;
 use aws_smithy_runtime_api::client::dns::{
     DnsFuture, ResolveDns, ResolveDnsError, SharedDnsResolver,
 };
-use privatelink_core::{RewriteConfig, RewriteError, Routed, Router, SnapshotCell};
+use privatelink_core::{PublicHosts, RewriteConfig, RewriteError, Routed, Router, SnapshotCell};
 use privatelink_discovery::KeepAlive;
 
 pub use system::SystemResolver;
@@ -92,7 +92,7 @@ impl DialResolver {
         time: SharedTimeSource,
     ) -> Self {
         let dial = Self::unbound(resolver, ttl);
-        dial.bind(cell, config, time, None);
+        dial.bind(cell, config, time, None, None);
         dial
     }
 
@@ -115,9 +115,14 @@ impl DialResolver {
         config: RewriteConfig,
         time: SharedTimeSource,
         keep_alive: Option<KeepAlive>,
+        public_hosts: Option<Arc<PublicHosts>>,
     ) {
+        let router = Router::new(cell, config);
         let _ = self.inner.bound.set(Bound {
-            router: Router::new(cell, config),
+            router: match public_hosts {
+                Some(record) => router.record_public_hosts(record),
+                None => router,
+            },
             time,
             _keep_alive: keep_alive,
         });

@@ -65,6 +65,7 @@ mod metrics;
 mod model;
 mod names;
 mod outcome;
+mod public_hosts;
 mod redact;
 mod rewrite;
 mod router;
@@ -90,6 +91,7 @@ pub use names::address::is_public_address;
 pub use names::entry::IgnoredNameReason;
 pub use names::form::UnsupportedForm;
 pub use outcome::{API_ID_HEADER, Outcome, Rewritten, Routed, Unchanged, UnchangedReason};
+pub use public_hosts::{MAX_PUBLIC_HOSTS, PublicHost, PublicHosts, PublicHostsReport};
 pub use redact::{ErrorChain, REDACTED, REDACTED_RUN, redact};
 pub use router::{REMEMBERED_HOSTS, Router};
 pub use services::{

@@ -14,7 +14,8 @@ use crate::error::RewriteError;
 use crate::index::EndpointIndex;
 use crate::metrics::{Mode, count};
 use crate::names::address::address;
-use crate::outcome::{API_ID_HEADER, Routed, UnchangedReason};
+use crate::outcome::{API_ID_HEADER, Routed, Unchanged, UnchangedReason};
+use crate::public_hosts::PublicHosts;
 use crate::rewrite::{Decision, Target};
 use crate::snapshot::SnapshotCell;
 use crate::url::locate_host;
@@ -42,6 +43,7 @@ pub struct Router {
     config: RewriteConfig,
     cell: SnapshotCell,
     memory: ArcSwapOption<Memory>,
+    public_hosts: Option<Arc<PublicHosts>>,
 }
 
 /// Decisions made against one snapshot.
@@ -104,7 +106,16 @@ impl Router {
             config,
             cell,
             memory: ArcSwapOption::empty(),
+            public_hosts: None,
         }
+    }
+
+    /// Counts in `record` every request left on a public AWS host because no usable endpoint
+    /// serves it ([`Policy::Prefer`](crate::Policy::Prefer)'s `not_mapped` decisions, which
+    /// strict mode refuses). Defaults to no record.
+    pub fn record_public_hosts(mut self, record: Arc<PublicHosts>) -> Self {
+        self.public_hosts = Some(record);
+        self
     }
 
     /// The config it decides with.
@@ -166,6 +177,33 @@ impl Router {
     }
 
     fn route(&self, target: Target<'_>, now: SystemTime) -> Result<Routed, RewriteError> {
+        let Some(record) = &self.public_hosts else {
+            return self.decide(target, now);
+        };
+        let routed = self.decide(target, now);
+        if let Ok(Routed::Unchanged(UnchangedReason::NotMapped)) = &routed {
+            let host = match target {
+                Target::Url(url) => locate_host(url).map(|span| &url[span.range]).ok(),
+                Target::Host(host) => Some(host),
+            };
+            if let Some(host) = host {
+                record.count(host, || {
+                    self.cell.with_published_at(now, |index| {
+                        match self.config.decide(index.map(|i| &**i), target, true) {
+                            Ok(Decision::Unchanged(
+                                _,
+                                Some(Unchanged::NotMapped { service, reason }),
+                            )) => Some((service, reason)),
+                            _ => None,
+                        }
+                    })
+                });
+            }
+        }
+        routed
+    }
+
+    fn decide(&self, target: Target<'_>, now: SystemTime) -> Result<Routed, RewriteError> {
         self.cell.with_published_at(now, |index| {
             // No snapshot, or a target whose host cannot be found: decided in full, not
             // remembered.

@@ -197,3 +197,75 @@ fn a_connector_gets_a_decision_for_an_ip_literal_and_none_for_a_name() {
         Ok(Some(Routed::Unchanged(_)))
     ));
 }
+
+/// Prefer mode's record of the public hosts it left requests on (what strict would refuse):
+/// per host, with its service, region and count, whichever mode asked; a host with an endpoint,
+/// a host that is not AWS's and strict's refusals are not in it; at most `MAX_PUBLIC_HOSTS`
+/// hosts, the rest counted.
+#[test]
+fn prefer_records_the_public_hosts_strict_would_refuse() {
+    use std::sync::Arc;
+
+    use privatelink_core::{MAX_PUBLIC_HOSTS, PublicHosts};
+
+    let record = Arc::new(PublicHosts::new());
+    let cell = SnapshotCell::with_index(index());
+    let router =
+        Router::new(cell.clone(), config(Policy::Prefer)).record_public_hosts(record.clone());
+    let sqs = "https://sqs.us-east-1.amazonaws.com/";
+    for _ in 0..3 {
+        assert!(matches!(
+            router.route_url(sqs, T0),
+            Ok(Routed::Unchanged(UnchangedReason::NotMapped))
+        ));
+    }
+    // Dial mode asks by host.
+    assert!(matches!(
+        router.route_host("kms.eu-west-1.amazonaws.com", T0),
+        Ok(Routed::Unchanged(UnchangedReason::NotMapped))
+    ));
+    assert_eq!(rewritten_to(router.route_url(STS, T0)), STS_ENDPOINT);
+    router.route_url("https://example.com/", T0).unwrap();
+
+    let report = record.report();
+    let rows: Vec<(&str, &str, Option<&str>, u64)> = report
+        .hosts
+        .iter()
+        .map(|h| {
+            (
+                h.host.as_str(),
+                h.service.as_str(),
+                h.region.as_deref(),
+                h.requests,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("kms.eu-west-1.amazonaws.com", "kms", Some("eu-west-1"), 1),
+            ("sqs.us-east-1.amazonaws.com", "sqs", Some("us-east-1"), 3),
+        ]
+    );
+    assert_eq!(report.unrecorded, 0);
+
+    // Strict refuses them: nothing recorded.
+    let strict_record = Arc::new(PublicHosts::new());
+    let strict =
+        Router::new(cell, config(Policy::Strict)).record_public_hosts(strict_record.clone());
+    assert!(strict.route_url(sqs, T0).is_err());
+    assert!(strict_record.report().hosts.is_empty());
+
+    // Bounded: hosts past the first MAX_PUBLIC_HOSTS are counted, not kept.
+    for bucket in 0..MAX_PUBLIC_HOSTS + 10 {
+        let host = format!("b{bucket}.s3.eu-west-1.amazonaws.com");
+        assert!(matches!(
+            router.route_host(&host, T0),
+            Ok(Routed::Unchanged(UnchangedReason::NotMapped))
+        ));
+    }
+    let report = record.report();
+    assert_eq!(report.hosts.len(), MAX_PUBLIC_HOSTS);
+    // Two hosts before, so 254 of the buckets fit and 12 did not.
+    assert_eq!(report.unrecorded, 12);
+}

@@ -31,7 +31,8 @@ use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterce
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use privatelink_core::{
-    EndpointIndex, Outcome, Policy, RewriteConfig, RewriteError, Routed, Router, SnapshotCell,
+    EndpointIndex, Outcome, Policy, PublicHosts, RewriteConfig, RewriteError, Routed, Router,
+    SnapshotCell,
 };
 
 /// Rewrites SDK request hosts to interface endpoint names before signing.
@@ -59,6 +60,17 @@ impl PrivateLinkInterceptor {
         Self {
             router: Arc::new(Router::new(cell, config)),
             keep_alive: None,
+        }
+    }
+
+    /// Counts in `record` the requests it leaves on public AWS hosts because no usable endpoint
+    /// serves them (what strict mode would refuse; see [`PublicHosts`]). Defaults to no record.
+    pub fn with_public_hosts(self, record: Arc<PublicHosts>) -> Self {
+        let router = Router::new(self.router.cell().clone(), self.router.config().clone())
+            .record_public_hosts(record);
+        Self {
+            router: Arc::new(router),
+            keep_alive: self.keep_alive,
         }
     }
 

@@ -88,3 +88,61 @@ async fn a_request_left_to_a_gateway_endpoint_says_so_in_the_trace() {
         "{text}"
     );
 }
+
+/// Prefer mode leaves a request on a public host no endpoint serves (STS in eu-west-1: the
+/// fixture's STS endpoint is us-east-1's): recorded with its count, logged once at INFO.
+#[tokio::test(flavor = "current_thread")]
+async fn a_public_host_prefer_leaves_alone_is_recorded_and_logged_once() {
+    use std::sync::Arc;
+
+    use privatelink_core::{PublicHosts, RefusalReason};
+
+    let (logs, _guard) =
+        privatelink_testkit::CapturedLogs::install(tracing::Level::INFO, Some("privatelink=info"));
+    let record = Arc::new(PublicHosts::new());
+    let interceptor = interceptor(Policy::Prefer, None).with_public_hosts(record.clone());
+    for _ in 0..2 {
+        let (http_client, rx) = capture_request(Some(ok(CALLER_IDENTITY)));
+        let config = sts_config(http_client, interceptor.clone())
+            .region(aws_sdk_sts::config::Region::new("eu-west-1"))
+            .build();
+        aws_sdk_sts::Client::from_conf(config)
+            .get_caller_identity()
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            rx.expect_request().uri(),
+            "https://sts.eu-west-1.amazonaws.com/"
+        );
+    }
+    let report = record.report();
+    assert_eq!(report.hosts.len(), 1, "{report:?}");
+    let host = &report.hosts[0];
+    assert_eq!(
+        (
+            host.host.as_str(),
+            host.service.as_str(),
+            host.region.as_deref(),
+            host.requests
+        ),
+        ("sts.eu-west-1.amazonaws.com", "sts", Some("eu-west-1"), 2)
+    );
+    assert_eq!(
+        host.reason,
+        RefusalReason::NoEndpoint {
+            region: "eu-west-1".into()
+        }
+    );
+    let text = logs.text();
+    assert_eq!(
+        text.matches("a request left for a public AWS host that no endpoint serves")
+            .count(),
+        1,
+        "{text}"
+    );
+    assert!(
+        text.contains("host=\"sts.eu-west-1.amazonaws.com\" service=\"sts\" region=\"eu-west-1\""),
+        "{text}"
+    );
+}
