@@ -9,7 +9,8 @@ use privatelink::core::{EndpointIndex, EndpointType, Policy, ServiceEndpoints, V
 use privatelink::discovery::DiscoveryError;
 use privatelink::discovery::HubVpc;
 use privatelink::discovery::{
-    DescribeEndpoints, ENDPOINTS_FILE_ENV, Ec2Source, Locator, read_document, read_document_file,
+    DescribeEndpoints, ENDPOINTS_FILE_ENV, Ec2Source, Locator, ZONE_ENV, read_document,
+    read_document_file,
 };
 use privatelink::{BuildError, GatewayEndpoints, PrivateLink};
 
@@ -241,7 +242,7 @@ impl SourceArgs {
             region: self.region.clone(),
             inside_vpc: false,
             discovered_at: document.discovered_at,
-            zone: self.az.clone(),
+            zone: self.az.clone().or_else(|| std::env::var(ZONE_ENV).ok()),
             hub: false,
             gateways: self.gateway_endpoints.into(),
         })
@@ -294,7 +295,7 @@ impl SourceArgs {
             inside_vpc: location.is_inside_vpc(),
             // The SDK's clock (the system's, unless configured otherwise), as the answer came.
             discovered_at: sdk_config.time_source().map(|time| time.now()),
-            zone: self.az.clone(),
+            zone: location.zone().map(str::to_owned),
             hub: false,
             gateways: self.gateway_endpoints.into(),
         })

@@ -244,3 +244,26 @@ fn exec_needs_a_command() {
         .code(2)
         .stderr(predicate::str::contains("<CMD>..."));
 }
+
+/// `--az` defaults to `PRIVATELINK_AZ`, as the library's zone does: the same zonal names.
+#[test]
+fn the_zone_defaults_to_privatelink_az() {
+    let from_variable = stdout(privatelink().env("PRIVATELINK_AZ", "us-east-1a").args([
+        "env",
+        "--from-file",
+        FIXTURE,
+    ]));
+    let from_flag =
+        stdout(privatelink().args(["env", "--from-file", FIXTURE, "--az", "us-east-1a"]));
+    assert_eq!(from_variable, from_flag);
+    assert!(from_flag.contains("-us-east-1a."), "{from_flag}");
+    // The flag wins.
+    let flag_wins = stdout(privatelink().env("PRIVATELINK_AZ", "us-east-1b").args([
+        "env",
+        "--from-file",
+        FIXTURE,
+        "--az",
+        "us-east-1a",
+    ]));
+    assert_eq!(flag_wins, from_flag);
+}
