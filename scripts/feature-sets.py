@@ -3,9 +3,9 @@
 
 1. aws-sdk-ec2 (the workspace's one huge dependency: ~5 min and ~7.5 GB for a debug build) is
    compiled with one feature set per mode: every cargo command of the README, scripts/test.sh
-   and scripts/checks.sh (but its `cargo install` of the CLI alone, which has no dev-dependencies
-   and so its own set, as any user's install does)
-   that builds it (the demo, the examples, the tests) shares one build, and every command that
+   and scripts/checks.sh that builds it (the demo, the examples, the tests) shares one build —
+   but checks.sh's `cargo install` of the CLI alone, which has no dev-dependencies and so a set
+   of its own, as any user's install does — and every command that
    checks it (clippy, rustdoc, the feature checks) shares one check. Cargo compiles a crate again
    whenever the features of anything beneath it differ, so a dev-dependency that turns on a
    feature of, say, tokio in one command but not in another costs a second aws-sdk-ec2 build
@@ -27,9 +27,8 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # The cargo commands of the README, scripts/test.sh and scripts/checks.sh that compile
-# aws-sdk-ec2, as unit-graph
-# queries (`cargo run --example X` builds what `cargo build --example X` does; `cargo clippy`
-# checks dependencies as `cargo check` does).
+# aws-sdk-ec2, as unit-graph queries (`cargo run --example X` builds what `cargo build --example
+# X` does; `cargo clippy` checks dependencies as `cargo check` does).
 FEATURES_ALONE = ["--workspace", "--exclude", "privatelink-cli", "--no-default-features"]
 COMMANDS = [
     ("README: cargo run --example demo", ["build", "--example", "demo"]),

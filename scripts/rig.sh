@@ -12,8 +12,8 @@
 # on its own address 127.0.0.11:443, the S3 peer (privatelink-s3-peer, built by cargo; s3s-fs,
 # SigV4 checked) on 127.0.0.10:443 for the S3 endpoint names moto handed out, and the rig's DNS
 # server (scripts/rig/dns.py) on 127.0.0.77:53 answers *.s3.us-east-1.vpce.amazonaws.com with the
-# S3 peer (its access log, .rig/s3.log, has a line per request) and every other *.amazonaws.com name with moto; .rig/resolv.conf points at it, for
-# black-box runs under `unshare -m` (nothing under /etc is changed). Otherwise moto listens on
+# S3 peer (its access log, .rig/s3.log, has a line per request) and every other *.amazonaws.com
+# name with moto; .rig/resolv.conf points at it, for black-box runs under `unshare -m` (nothing under /etc is changed). Otherwise moto listens on
 # 127.0.0.1 on a free port and there is neither the S3 process nor DNS.
 #
 # Needs python3 (with venv) and openssl. Everything lives in .rig/.

@@ -557,3 +557,48 @@ async fn public_hosts_reports_what_both_modes_left_on_public_hosts() {
     assert!(s3.create_bucket().bucket("refused").send().await.is_err());
     assert!(strict.public_hosts().hosts.is_empty());
 }
+
+/// The proxy a user gets without setting one: the environment's (`HTTPS_PROXY`), as the SDK's
+/// default client reads it. The test runs again in a child process with the variable set (a
+/// test may not change its own process's environment); the proxy, in this process, records what
+/// the child's request asked it to carry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_environments_proxy_carries_a_host_without_an_endpoint_by_default() {
+    use privatelink_peers::ConnectProxy;
+
+    const TEST: &str = "the_environments_proxy_carries_a_host_without_an_endpoint_by_default";
+    if !privatelink_testkit::namespace::is_child(TEST) {
+        let proxy = ConnectProxy::start(vec!["s3.us-east-1.amazonaws.com".into()])
+            .await
+            .unwrap();
+        let url = format!("http://{}", proxy.address());
+        let parent = tokio::task::spawn_blocking(move || {
+            privatelink_testkit::namespace::rerun_with_env(TEST, &[("HTTPS_PROXY", &url)])
+        });
+        assert!(!parent.await.unwrap());
+        let targets = proxy.targets();
+        assert!(
+            targets.len() == 1 && targets[0].starts_with("by-default.s3.us-east-1.amazonaws.com:"),
+            "{targets:?}"
+        );
+        return;
+    }
+    // The child: nothing proxy-related set in code.
+    let rig = rig();
+    let peer = rig.s3_peer().await;
+    let privatelink = PrivateLink::builder()
+        .endpoints_file(without_s3(rig._dir.path()))
+        .vpc_id(VPC_ID)
+        .policy(Policy::Prefer)
+        .dns_resolver(rig.dns.clone())
+        .trust_store(TrustStore::empty().with_pem_certificate(rig.ca.ca_pem()))
+        .build()
+        .await
+        .unwrap();
+    let s3 = s3_client(&privatelink.dial_config(&caller_config()), &peer);
+    s3.create_bucket()
+        .bucket("by-default")
+        .send()
+        .await
+        .unwrap();
+}

@@ -3,7 +3,10 @@
 //! switching, which interface endpoints it still needs.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use arc_swap::ArcSwap;
 
 use crate::error::RefusalReason;
 
@@ -15,16 +18,22 @@ pub const MAX_PUBLIC_HOSTS: usize = 256;
 /// ([`Policy::Prefer`](crate::Policy::Prefer)'s `not_mapped` decisions), with a count per host:
 /// at most [`MAX_PUBLIC_HOSTS`] hosts. Shared by the routers of one process
 /// ([`Router::record_public_hosts`](crate::Router::record_public_hosts)); a new host is logged
-/// once, at `INFO`.
+/// once, at `INFO`. Counting a known host is lock-free (an atomic add in a map read through
+/// `arc-swap`); a new host copies the map, as the router's memory does.
 #[derive(Debug, Default)]
 pub struct PublicHosts {
-    record: Mutex<Record>,
+    hosts: ArcSwap<HashMap<Arc<str>, Arc<Counted>>>,
+    /// Serializes additions, so that a host is added (and logged) once.
+    adding: Mutex<()>,
+    unrecorded: AtomicU64,
 }
 
-#[derive(Debug, Default)]
-struct Record {
-    hosts: HashMap<String, PublicHost>,
-    unrecorded: u64,
+#[derive(Debug)]
+struct Counted {
+    service: String,
+    region: Option<String>,
+    reason: RefusalReason,
+    requests: AtomicU64,
 }
 
 /// One public host in a [`PublicHosts`] record.
@@ -63,14 +72,24 @@ impl PublicHosts {
 
     /// What the record holds now.
     pub fn report(&self) -> PublicHostsReport {
-        let record = self.record.lock().unwrap_or_else(|e| e.into_inner());
-        let mut hosts: Vec<PublicHost> = record.hosts.values().cloned().collect();
+        let mut hosts: Vec<PublicHost> = self
+            .hosts
+            .load()
+            .iter()
+            .map(|(host, counted)| PublicHost {
+                host: host.to_string(),
+                service: counted.service.clone(),
+                region: counted.region.clone(),
+                reason: counted.reason.clone(),
+                requests: counted.requests.load(Ordering::Relaxed),
+            })
+            .collect();
         hosts.sort_by(|a, b| {
             (&a.service, &a.region, &a.host).cmp(&(&b.service, &b.region, &b.host))
         });
         PublicHostsReport {
             hosts,
-            unrecorded: record.unrecorded,
+            unrecorded: self.unrecorded.load(Ordering::Relaxed),
         }
     }
 
@@ -81,13 +100,18 @@ impl PublicHosts {
         host: &str,
         explain: impl FnOnce() -> Option<(String, RefusalReason)>,
     ) {
-        let mut record = self.record.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(known) = record.hosts.get_mut(host) {
-            known.requests += 1;
+        if let Some(known) = self.hosts.load().get(host) {
+            known.requests.fetch_add(1, Ordering::Relaxed);
             return;
         }
-        if record.hosts.len() >= MAX_PUBLIC_HOSTS {
-            record.unrecorded += 1;
+        let _adding = self.adding.lock().unwrap_or_else(|e| e.into_inner());
+        let hosts = self.hosts.load_full();
+        if let Some(known) = hosts.get(host) {
+            known.requests.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        if hosts.len() >= MAX_PUBLIC_HOSTS {
+            self.unrecorded.fetch_add(1, Ordering::Relaxed);
             return;
         }
         let Some((service, reason)) = explain() else {
@@ -104,15 +128,16 @@ impl PublicHosts {
             %reason,
             "a request left for a public AWS host that no endpoint serves (strict mode would refuse it)"
         );
-        record.hosts.insert(
-            host.to_owned(),
-            PublicHost {
-                host: host.to_owned(),
+        let mut added = HashMap::clone(&hosts);
+        added.insert(
+            host.into(),
+            Arc::new(Counted {
                 service,
                 region,
                 reason,
-                requests: 1,
-            },
+                requests: AtomicU64::new(1),
+            }),
         );
+        self.hosts.store(Arc::new(added));
     }
 }

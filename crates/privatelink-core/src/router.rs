@@ -177,36 +177,9 @@ impl Router {
     }
 
     fn route(&self, target: Target<'_>, now: SystemTime) -> Result<Routed, RewriteError> {
-        let Some(record) = &self.public_hosts else {
-            return self.decide(target, now);
-        };
-        let routed = self.decide(target, now);
-        if let Ok(Routed::Unchanged(UnchangedReason::NotMapped)) = &routed {
-            let host = match target {
-                Target::Url(url) => locate_host(url).map(|span| &url[span.range]).ok(),
-                Target::Host(host) => Some(host),
-            };
-            if let Some(host) = host {
-                record.count(host, || {
-                    self.cell.with_published_at(now, |index| {
-                        match self.config.decide(index.map(|i| &**i), target, true) {
-                            Ok(Decision::Unchanged(
-                                _,
-                                Some(Unchanged::NotMapped { service, reason }),
-                            )) => Some((service, reason)),
-                            _ => None,
-                        }
-                    })
-                });
-            }
-        }
-        routed
-    }
-
-    fn decide(&self, target: Target<'_>, now: SystemTime) -> Result<Routed, RewriteError> {
         self.cell.with_published_at(now, |index| {
             // No snapshot, or a target whose host cannot be found: decided in full, not
-            // remembered.
+            // remembered (nor recorded: without a snapshot no endpoint was looked for).
             let decide = |index| self.config.decide(index, target, false).map(Routed::from);
             let Some(index) = index else {
                 return decide(None);
@@ -220,15 +193,35 @@ impl Router {
                 Target::Host(host) => (host, 0..host.len()),
             };
             let host = &text[span.clone()];
-            if let Some(memory) = &*self.memory.load()
-                && Arc::ptr_eq(&memory.index, index)
-                && let Some(decided) = memory.hosts.get(host)
+            let routed = match &*self.memory.load() {
+                Some(memory) if Arc::ptr_eq(&memory.index, index) => memory
+                    .hosts
+                    .get(host)
+                    .map(|decided| decided.routed(text, span.clone())),
+                _ => None,
+            };
+            let routed = match routed {
+                Some(routed) => routed,
+                None => {
+                    let decision = self.config.decide(Some(index), target, false)?;
+                    self.remember(index, host, Decided::of(&decision));
+                    Routed::from(decision)
+                }
+            };
+            if let (Some(record), Routed::Unchanged(UnchangedReason::NotMapped)) =
+                (&self.public_hosts, &routed)
             {
-                return Ok(decided.routed(text, span));
+                record.count(host, || {
+                    match self.config.decide(Some(index), target, true) {
+                        Ok(Decision::Unchanged(
+                            _,
+                            Some(Unchanged::NotMapped { service, reason }),
+                        )) => Some((service, reason)),
+                        _ => None,
+                    }
+                });
             }
-            let decision = self.config.decide(Some(index), target, false)?;
-            self.remember(index, host, Decided::of(&decision));
-            Ok(Routed::from(decision))
+            Ok(routed)
         })
     }
 

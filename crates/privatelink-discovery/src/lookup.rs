@@ -30,13 +30,21 @@ pub(crate) async fn interface_by_mac(
         .send()
         .await
         .map_err(|e| classify(e, "DescribeNetworkInterfaces"))?;
-    Ok(output.network_interfaces().iter().find_map(|eni| {
+    Ok(output
+        .network_interfaces()
+        .iter()
+        .find_map(NetworkInterface::of))
+}
+
+impl NetworkInterface {
+    /// What locating needs of an EC2 network interface; `None` without a VPC id.
+    fn of(eni: &aws_sdk_ec2::types::NetworkInterface) -> Option<Self> {
         Some(NetworkInterface {
             vpc_id: eni.vpc_id()?.to_owned(),
             zone: eni.availability_zone().map(str::to_owned),
             zone_id: eni.availability_zone_id().map(str::to_owned),
         })
-    }))
+    }
 }
 
 /// The most pages one [`interfaces_by_address`] walk reads (at up to 1,000 interfaces a page):
@@ -74,13 +82,11 @@ pub(crate) async fn interfaces_by_address(
             .map_err(|e| {
                 privatelink_core::ErrorChain(&classify(e, "DescribeNetworkInterfaces")).to_string()
             })?;
-        found.extend(page.network_interfaces().iter().filter_map(|eni| {
-            Some(NetworkInterface {
-                vpc_id: eni.vpc_id()?.to_owned(),
-                zone: eni.availability_zone().map(str::to_owned),
-                zone_id: eni.availability_zone_id().map(str::to_owned),
-            })
-        }));
+        found.extend(
+            page.network_interfaces()
+                .iter()
+                .filter_map(NetworkInterface::of),
+        );
         match page.next_token().filter(|t| !t.is_empty()) {
             None => return Ok(found),
             Some(next) if !seen.insert(next.to_owned()) => {

@@ -241,8 +241,8 @@ pub enum Published {
 /// keep using the document while the endpoints stay the same). An empty list is refused
 /// ([`PublishError::Empty`]): an empty or failed discovery never replaces a document. Needs
 /// `s3:GetObject` and `s3:PutObject` on the object, and `s3:ListBucket` on the bucket (without
-/// it S3 answers the first run's read of a missing object with 403, not 404); each request is bounded by
-/// [`DEFAULT_DESCRIBE_TIMEOUT`].
+/// it S3 answers the first run's read of a missing object with 403, not 404); each request is
+/// bounded by [`DEFAULT_DESCRIBE_TIMEOUT`].
 pub async fn publish(
     sdk_config: &SdkConfig,
     url: &S3Url,

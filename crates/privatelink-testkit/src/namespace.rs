@@ -21,7 +21,7 @@ pub const SKIPS_FILE: &str = "PRIVATELINK_SKIPS_FILE";
 /// Where the kernel refuses new user namespaces, the test is skipped: a line in
 /// [`SKIPS_FILE`] and on stderr, and a panic when `CI` is set (a skip fails CI).
 pub fn rerun_in_network_namespace(test: &str, addresses: &[&str]) -> bool {
-    if std::env::var(CHILD).as_deref() == Ok(test) {
+    if is_child(test) {
         return true;
     }
     if let Err(why) = namespaces_allowed() {
@@ -34,21 +34,50 @@ pub fn rerun_in_network_namespace(test: &str, addresses: &[&str]) -> bool {
         script.push_str(&format!(" ip {family} addr add {address} dev lo;"));
     }
     script.push_str(r#" exec "$0" "$@""#);
-    let output = Command::new("unshare")
+    let mut command = Command::new("unshare");
+    command
         .args(["-Urn", "sh", "-c", &script])
-        .arg(std::env::current_exe().expect("the test binary's path"))
+        .arg(std::env::current_exe().expect("the test binary's path"));
+    run_child(command, test, "in a network namespace");
+    false
+}
+
+/// Runs `test` (the calling test's name, as `cargo test --exact` takes it) again in a child
+/// process whose environment also has `vars`: for a default read from the process environment
+/// (a proxy variable, say), which a test may not change in its own process. Returns `true` in
+/// that child, which then runs the test's body, and `false` in the parent once the child has
+/// passed; panics with the child's output when it failed.
+pub fn rerun_with_env(test: &str, vars: &[(&str, &str)]) -> bool {
+    if is_child(test) {
+        return true;
+    }
+    let mut command = Command::new(std::env::current_exe().expect("the test binary's path"));
+    command.envs(vars.iter().copied());
+    run_child(command, test, "with its environment");
+    false
+}
+
+/// Whether this process is the child that [`rerun_in_network_namespace`] or [`rerun_with_env`]
+/// started for `test` (a parent prepares what the child needs before asking for it).
+pub fn is_child(test: &str) -> bool {
+    std::env::var(CHILD).as_deref() == Ok(test)
+}
+
+/// Runs `command` (the test binary, or what executes it) for `test` alone, as the child; panics
+/// with its output unless that one test passed.
+fn run_child(mut command: Command, test: &str, how: &str) {
+    let output = command
         .args(["--exact", test, "--nocapture", "--test-threads=1"])
         .env(CHILD, test)
         .output()
-        .expect("unshare runs");
+        .expect("the child test runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success() && stdout.contains("1 passed"),
-        "{test} in a network namespace failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        "{test} {how} failed ({}):\nstdout:\n{stdout}\nstderr:\n{stderr}",
         output.status
     );
-    false
 }
 
 /// Whether `unshare -Urn` works here, and why not.
