@@ -329,7 +329,7 @@ async fn counting_peer(address: &str) -> Arc<std::sync::atomic::AtomicUsize> {
 async fn strict_dial_mode_opens_no_connection_to_a_public_ip_literal() {
     const TEST: &str = "strict_dial_mode_opens_no_connection_to_a_public_ip_literal";
     let (v4, v6) = ("52.94.0.1", "2600:1f18::1");
-    if !privatelink_testkit::namespace::rerun_in_network_namespace(TEST, &[v4, v6]) {
+    if !privatelink_testkit::namespace::rerun_in_network_namespace(TEST, &[v4, v6], &[]) {
         return;
     }
     let peers = [

@@ -393,8 +393,14 @@ fn interfaces_event(interfaces: &[(&str, &str, &str)]) -> ReplayEvent {
     privatelink_testkit::ec2_ok(body)
 }
 
-/// A locator in a Kubernetes pod (no task metadata), with static credentials for EC2.
+/// A locator in a Kubernetes pod (no task metadata), with static credentials for EC2 and
+/// `address` set as its own.
 fn pod_locator(http: &StaticReplayClient, address: &str) -> Locator {
+    pod(http).own_address(Some(address.parse().unwrap()))
+}
+
+/// A locator in a Kubernetes pod (no task metadata), with static credentials for EC2.
+fn pod(http: &StaticReplayClient) -> Locator {
     let config = sdk_config(http.clone())
         .to_builder()
         .credentials_provider(
@@ -407,7 +413,6 @@ fn pod_locator(http: &StaticReplayClient, address: &str) -> Locator {
         .configure(&config)
         .environment(env(&[("KUBERNETES_SERVICE_HOST", "10.100.0.1")]))
         .imds_endpoint(IMDS)
-        .own_address(Some(address.parse().unwrap()))
 }
 
 #[tokio::test]
@@ -489,4 +494,32 @@ async fn an_address_in_two_vpcs_is_refused_and_none_passes_to_instance_metadata(
         http.actual_requests().all(|r| r.uri().starts_with(IMDS)),
         "no EC2 call for it"
     );
+}
+
+/// In a pod with no address set (what a user gets): the address it sends from is looked up. The
+/// test runs again in a network namespace whose only route to instance metadata leaves from
+/// 10.0.1.50, as a VPC CNI pod's leaves from its VPC address.
+#[tokio::test]
+async fn in_a_pod_the_address_it_sends_from_is_looked_up() {
+    const TEST: &str = "in_a_pod_the_address_it_sends_from_is_looked_up";
+    if !privatelink_testkit::namespace::rerun_in_network_namespace(
+        TEST,
+        &["10.0.1.50"],
+        &[("169.254.169.254", "10.0.1.50")],
+    ) {
+        return;
+    }
+    let http = StaticReplayClient::new(vec![interfaces_event(&[(
+        "vpc-0pod",
+        "us-east-1b",
+        "use1-az2",
+    )])]);
+    let location = pod(&http).locate().await.unwrap();
+    assert_eq!(
+        (location.vpc_id(), location.found_by().as_str()),
+        ("vpc-0pod", "this process's address")
+    );
+    let requests: Vec<_> = http.actual_requests().collect();
+    let body = std::str::from_utf8(requests[0].body().bytes().unwrap()).unwrap();
+    assert!(body.contains("Filter.1.Value.1=10.0.1.50"), "{body}");
 }

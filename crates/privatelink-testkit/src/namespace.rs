@@ -15,12 +15,14 @@ pub const SKIPS_FILE: &str = "PRIVATELINK_SKIPS_FILE";
 
 /// Runs `test` (the calling test's name, as `cargo test --exact` takes it) again in new user and
 /// network namespaces whose loopback interface is up and also carries `addresses` (`52.94.0.1`,
-/// `2600:1f18::1`). Returns `true` in that child, which then runs the test's body, and `false` in
-/// the parent once the child has passed; panics with the child's output when it failed.
+/// `2600:1f18::1`), with a route to each `(destination, source)` of `routes` through loopback
+/// sent from that source (as a pod's route leaves from its own address). Returns `true` in that
+/// child, which then runs the test's body, and `false` in the parent once the child has passed;
+/// panics with the child's output when it failed.
 ///
 /// Where the kernel refuses new user namespaces, the test is skipped: a line in
 /// [`SKIPS_FILE`] and on stderr, and a panic when `CI` is set (a skip fails CI).
-pub fn rerun_in_network_namespace(test: &str, addresses: &[&str]) -> bool {
+pub fn rerun_in_network_namespace(test: &str, addresses: &[&str], routes: &[(&str, &str)]) -> bool {
     if is_child(test) {
         return true;
     }
@@ -32,6 +34,9 @@ pub fn rerun_in_network_namespace(test: &str, addresses: &[&str]) -> bool {
     for address in addresses {
         let family = if address.contains(':') { "-6" } else { "-4" };
         script.push_str(&format!(" ip {family} addr add {address} dev lo;"));
+    }
+    for (destination, source) in routes {
+        script.push_str(&format!(" ip route add {destination} dev lo src {source};"));
     }
     script.push_str(r#" exec "$0" "$@""#);
     let mut command = Command::new("unshare");
