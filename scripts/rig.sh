@@ -59,14 +59,14 @@ up() {
     down
     install
 
-    # A CA and a server certificate for EC2's default and endpoint names and STS's and S3's default
+    # A CA and a server certificate for EC2's and STS's default and endpoint names and S3's default
     # names (moto serves all three; dial mode keeps default names), and 127.0.0.1 for seeding.
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=privatelink rig CA" \
         -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
         -keyout "$RIG/ca.key" -out "$RIG/ca.pem" 2>/dev/null
     openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=privatelink rig EC2" \
         -keyout "$RIG/ec2.key" -out "$RIG/ec2.csr" 2>/dev/null
-    printf 'subjectAltName=DNS:ec2.us-east-1.amazonaws.com,DNS:*.ec2.us-east-1.vpce.amazonaws.com,DNS:sts.us-east-1.amazonaws.com,DNS:s3.us-east-1.amazonaws.com,DNS:*.s3.us-east-1.amazonaws.com,IP:127.0.0.1,IP:127.0.0.11\nextendedKeyUsage=serverAuth\n' \
+    printf 'subjectAltName=DNS:ec2.us-east-1.amazonaws.com,DNS:*.ec2.us-east-1.vpce.amazonaws.com,DNS:sts.us-east-1.amazonaws.com,DNS:*.sts.us-east-1.vpce.amazonaws.com,DNS:s3.us-east-1.amazonaws.com,DNS:*.s3.us-east-1.amazonaws.com,IP:127.0.0.1,IP:127.0.0.11\nextendedKeyUsage=serverAuth\n' \
         > "$RIG/ec2.ext"
     openssl x509 -req -in "$RIG/ec2.csr" -CA "$RIG/ca.pem" -CAkey "$RIG/ca.key" -CAcreateserial -days 2 \
         -extfile "$RIG/ec2.ext" -out "$RIG/ec2.pem" 2>/dev/null

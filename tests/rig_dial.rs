@@ -8,7 +8,6 @@
 //! was resolved. Ignored by a plain `cargo test`; `./scripts/test.sh` runs them as root.
 
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
@@ -19,12 +18,12 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
 use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
 use aws_smithy_http_client::tls::{self, TrustStore};
-use aws_smithy_runtime_api::client::dns::{DnsFuture, ResolveDns, ResolveDnsError};
 use aws_types::SdkConfig;
 use privatelink::core::{Policy, RewriteError};
 use privatelink::discovery::HubVpc;
 use privatelink::{PrivateLink, find_rewrite_error};
 use privatelink_peers::https_get;
+use privatelink_testkit::SuffixDns;
 
 const MOTO: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 11));
 const S3_PEER: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 10));
@@ -37,40 +36,6 @@ fn var(name: &str) -> String {
 
 fn ca_pem() -> String {
     std::fs::read_to_string(var("PRIVATELINK_RIG_CA")).unwrap()
-}
-
-/// Answers names ending in one of `routes`' suffixes with its address; refuses the rest.
-#[derive(Clone, Debug)]
-struct RigDns {
-    routes: Vec<(&'static str, IpAddr)>,
-    asked: Arc<Mutex<Vec<String>>>,
-}
-
-impl RigDns {
-    fn new(routes: Vec<(&'static str, IpAddr)>) -> Self {
-        RigDns {
-            routes,
-            asked: Arc::default(),
-        }
-    }
-
-    fn asked(&self) -> Vec<String> {
-        self.asked.lock().unwrap().clone()
-    }
-}
-
-impl ResolveDns for RigDns {
-    fn resolve_dns<'a>(&'a self, name: &'a str) -> DnsFuture<'a> {
-        self.asked.lock().unwrap().push(name.to_owned());
-        let route = self
-            .routes
-            .iter()
-            .find(|(suffix, _)| name.ends_with(suffix));
-        DnsFuture::ready(match route {
-            Some((_, address)) => Ok(vec![*address]),
-            None => Err(ResolveDnsError::new(format!("{name}: not resolvable here"))),
-        })
-    }
 }
 
 /// Creates `bucket`, puts an object in it and lists it back, all through `s3`.
@@ -104,7 +69,7 @@ fn caller_config() -> SdkConfig {
                 .build()
                 .unwrap(),
         )
-        .build_with_resolver(RigDns::new(vec![
+        .build_with_resolver(SuffixDns::new(vec![
             ("ec2.us-east-1.amazonaws.com", MOTO),
             ("sts.us-east-1.amazonaws.com", MOTO),
         ]));
@@ -119,7 +84,7 @@ fn caller_config() -> SdkConfig {
     .build()
 }
 
-async fn privatelink(vpc: &str, endpoint_dns: RigDns) -> PrivateLink {
+async fn privatelink(vpc: &str, endpoint_dns: SuffixDns) -> PrivateLink {
     PrivateLink::builder()
         .configure(&caller_config())
         .vpc_id(vpc)
@@ -137,7 +102,7 @@ async fn privatelink(vpc: &str, endpoint_dns: RigDns) -> PrivateLink {
 async fn assume_role_goes_through_the_sts_endpoint_in_dial_mode_and_s3_uses_the_credentials() {
     // The dial VPC's STS and S3 endpoint names lead to moto, which serves both services under
     // their default names and checks the temporary credentials it issued.
-    let dns = RigDns::new(vec![(".vpce.amazonaws.com", MOTO)]);
+    let dns = SuffixDns::new(vec![(".vpce.amazonaws.com", MOTO)]);
     let privatelink = privatelink(&var("PRIVATELINK_RIG_DIAL_VPC"), dns.clone()).await;
     let dialed = privatelink.dial_config(&caller_config());
 
@@ -203,7 +168,7 @@ async fn assume_role_goes_through_the_sts_endpoint_in_dial_mode_and_s3_uses_the_
 #[tokio::test]
 #[ignore = "needs root and the rig: ./scripts/test.sh runs it"]
 async fn a_presigned_url_for_the_endpoint_name_is_fetched_from_the_s3_peer_process() {
-    let dns = RigDns::new(vec![(".s3.us-east-1.vpce.amazonaws.com", S3_PEER)]);
+    let dns = SuffixDns::new(vec![(".s3.us-east-1.vpce.amazonaws.com", S3_PEER)]);
     let privatelink = privatelink(&var("PRIVATELINK_RIG_VPC"), dns).await;
     // Rewrite mode: the interceptor gives requests the endpoint name.
     let config = aws_sdk_s3::config::Builder::from(&caller_config())
@@ -281,7 +246,7 @@ async fn load_config_sends_credential_providers_and_clients_through_the_endpoint
         let dir = tempfile::tempdir().unwrap();
         // Default names lead to moto only for discovery's bootstrap (EC2, and STS for its
         // credentials); endpoint names lead to moto, which serves STS and S3 by default name.
-        let dns = RigDns::new(vec![
+        let dns = SuffixDns::new(vec![
             (".vpce.amazonaws.com", MOTO),
             ("ec2.us-east-1.amazonaws.com", MOTO),
             ("sts.us-east-1.amazonaws.com", MOTO),
@@ -365,7 +330,7 @@ async fn load_config_sends_credential_providers_and_clients_through_the_endpoint
 #[tokio::test]
 #[ignore = "needs root and the rig: ./scripts/test.sh runs it"]
 async fn a_hub_vpc_of_another_account_is_used_with_the_hub_accounts_zone_names() {
-    let dns = RigDns::new(vec![(".vpce.amazonaws.com", MOTO)]);
+    let dns = SuffixDns::new(vec![(".vpce.amazonaws.com", MOTO)]);
     let privatelink = PrivateLink::builder()
         .configure(&caller_config())
         .hub_vpc(HubVpc::new(

@@ -21,6 +21,9 @@ Changes to stock moto (each is needed by privatelink's end-to-end tests):
     `ServiceRegion: <B>` and names of region B whose zonal names carry the VPC's zones
     (`vpce-…-<A-zone>.<svc>.<B>.vpce.amazonaws.com`), the shape AWS's regional DNS for such
     endpoints implies; stock moto has no ServiceRegion.
+11. DescribeVpcEndpointServices lists STS (`com.amazonaws.<region>.sts`), as AWS does (stock moto
+    lists only the services whose backends declare one), so `privatelink plan` can be proved
+    with a service the SDK tests call.
 """
 import json
 import random
@@ -87,6 +90,21 @@ def create_vpc_endpoint(self, *args, **kwargs):
 
 
 VPCBackend.create_vpc_endpoint = create_vpc_endpoint
+
+from moto.core.base_backend import BaseBackend  # noqa: E402
+
+_collect_services = VPCBackend._collect_default_endpoint_services
+
+
+def collect_default_endpoint_services(account_id, region):
+    services = _collect_services(account_id, region)
+    if not any(s["ServiceName"] == f"com.amazonaws.{region}.sts" for s in services):
+        zones = sorted({zone for s in services for zone in s.get("AvailabilityZones", [])})
+        services.extend(BaseBackend.default_vpc_endpoint_service_factory(region, zones, "sts"))
+    return services
+
+
+VPCBackend._collect_default_endpoint_services = staticmethod(collect_default_endpoint_services)
 
 from moto.ec2.models.availability_zones_and_regions import RegionsAndZonesBackend, Zone  # noqa: E402
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface  # noqa: E402

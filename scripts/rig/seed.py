@@ -80,6 +80,12 @@ hub_subnets = [hub_ec2.create_subnet(VpcId=hub_vpc, CidrBlock=f"10.9.{i}.0/24", 
 for service in ["sts", "s3"]:
     hub_ec2.create_vpc_endpoint(VpcId=hub_vpc, ServiceName=f"com.amazonaws.us-east-1.{service}",
                                 VpcEndpointType="Interface", SubnetIds=hub_subnets, PrivateDnsEnabled=False)
+# A VPC on the path to strict: an EC2 endpoint in two zones, nothing else (`privatelink plan`).
+plan_vpc = ec2.create_vpc(CidrBlock="10.3.0.0/16")["Vpc"]["VpcId"]
+plan_subnets = [ec2.create_subnet(VpcId=plan_vpc, CidrBlock=f"10.3.{i}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
+                for i, zone in enumerate(["us-east-1a", "us-east-1b"], 1)]
+ec2.create_vpc_endpoint(VpcId=plan_vpc, ServiceName="com.amazonaws.us-east-1.ec2", VpcEndpointType="Interface",
+                        SubnetIds=plan_subnets, PrivateDnsEnabled=False)
 s3 = ec2.describe_vpc_endpoints(VpcEndpointIds=[ids["s3"]])["VpcEndpoints"][0]
 s3_names = [entry["DnsName"].removeprefix("*.") for entry in s3["DnsEntries"]]
 requests.post(endpoint + "/moto-api/reset-auth", data=b"0", verify=ca)  # every later request must be signed
@@ -90,6 +96,8 @@ print(f"export PRIVATELINK_RIG_DENIED_SECRET_KEY={denied['SecretAccessKey']}")
 print(f"export PRIVATELINK_RIG_VPC={vpc}")
 print(f"export PRIVATELINK_RIG_DIAL_VPC={dial_vpc}")
 print(f"export PRIVATELINK_RIG_CROSS_VPC={cross_vpc}")
+print(f"export PRIVATELINK_RIG_PLAN_VPC={plan_vpc}")
+print(f"export PRIVATELINK_RIG_PLAN_SUBNETS='{' '.join(sorted(plan_subnets))}'")
 print(f"export PRIVATELINK_RIG_ROLE_ARN={role['Role']['Arn']}")
 print(f"export PRIVATELINK_RIG_S3_ENDPOINT={ids['s3']}")
 print(f"export PRIVATELINK_RIG_FARGATE_MAC={eni['MacAddress']}")

@@ -39,6 +39,7 @@ enum Command {
     Exec(cmd::exec::ExecArgs),
     Export(cmd::export::ExportArgs),
     Publish(cmd::publish::PublishArgs),
+    Plan(cmd::plan::PlanArgs),
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -54,6 +55,7 @@ async fn main() -> ExitCode {
         Command::Exec(args) => cmd::exec::run(args, ui, &mut stderr).await,
         Command::Export(args) => cmd::export::run(args, ui, &mut stdout, &mut stderr).await,
         Command::Publish(args) => cmd::publish::run(args, ui, &mut stdout, &mut stderr).await,
+        Command::Plan(args) => cmd::plan::run(args, ui, &mut stdout, &mut stderr).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -231,6 +231,14 @@ pub struct InvalidJson {
 }
 
 impl InvalidJson {
+    pub(crate) fn new(source: serde_json::Error) -> Self {
+        InvalidJson { source }
+    }
+
+    pub(crate) fn json_error(&self) -> &serde_json::Error {
+        &self.source
+    }
+
     /// The 1-based line of the problem.
     pub fn line(&self) -> usize {
         self.source.line()

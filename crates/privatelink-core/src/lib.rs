@@ -44,6 +44,7 @@
 //! |---|---|
 //! | `model` | [`VpcEndpoint`] and its parts, as EC2 describes them; `model::builder`: [`VpcEndpointBuilder`] |
 //! | `describe_json` | reading and writing describe-vpc-endpoints JSON |
+//! | `endpoint_service` | [`EndpointService`]: which endpoint service serves a label, read from describe-vpc-endpoint-services JSON |
 //! | `names` | partition suffixes and label rules; `names::entry`: names in `DnsEntries`; `names::host`: request hosts; `names::form`: the forms no endpoint serves; `names::shape`: the hosts built from endpoint names; `names::address`: IP literals |
 //! | `index` | [`EndpointIndex`]: endpoint names by (label, region, partition); `index::endpoint`: [`IndexedEndpoint`]; `index::warning`: [`IndexWarning`] |
 //! | `config` | [`Policy`], [`RewriteConfig`] and its builder |
@@ -59,6 +60,7 @@
 
 mod config;
 mod describe_json;
+mod endpoint_service;
 mod error;
 mod index;
 mod metrics;
@@ -80,6 +82,9 @@ pub use describe_json::{
     MissingVpcEndpoints, ParseError, UnsupportedExportVersion, export_json,
     parse_describe_vpc_endpoints, parse_document,
 };
+pub use endpoint_service::{
+    EndpointService, ServicesParseError, parse_describe_vpc_endpoint_services,
+};
 pub use error::{InvalidConfigError, RefusalReason, RefusedError, RewriteError};
 pub use index::{EndpointIndex, IndexWarning, IndexedEndpoint, WarningKind};
 pub use model::{
@@ -91,7 +96,10 @@ pub use names::address::is_public_address;
 pub use names::entry::IgnoredNameReason;
 pub use names::form::UnsupportedForm;
 pub use outcome::{API_ID_HEADER, Outcome, Rewritten, Routed, Unchanged, UnchangedReason};
-pub use public_hosts::{MAX_PUBLIC_HOSTS, PublicHost, PublicHosts, PublicHostsReport};
+pub use public_hosts::{
+    MAX_PUBLIC_HOSTS, PUBLIC_HOSTS_VERSION, PublicHost, PublicHosts, PublicHostsReport,
+    RecordParseError, RecordedHost, read_public_hosts,
+};
 pub use redact::{ErrorChain, REDACTED, REDACTED_RUN, redact};
 pub use router::{REMEMBERED_HOSTS, Router};
 pub use services::{

@@ -7,8 +7,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use arc_swap::ArcSwap;
+use serde::{Deserialize, Serialize};
 
+use crate::describe_json::InvalidJson;
 use crate::error::RefusalReason;
+
+/// The version of the record document [`PublicHostsReport::to_json`] writes and
+/// [`read_public_hosts`] reads.
+pub const PUBLIC_HOSTS_VERSION: u64 = 1;
 
 /// How many distinct hosts a [`PublicHosts`] record keeps; requests to further hosts are counted
 /// in [`PublicHostsReport::unrecorded`].
@@ -62,6 +68,123 @@ pub struct PublicHostsReport {
     pub hosts: Vec<PublicHost>,
     /// Requests to hosts past the first [`MAX_PUBLIC_HOSTS`].
     pub unrecorded: u64,
+}
+
+/// The record as a document: what `privatelink plan --record` reads.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RecordDocument {
+    #[serde(rename = "PrivateLinkPublicHosts")]
+    version: u64,
+    hosts: Vec<RecordedHostJson>,
+    #[serde(default)]
+    unrecorded: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RecordedHostJson {
+    host: String,
+    #[serde(default, skip_deserializing)]
+    service: String,
+    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    region: Option<String>,
+    #[serde(default, skip_deserializing)]
+    reason: String,
+    requests: u64,
+}
+
+impl PublicHostsReport {
+    /// The record as a JSON document (`{"PrivateLinkPublicHosts": 1, "Hosts": [{"Host", "Service",
+    /// "Region", "Reason", "Requests"}], "Unrecorded": n}`), for `privatelink plan --record`: write
+    /// it where an operator can fetch it (a log line, a file, a debug endpoint).
+    pub fn to_json(&self) -> String {
+        let document = RecordDocument {
+            version: PUBLIC_HOSTS_VERSION,
+            hosts: self
+                .hosts
+                .iter()
+                .map(|h| RecordedHostJson {
+                    host: h.host.clone(),
+                    service: h.service.clone(),
+                    region: h.region.clone(),
+                    reason: h.reason.to_string(),
+                    requests: h.requests,
+                })
+                .collect(),
+            unrecorded: self.unrecorded,
+        };
+        serde_json::to_string_pretty(&document).unwrap_or_default()
+    }
+}
+
+/// One host of a record read back by [`read_public_hosts`]: the reasons are not read (they held
+/// for the endpoints of the moment the record was taken; a plan decides again).
+#[non_exhaustive]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedHost {
+    /// The host.
+    pub host: String,
+    /// How many times it was decided.
+    pub requests: u64,
+}
+
+/// Reads the hosts of a record [`PublicHostsReport::to_json`] wrote, and how many requests went
+/// to hosts past the record's bound.
+pub fn read_public_hosts(json: &str) -> Result<(Vec<RecordedHost>, u64), RecordParseError> {
+    let document: RecordDocument = serde_json::from_str(json)
+        .map_err(|e| RecordParseError::InvalidJson(InvalidJson::new(e)))?;
+    if document.version != PUBLIC_HOSTS_VERSION {
+        return Err(RecordParseError::UnsupportedVersion {
+            found: document.version,
+        });
+    }
+    let hosts = document
+        .hosts
+        .into_iter()
+        .map(|h| RecordedHost {
+            host: h.host,
+            requests: h.requests,
+        })
+        .collect();
+    Ok((hosts, document.unrecorded))
+}
+
+/// A public-hosts record could not be read.
+#[non_exhaustive]
+#[derive(Debug)]
+pub enum RecordParseError {
+    /// Not JSON of the record's shape (`PrivateLinkPublicHosts`, `Hosts` with `Host` and
+    /// `Requests`).
+    InvalidJson(InvalidJson),
+    /// A record of a version this crate does not read.
+    UnsupportedVersion {
+        /// The version it declares.
+        found: u64,
+    },
+}
+
+impl std::fmt::Display for RecordParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordParseError::InvalidJson(_) => {
+                f.write_str("not a public-hosts record (the JSON of `PublicHostsReport::to_json`)")
+            }
+            RecordParseError::UnsupportedVersion { found } => write!(
+                f,
+                "public-hosts record version {found} is not supported (this version reads {PUBLIC_HOSTS_VERSION})"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RecordParseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RecordParseError::InvalidJson(e) => Some(e.json_error()),
+            RecordParseError::UnsupportedVersion { .. } => None,
+        }
+    }
 }
 
 impl PublicHosts {

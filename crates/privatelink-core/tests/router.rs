@@ -249,6 +249,35 @@ fn prefer_records_the_public_hosts_strict_would_refuse() {
     );
     assert_eq!(report.unrecorded, 0);
 
+    // The record as a document (what `privatelink plan --record` reads), and back: hosts and
+    // counts; the reasons are for people (a plan decides again against the endpoints of then).
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(json["PrivateLinkPublicHosts"], 1);
+    assert_eq!(json["Hosts"][1]["Service"], "sqs");
+    assert_eq!(json["Hosts"][1]["Region"], "us-east-1");
+    assert_eq!(
+        json["Hosts"][1]["Reason"],
+        "the VPC has no interface endpoint for it in us-east-1"
+    );
+    let (read, unrecorded) = privatelink_core::read_public_hosts(&report.to_json()).unwrap();
+    let read: Vec<(&str, u64)> = read.iter().map(|h| (h.host.as_str(), h.requests)).collect();
+    assert_eq!(
+        read,
+        [
+            ("kms.eu-west-1.amazonaws.com", 1),
+            ("sqs.us-east-1.amazonaws.com", 3)
+        ]
+    );
+    assert_eq!(unrecorded, 0);
+    let unsupported = r#"{"PrivateLinkPublicHosts": 2, "Hosts": []}"#;
+    assert_eq!(
+        privatelink_core::read_public_hosts(unsupported)
+            .unwrap_err()
+            .to_string(),
+        "public-hosts record version 2 is not supported (this version reads 1)"
+    );
+    assert!(privatelink_core::read_public_hosts(r#"{"Hosts": [{"Host": "a"}]}"#).is_err());
+
     // Strict refuses them: nothing recorded.
     let strict_record = Arc::new(PublicHosts::new());
     let strict =

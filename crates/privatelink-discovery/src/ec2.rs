@@ -7,7 +7,7 @@ use aws_sdk_ec2::config::retry::RetryConfig;
 use aws_sdk_ec2::types::Filter;
 use aws_types::SdkConfig;
 use privatelink_core::{
-    DnsEntry, DnsOptions, EndpointState, EndpointType, IpAddressType, VpcEndpoint,
+    DnsEntry, DnsOptions, EndpointService, EndpointState, EndpointType, IpAddressType, VpcEndpoint,
 };
 
 use crate::error::{DiscoveryError, InvalidResponseError, classify};
@@ -57,60 +57,127 @@ impl Ec2Source {
         .await
     }
 
-    /// Every page of the VPC's endpoints, following `NextToken` for at most
-    /// [`MAX_DESCRIBE_PAGES`] pages; a token that comes back (the pages cycle) or more pages are
-    /// an invalid response, whatever the walk's time limit. With `once`, each page is one attempt
+    /// Every page of the VPC's endpoints (see [`pages`]). With `once`, each page is one attempt
     /// (the SDK's retries off).
     async fn walk(&self, vpc_id: &str, once: bool) -> Result<Vec<VpcEndpoint>, DiscoveryError> {
-        let filter = |name: &str, values: &[&str]| {
-            values
-                .iter()
-                .fold(Filter::builder().name(name), |f, v| f.values(*v))
-                .build()
-        };
         let request = self
             .client
             .describe_vpc_endpoints()
             .filters(filter("vpc-id", &[vpc_id]))
             .filters(filter("vpc-endpoint-type", &["Interface", "Gateway"]))
             .max_results(1000);
-        let invalid = |detail: String| {
-            DiscoveryError::InvalidResponse(InvalidResponseError {
-                detail,
-                source: None,
-            })
-        };
-        let mut endpoints = Vec::new();
-        let mut token: Option<String> = None;
-        let mut seen = HashSet::new();
-        for _ in 0..MAX_DESCRIBE_PAGES {
-            let page = request.clone().set_next_token(token.take());
-            let page = match once {
-                false => page.send().await,
-                true => {
-                    let one_attempt = aws_sdk_ec2::config::Builder::default()
-                        .retry_config(RetryConfig::standard().with_max_attempts(1));
-                    page.customize().config_override(one_attempt).send().await
+        pages("1,000 endpoints", |token| {
+            let page = request.clone().set_next_token(token);
+            async move {
+                let page = match once {
+                    false => page.send().await,
+                    true => {
+                        let one_attempt = aws_sdk_ec2::config::Builder::default()
+                            .retry_config(RetryConfig::standard().with_max_attempts(1));
+                        page.customize().config_override(one_attempt).send().await
+                    }
                 }
+                .map_err(|e| classify(e, "DescribeVpcEndpoints"))?;
+                let endpoints = page
+                    .vpc_endpoints()
+                    .iter()
+                    .map(convert)
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((endpoints, page.next_token().map(str::to_owned)))
             }
-            .map_err(|e| classify(e, "DescribeVpcEndpoints"))?;
-            for endpoint in page.vpc_endpoints() {
-                endpoints.push(convert(endpoint)?);
-            }
-            match page.next_token().filter(|t| !t.is_empty()) {
-                None => return Ok(endpoints),
-                Some(next) if !seen.insert(next.to_owned()) => {
-                    return Err(invalid(format!(
-                        "NextToken `{next}` came back: the pages cycle"
-                    )));
-                }
-                Some(next) => token = Some(next.to_owned()),
-            }
-        }
-        Err(invalid(format!(
-            "more than {MAX_DESCRIBE_PAGES} pages (at up to 1,000 endpoints a page)"
-        )))
+        })
+        .await
     }
+
+    /// The interface endpoint services an endpoint of this region's VPCs can reach
+    /// (`DescribeVpcEndpointServices`, filter `service-type` `Interface`): this region's, or with
+    /// `service_region` another region's offered cross-region (`ServiceRegions`). Every page, at
+    /// most [`MAX_DESCRIBE_PAGES`], within the source's time limit. Needs
+    /// `ec2:DescribeVpcEndpointServices`.
+    pub async fn describe_endpoint_services(
+        &self,
+        service_region: Option<&str>,
+    ) -> Result<Vec<EndpointService>, DiscoveryError> {
+        let mut request = self
+            .client
+            .describe_vpc_endpoint_services()
+            .filters(filter("service-type", &["Interface"]))
+            .max_results(1000);
+        if let Some(region) = service_region {
+            request = request.service_regions(region);
+        }
+        let walk = pages("1,000 services", |token| {
+            let page = request.clone().set_next_token(token);
+            async move {
+                let page = page
+                    .send()
+                    .await
+                    .map_err(|e| classify(e, "DescribeVpcEndpointServices"))?;
+                let services = page
+                    .service_details()
+                    .iter()
+                    .filter_map(convert_service)
+                    .collect();
+                Ok((services, page.next_token().map(str::to_owned)))
+            }
+        });
+        within(walk, self.timeout, "DescribeVpcEndpointServices").await
+    }
+}
+
+/// An EC2 filter `name` with `values`.
+fn filter(name: &str, values: &[&str]) -> Filter {
+    values
+        .iter()
+        .fold(Filter::builder().name(name), |f, v| f.values(*v))
+        .build()
+}
+
+/// Every page of a `NextToken` walk, `page` asked for each with the token (none at first), for
+/// at most [`MAX_DESCRIBE_PAGES`] pages; a token that comes back (the pages cycle) or more pages
+/// are an invalid response, whatever the walk's time limit. `per_page` says how many items a
+/// page holds at most, for the error.
+async fn pages<T, F, Fut>(per_page: &str, mut page: F) -> Result<Vec<T>, DiscoveryError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), DiscoveryError>>,
+{
+    let invalid = |detail: String| {
+        DiscoveryError::InvalidResponse(InvalidResponseError {
+            detail,
+            source: None,
+        })
+    };
+    let mut items = Vec::new();
+    let mut token: Option<String> = None;
+    let mut seen = HashSet::new();
+    for _ in 0..MAX_DESCRIBE_PAGES {
+        let (found, next) = page(token.take()).await?;
+        items.extend(found);
+        match next.filter(|t| !t.is_empty()) {
+            None => return Ok(items),
+            Some(next) if !seen.insert(next.clone()) => {
+                return Err(invalid(format!(
+                    "NextToken `{next}` came back: the pages cycle"
+                )));
+            }
+            Some(next) => token = Some(next),
+        }
+    }
+    Err(invalid(format!(
+        "more than {MAX_DESCRIBE_PAGES} pages (at up to {per_page} a page)"
+    )))
+}
+
+/// An SDK service detail to our model; one without a service name is left out (nothing could
+/// be created from it).
+fn convert_service(detail: &aws_sdk_ec2::types::ServiceDetail) -> Option<EndpointService> {
+    let mut service = EndpointService::new(detail.service_name()?);
+    service.owner = detail.owner().map(str::to_owned);
+    service.service_region = detail.service_region().map(str::to_owned);
+    service.availability_zones = detail.availability_zones().to_vec();
+    service.base_endpoint_dns_names = detail.base_endpoint_dns_names().to_vec();
+    Some(service)
 }
 
 impl DescribeEndpoints for Ec2Source {

@@ -19,6 +19,48 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use privatelink_core::{DnsEntry, EndpointState, EndpointType, VpcEndpoint};
 
+/// A stand-in for a VPC's resolver: answers names ending in one of its suffixes with that
+/// suffix's address, refuses every other name, and keeps every name it was asked (so a test can
+/// show which names were, and were not, resolved).
+#[derive(Clone, Debug)]
+pub struct SuffixDns {
+    routes: Vec<(&'static str, std::net::IpAddr)>,
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+impl SuffixDns {
+    /// Answers names ending in a suffix of `routes` (the first that matches) with its address.
+    pub fn new(routes: Vec<(&'static str, std::net::IpAddr)>) -> Self {
+        SuffixDns {
+            routes,
+            asked: Arc::default(),
+        }
+    }
+
+    /// The names asked so far, in order.
+    pub fn asked(&self) -> Vec<String> {
+        self.asked.lock().unwrap().clone()
+    }
+}
+
+impl aws_smithy_runtime_api::client::dns::ResolveDns for SuffixDns {
+    fn resolve_dns<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> aws_smithy_runtime_api::client::dns::DnsFuture<'a> {
+        use aws_smithy_runtime_api::client::dns::{DnsFuture, ResolveDnsError};
+        self.asked.lock().unwrap().push(name.to_owned());
+        let route = self
+            .routes
+            .iter()
+            .find(|(suffix, _)| name.ends_with(suffix));
+        DnsFuture::ready(match route {
+            Some((_, address)) => Ok(vec![*address]),
+            None => Err(ResolveDnsError::new(format!("{name}: not resolvable here"))),
+        })
+    }
+}
+
 /// A log sink for `tracing_subscriber::fmt().with_writer(..)` that keeps everything written,
 /// for tests that read their logs back. Clones share one buffer.
 #[derive(Clone, Debug, Default)]

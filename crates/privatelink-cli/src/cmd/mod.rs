@@ -5,5 +5,6 @@ pub(crate) mod endpoints;
 pub(crate) mod env;
 pub(crate) mod exec;
 pub(crate) mod export;
+pub(crate) mod plan;
 pub(crate) mod publish;
 pub(crate) mod rewrite;
