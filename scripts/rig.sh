@@ -2,8 +2,9 @@
 # The end-to-end rig's third-party EC2 peer: moto 5.2.5 (patched by scripts/rig/moto_vpce_server.py)
 # over TLS from a CA made here, seeded with a VPC and endpoints, then with SigV4 checking on.
 #
-#   scripts/rig.sh install  install moto and the AWS CLI (venv under .rig/), from PyPI: the only
-#                           step that needs the network
+#   scripts/rig.sh install  install moto and the AWS CLI (venv under .rig/) and download the
+#                           Terraform provider's bindings (a wheel), from PyPI: the only step that
+#                           needs the network
 #   scripts/rig.sh up       install, make the CA, start and seed moto;
 #                           writes .rig/env (source it: PRIVATELINK_RIG_* variables)
 #   scripts/rig.sh down     stop what `up` started (by PID)
@@ -20,6 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RIG="$PWD/.rig"
+TERRAFORM_BINDINGS_WHEEL=cdktf_cdktf_provider_aws-21.22.1-py3-none-any.whl
 
 down() {
     for service in moto s3 dns; do
@@ -52,6 +54,13 @@ install() {
         || ! "$RIG/venv/bin/aws" --version >/dev/null 2>&1; then
         python3 -m venv "$RIG/venv"
         "$RIG/venv/bin/pip" install --quiet --disable-pip-version-check "${packages[@]}"
+    fi
+    # The Terraform AWS provider's `endpoints` keys (crates/privatelink-core/data/terraform-endpoint-keys.txt,
+    # scripts/gen-terraform-keys.py --check): HashiCorp's prebuilt bindings of the provider's
+    # schema, the wheel only (read as a zip, never installed).
+    if [ ! -f "$RIG/wheels/$TERRAFORM_BINDINGS_WHEEL" ]; then
+        "$RIG/venv/bin/pip" download --quiet --disable-pip-version-check --no-deps --only-binary :all: \
+            -d "$RIG/wheels" 'cdktf-cdktf-provider-aws==21.22.1'
     fi
 }
 
@@ -95,6 +104,7 @@ PY
         echo "export PRIVATELINK_RIG_EC2_ADDR=$host:$port"
         echo "export PRIVATELINK_RIG_CA=$RIG/ca.pem"
         echo "export PRIVATELINK_RIG_AWS_CLI=$RIG/venv/bin/aws"
+        echo "export PRIVATELINK_RIG_TERRAFORM_BINDINGS=$RIG/wheels/$TERRAFORM_BINDINGS_WHEEL"
         "$RIG/venv/bin/python" scripts/rig/seed.py "https://$host:$port" "$RIG/ca.pem"
     } > "$RIG/env"
     if [ "$(id -u)" = 0 ]; then

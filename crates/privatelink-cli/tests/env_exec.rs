@@ -76,6 +76,39 @@ fn every_shell_syntax_sets_the_same_variables() {
 }
 
 #[test]
+fn terraform_gets_the_providers_endpoints_block_as_an_override() {
+    let assert = privatelink()
+        .args(["env", "--from-file", FIXTURE, "--az", "us-east-1a", "--shell", "terraform"])
+        .assert()
+        .success()
+        // SDK services the provider does not manage are noted, not guessed at.
+        .stderr(predicate::str::contains(
+            "note: the Terraform AWS provider has no endpoint setting for `SageMaker Runtime` (it does not manage that service); none for vpce-05a9000000000000fc",
+        ))
+        .stderr(predicate::str::contains("`DynamoDB Streams`"));
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let block: Vec<&str> = out.lines().skip_while(|l| l.starts_with('#')).collect();
+    assert_eq!(
+        block,
+        [
+            "provider \"aws\" {",
+            "  endpoints {",
+            "    dynamodb  = \"https://vpce-0dd0000000000000d4-pq1x2y3z.dynamodb.us-east-1.vpce.amazonaws.com\"",
+            "    ec2       = \"https://vpce-0ec200000000000a1-4r5zme9n-us-east-1a.ec2.us-east-1.vpce.amazonaws.com\"",
+            "    ecr       = \"https://vpce-0ec7000000000000f6-m2n3b4v5.api.ecr.us-east-1.vpce.amazonaws.com\"",
+            &format!("    s3        = \"{S3_A}\""),
+            "    s3control = \"https://control.vpce-053000000000000b2-9hnenorg-us-east-1a.s3.us-east-1.vpce.amazonaws.com\"",
+            "    ssm       = \"https://vpce-0b0b000000000001b1-b7n8m9l0.ssm.us-east-1.vpce.amazonaws.com\"",
+            "    sts       = \"https://vpce-0575000000000000c3-ks83awe7-us-east-1a.sts.us-east-1.vpce.amazonaws.com\"",
+            "  }",
+            "}",
+        ],
+        "{out}"
+    );
+    assert!(out.starts_with("# The VPC's interface endpoints for the Terraform AWS provider (endpoints keys of\n# hashicorp/aws 6.25.0)."), "{out}");
+}
+
+#[test]
 fn a_posix_shell_evaluating_env_gets_the_variables() {
     let bin = assert_cmd::cargo::cargo_bin("privatelink");
     let out = std::process::Command::new("sh")

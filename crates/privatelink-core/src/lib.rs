@@ -104,7 +104,7 @@ pub use redact::{ErrorChain, REDACTED, REDACTED_RUN, redact};
 pub use router::{REMEMBERED_HOSTS, Router};
 pub use services::{
     ServiceEndpoint, ServiceEndpoints, endpoint_config_key, endpoint_env_var, sdk_service_ids,
-    sdk_services,
+    sdk_services, terraform_endpoint_key, terraform_provider_version,
 };
 pub use snapshot::SnapshotCell;
 pub use url::InvalidUrlError;

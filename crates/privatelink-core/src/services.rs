@@ -46,6 +46,35 @@ pub fn endpoint_config_key(service_id: &str) -> String {
     service_id.to_lowercase().replace(' ', "_")
 }
 
+/// The keys of the Terraform AWS provider's `endpoints` block, one per line, from the provider's
+/// schema (see `scripts/gen-terraform-keys.py`, which CI runs against the pinned bindings).
+const TERRAFORM_KEYS: &str = include_str!("../data/terraform-endpoint-keys.txt");
+
+/// The provider version [`terraform_endpoint_key`]'s keys are of (`hashicorp/aws 6.25.0`).
+pub fn terraform_provider_version() -> &'static str {
+    TERRAFORM_KEYS
+        .lines()
+        .find_map(|line| line.strip_prefix("# hashicorp/aws "))
+        .unwrap_or_default()
+}
+
+/// The key of a service in the Terraform AWS provider's `endpoints` block: the service id
+/// lower-cased without spaces and hyphens (`CloudWatch Logs` → `cloudwatchlogs`: the provider
+/// names services after the AWS SDK for Go v2's packages, which are spelled so), when the
+/// provider's schema has that key; `None` for a service the provider does not manage
+/// (`Bedrock Runtime`).
+pub fn terraform_endpoint_key(service_id: &str) -> Option<&'static str> {
+    let wanted: String = service_id
+        .chars()
+        .filter(|c| *c != ' ' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect();
+    TERRAFORM_KEYS
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .find(|key| *key == wanted)
+}
+
 /// One SDK service and the endpoint URL that sends its requests through an interface endpoint.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ServiceEndpoint {
@@ -57,6 +86,12 @@ pub struct ServiceEndpoint {
 }
 
 impl ServiceEndpoint {
+    /// The service's key in the Terraform AWS provider's `endpoints` block, if the provider has
+    /// one ([`terraform_endpoint_key`]).
+    pub fn terraform_key(&self) -> Option<&'static str> {
+        terraform_endpoint_key(self.service_id)
+    }
+
     /// The SDK service id (`S3`, `CloudWatch Logs`, …).
     pub fn service_id(&self) -> &str {
         self.service_id

@@ -225,3 +225,32 @@ fn the_fixture_gives_s3_bucket_and_control_urls_zonal_names_and_reports_unmapped
             .is_empty()
     );
 }
+
+/// The Terraform AWS provider's `endpoints` keys, against the provider's documentation of its
+/// `endpoints` block (hashicorp/aws 6.x "Custom Service Endpoints": `cloudwatchlogs` is an
+/// alias of `logs`, `s3control`, `elasticloadbalancingv2` an alias of `elbv2`); a service the
+/// provider does not manage has none.
+#[test]
+fn a_service_has_the_terraform_key_the_provider_documents() {
+    use privatelink_core::{terraform_endpoint_key, terraform_provider_version};
+
+    let cases = [
+        ("EC2", Some("ec2")),
+        ("S3", Some("s3")),
+        ("S3 Control", Some("s3control")),
+        ("STS", Some("sts")),
+        ("Lambda", Some("lambda")),
+        ("CloudWatch Logs", Some("cloudwatchlogs")),
+        ("Secrets Manager", Some("secretsmanager")),
+        ("Elastic Load Balancing v2", Some("elasticloadbalancingv2")),
+        ("API Gateway", Some("apigateway")),
+        ("Route 53", Some("route53")),
+        ("Bedrock Runtime", None),
+        ("ECR PUBLIC", Some("ecrpublic")),
+        ("", None),
+    ];
+    for (service_id, key) in cases {
+        assert_eq!(terraform_endpoint_key(service_id), key, "{service_id}");
+    }
+    assert_eq!(terraform_provider_version(), "6.25.0");
+}
