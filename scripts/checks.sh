@@ -67,7 +67,7 @@ rm -rf "$fuzz_out"
 step "packaging: cargo package for every published crate (files, metadata, path dependencies' versions)"
 # --no-verify: the packaged sources are the ones built and tested above; verifying would build
 # aws-sdk-ec2 once more per package in target/package.
-published=(privatelink privatelink-core privatelink-interceptor privatelink-discovery privatelink-cli)
+published=(privatelink privatelink-core privatelink-interceptor privatelink-discovery privatelink-cli privatelink-reqwest)
 cargo package --locked --no-verify --quiet "${published[@]/#/-p}"
 for crate in "${published[@]}"; do
     contents="$(cargo package --locked --no-verify --list -p "$crate")"
