@@ -45,6 +45,10 @@ for features in "" ec2 dial s3; do
         ${features:+--features "privatelink/$features"} --locked --quiet -- -D warnings
 done
 
+step "the fips feature (dial mode's TLS in aws-lc's FIPS module): cargo clippy of the library and tests/fips.rs"
+./scripts/fips-tools.sh
+cargo clippy -p privatelink --no-default-features --features fips --lib --test fips --locked --quiet -- -D warnings
+
 step "cargo doc (-D warnings)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 

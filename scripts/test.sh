@@ -5,7 +5,8 @@
 #   unit + integration + SDK + CLI tests + doc tests, end-to-end tests against in-process peers and
 #   against moto (scripts/rig.sh: installs moto from PyPI into .rig/, stopped by PID on exit),
 #   the `s3` feature (the CLI enables it, so the workspace's tests run tests/s3.rs: 1,000 readers
-#   of one document in the S3 peer), the library without its default features,
+#   of one document in the S3 peer), the library without its default features, the `fips`
+#   feature (tests/fips.rs; installs CMake and Go from Debian's packages as root when missing),
 #   the CLI against moto and doctor and the AWS CLI in a DNS namespace (scripts/rig-tests.sh, in a
 #   user and network namespace where the kernel allows one, so no root is needed), the service id
 #   table against the AWS service models, the partition table against botocore's partitions, and
@@ -46,6 +47,15 @@ cargo test --workspace --locked 2>&1 | tee "$log"
 
 step "the library without its default features: an endpoint file, no EC2, no TLS (unit tests)"
 cargo test -p privatelink --no-default-features --lib --locked 2>&1 | tee -a "$log"
+
+step "the fips feature: dial mode's TLS in aws-lc's FIPS module (tests/fips.rs; aws-lc-fips-sys needs CMake and Go)"
+# Its own build: no other command turns the feature on (rustls's FIPS provider would reach every
+# client of the process), and it compiles neither aws-sdk-ec2 nor anything of the default build.
+if fips_tools="$(./scripts/fips-tools.sh)"; then
+    cargo test -p privatelink --no-default-features --features fips --test fips --locked 2>&1 | tee -a "$log"
+else
+    echo "tests/fips.rs: $fips_tools" | tee -a "$PRIVATELINK_SKIPS_FILE"
+fi
 
 step "the rig's tests (scripts/rig-tests.sh): moto, the table checks, the black box"
 # What the rig needs from the network is installed first; the tests then run offline.

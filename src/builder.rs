@@ -196,6 +196,19 @@ impl PrivateLinkBuilder {
         self
     }
 
+    /// Dial mode: the TLS crypto of [`PrivateLink::http_client`], as the SDK's own client
+    /// builder takes it. Defaults to `CryptoMode::AwsLc`; with this crate's `fips` feature,
+    /// `CryptoMode::AwsLcFips`: aws-lc's FIPS module, FIPS-approved cipher suites only (building
+    /// it needs CMake and Go, as aws-lc-fips-sys does).
+    #[cfg(feature = "dial")]
+    pub fn crypto_mode(
+        mut self,
+        mode: aws_smithy_http_client::tls::rustls_provider::CryptoMode,
+    ) -> Self {
+        self.settings.crypto_mode = Some(mode);
+        self
+    }
+
     /// Uses the interface endpoints of a shared-services (hub) VPC in another account, reached
     /// from this (spoke) VPC over peering or Transit Gateway: discovery assumes the hub's role
     /// with this process's credentials and lists the hub VPC's endpoints. Zonal names then name

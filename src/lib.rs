@@ -22,13 +22,14 @@
 //!
 //! # Features
 //!
-//! Both on by default; a user of endpoint files or of the interceptor alone turns them off
+//! `ec2` and `dial` are on by default; a user of endpoint files or of the interceptor alone turns them off
 //! (`default-features = false`) and compiles neither `aws-sdk-ec2` nor a TLS stack:
 //!
 //! | feature | what it adds | what it brings |
 //! |---|---|---|
 //! | `ec2` | EC2 discovery (`DescribeVpcEndpoints`), this process's VPC and zone from instance and task metadata, hub VPCs ([`HubVpc`](discovery::HubVpc)) | `aws-sdk-ec2`, `aws-config` |
-//! | `dial` | dial mode's HTTPS client: [`PrivateLink::http_client`], [`PrivateLink::dial_config`], [`PrivateLinkBuilder::load_config`], [`PrivateLinkBuilder::trust_store`], [`PrivateLinkBuilder::proxy`] | `aws-smithy-http-client` (rustls, aws-lc), `aws-config` |
+//! | `dial` | dial mode's HTTPS client: [`PrivateLink::http_client`], [`PrivateLink::dial_config`], [`PrivateLinkBuilder::load_config`], [`PrivateLinkBuilder::trust_store`], [`PrivateLinkBuilder::proxy`], [`PrivateLinkBuilder::crypto_mode`] | `aws-smithy-http-client` (rustls, aws-lc), `aws-config` |
+//! | `fips` (off by default) | `dial`, with `CryptoMode::AwsLcFips` for [`PrivateLinkBuilder::crypto_mode`]: aws-lc's FIPS module (rustls's FIPS provider, for the whole build) | `aws-lc-fips-sys` (its build needs CMake and Go) |
 //!
 //! Without `ec2`, the endpoints come from a file ([`PrivateLinkBuilder::endpoints_file`],
 //! `PRIVATELINK_ENDPOINTS_FILE`) or a custom source, and the VPC id and zone from settings or

@@ -45,6 +45,8 @@ pub(crate) struct Settings {
     pub(crate) trust_store: Option<TrustStore>,
     #[cfg(feature = "dial")]
     pub(crate) proxy: Option<aws_smithy_http_client::proxy::ProxyConfig>,
+    #[cfg(feature = "dial")]
+    pub(crate) crypto_mode: Option<aws_smithy_http_client::tls::rustls_provider::CryptoMode>,
     #[cfg(feature = "ec2")]
     pub(crate) ec2: Ec2Settings,
 }

@@ -156,6 +156,30 @@ async fn dial_mode_reaches_an_endpoint_whose_certificate_names_only_the_default_
     assert!(peer.requests() >= 3);
 }
 
+/// The control of the `fips` feature's tests (tests/fips.rs): dial mode's default crypto
+/// (aws-lc, not its FIPS module) agrees to X25519, the key exchange FIPS mode refuses.
+#[tokio::test]
+async fn the_default_crypto_agrees_to_x25519() {
+    let rig = rig();
+    let server = privatelink_peers::HandshakeCounter::start(
+        &rig.ca,
+        &["s3.us-east-1.amazonaws.com".to_owned()],
+        rustls::crypto::aws_lc_rs::kx_group::X25519,
+    )
+    .await
+    .unwrap();
+    let privatelink = rig.privatelink(Policy::Strict).await;
+    let port = server.address().port();
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&privatelink.dial_config(&caller_config()))
+            .endpoint_url(format!("https://s3.us-east-1.amazonaws.com:{port}"))
+            .build(),
+    );
+    // The server answers 500 after the handshake.
+    assert!(s3.list_buckets().send().await.is_err());
+    assert_eq!(server.handshakes(), 1);
+}
+
 #[tokio::test]
 async fn rewrite_mode_fails_there_with_a_tls_name_error() {
     let rig = rig();

@@ -17,7 +17,7 @@ use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
 use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
-use aws_smithy_http_client::tls::{self, TrustStore};
+use aws_smithy_http_client::tls::TrustStore;
 use aws_types::SdkConfig;
 use privatelink::core::{Policy, RewriteError};
 use privatelink::discovery::HubVpc;
@@ -59,20 +59,13 @@ fn trust_store() -> TrustStore {
 /// The caller's configuration: the rig's IAM user; EC2 (for discovery) reaches moto by its
 /// default name.
 fn caller_config() -> SdkConfig {
-    let client = aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::AwsLc,
-        ))
-        .tls_context(
-            tls::TlsContext::builder()
-                .with_trust_store(trust_store())
-                .build()
-                .unwrap(),
-        )
-        .build_with_resolver(SuffixDns::new(vec![
+    let client = privatelink_peers::tls_client(
+        &[&ca_pem()],
+        SuffixDns::new(vec![
             ("ec2.us-east-1.amazonaws.com", MOTO),
             ("sts.us-east-1.amazonaws.com", MOTO),
-        ]));
+        ]),
+    );
     privatelink_testkit::sdk_config(
         &var("PRIVATELINK_RIG_ACCESS_KEY"),
         &var("PRIVATELINK_RIG_SECRET_KEY"),

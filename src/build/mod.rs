@@ -232,9 +232,11 @@ fn pending_dial(settings: &mut Settings, for_discovery: bool) -> Pending {
         settings.dial_dns_ttl,
         for_discovery,
         #[cfg(feature = "dial")]
-        settings.trust_store.take().unwrap_or_default(),
-        #[cfg(feature = "dial")]
-        settings.proxy.take(),
+        crate::dial::ClientSettings {
+            trust_store: settings.trust_store.take().unwrap_or_default(),
+            proxy: settings.proxy.take(),
+            crypto_mode: settings.crypto_mode.take(),
+        },
     )
 }
 

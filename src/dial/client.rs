@@ -15,7 +15,7 @@
 use std::fmt;
 
 use aws_smithy_http_client::proxy::ProxyConfig;
-use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
+use aws_smithy_http_client::tls::{self, TlsContext};
 use aws_smithy_http_client::{Builder, ConnectorBuilder};
 use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
 use aws_smithy_runtime_api::client::http::{
@@ -27,7 +27,7 @@ use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::shared::IntoShared;
 
-use super::{DialResolver, Pending};
+use super::{ClientSettings, DialResolver, Pending};
 
 /// The proxy variables the SDK's default client reads (either case).
 const PROXY_VARIABLES: [&str; 6] = [
@@ -39,32 +39,31 @@ const PROXY_VARIABLES: [&str; 6] = [
     "all_proxy",
 ];
 
-/// Dial mode's HTTPS client: rustls with aws-lc, trusting `trust_store`, resolving with
-/// `resolver`, IP-literal hosts decided by `resolver`'s router before any connection; with a
-/// proxy (`proxy`, else the environment's), every name decided first too.
-pub(crate) fn http_client(
-    resolver: DialResolver,
-    trust_store: TrustStore,
-    proxy: Option<ProxyConfig>,
-) -> SharedHttpClient {
+/// Dial mode's HTTPS client: rustls with the settings' crypto (aws-lc unless set), trusting
+/// their trust store, resolving with `resolver`, IP-literal hosts decided by `resolver`'s router
+/// before any connection; with a proxy (the settings', else the environment's), every name
+/// decided first too.
+pub(crate) fn http_client(resolver: DialResolver, settings: &ClientSettings) -> SharedHttpClient {
     let context = tls::TlsContext::builder()
-        .with_trust_store(trust_store)
+        .with_trust_store(settings.trust_store.clone())
         .build()
         .expect("a trust store without extra server names always builds");
+    let crypto = settings
+        .crypto_mode
+        .clone()
+        .unwrap_or(tls::rustls_provider::CryptoMode::AwsLc);
     let direct = Builder::new()
-        .tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::AwsLc,
-        ))
+        .tls_provider(tls::Provider::Rustls(crypto.clone()))
         .tls_context(context.clone())
         .build_with_resolver(resolver.clone());
-    let proxy = match proxy {
+    let proxy = match settings.proxy.clone() {
         Some(proxy) => Some(proxy).filter(|p| !p.is_disabled()),
         None => PROXY_VARIABLES
             .iter()
             .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
             .then(ProxyConfig::from_env),
     };
-    let proxied = proxy.map(|proxy| proxied(resolver.clone(), context, proxy));
+    let proxied = proxy.map(|proxy| proxied(resolver.clone(), context, crypto, proxy));
     Guarded {
         direct,
         proxied,
@@ -75,12 +74,15 @@ pub(crate) fn http_client(
 
 /// The client for hosts without an endpoint when a proxy is configured: the SDK's own connector
 /// with `proxy` (the proxy's own name resolved by `resolver`, which leaves it to the system).
-fn proxied(resolver: DialResolver, context: TlsContext, proxy: ProxyConfig) -> SharedHttpClient {
+fn proxied(
+    resolver: DialResolver,
+    context: TlsContext,
+    crypto: tls::rustls_provider::CryptoMode,
+    proxy: ProxyConfig,
+) -> SharedHttpClient {
     Builder::new().build_with_connector_fn(move |settings, components| {
         let mut builder = ConnectorBuilder::default()
-            .tls_provider(tls::Provider::Rustls(
-                tls::rustls_provider::CryptoMode::AwsLc,
-            ))
+            .tls_provider(tls::Provider::Rustls(crypto.clone()))
             .tls_context(context.clone());
         builder.set_connector_settings(settings.cloned());
         if let Some(components) = components {
@@ -160,21 +162,13 @@ impl HttpConnector for GuardedConnector {
 impl Pending {
     /// The client for every SDK client: dial mode's resolver.
     pub(crate) fn http_client(&self) -> SharedHttpClient {
-        http_client(
-            self.resolver.clone(),
-            self.trust_store.clone(),
-            self.proxy.clone(),
-        )
+        http_client(self.resolver.clone(), &self.client)
     }
 
     /// Discovery's client: its own (never strict) resolver when it has one.
     #[cfg(feature = "ec2")]
     pub(crate) fn discovery_http_client(&self) -> SharedHttpClient {
         let resolver = self.discovery_resolver.as_ref().unwrap_or(&self.resolver);
-        http_client(
-            resolver.clone(),
-            self.trust_store.clone(),
-            self.proxy.clone(),
-        )
+        http_client(resolver.clone(), &self.client)
     }
 }

@@ -211,10 +211,18 @@ pub(crate) struct Pending {
     /// Discovery's, with `load_config`: the same, never strict.
     pub(crate) discovery_resolver: Option<DialResolver>,
     #[cfg(feature = "dial")]
+    pub(crate) client: ClientSettings,
+}
+
+/// How dial mode's HTTPS client is built: what it trusts, its proxy, its crypto.
+#[cfg(feature = "dial")]
+#[derive(Debug, Default)]
+pub(crate) struct ClientSettings {
     pub(crate) trust_store: TrustStore,
     /// The proxy settings; `None`: the environment's, as the SDK's default client reads them.
-    #[cfg(feature = "dial")]
     pub(crate) proxy: Option<aws_smithy_http_client::proxy::ProxyConfig>,
+    /// The crypto; `None`: aws-lc.
+    pub(crate) crypto_mode: Option<aws_smithy_http_client::tls::rustls_provider::CryptoMode>,
 }
 
 impl Pending {
@@ -224,8 +232,7 @@ impl Pending {
         resolver: Option<SharedDnsResolver>,
         ttl: Option<Duration>,
         for_discovery: bool,
-        #[cfg(feature = "dial")] trust_store: TrustStore,
-        #[cfg(feature = "dial")] proxy: Option<aws_smithy_http_client::proxy::ProxyConfig>,
+        #[cfg(feature = "dial")] client: ClientSettings,
     ) -> Self {
         let underlying = resolver.unwrap_or_else(|| SharedDnsResolver::new(SystemResolver));
         let ttl = ttl.unwrap_or(DEFAULT_DIAL_DNS_TTL);
@@ -233,9 +240,7 @@ impl Pending {
             resolver: DialResolver::unbound(underlying.clone(), ttl),
             discovery_resolver: for_discovery.then(|| DialResolver::unbound(underlying, ttl)),
             #[cfg(feature = "dial")]
-            trust_store,
-            #[cfg(feature = "dial")]
-            proxy,
+            client,
         }
     }
 }

@@ -13,7 +13,6 @@ use std::process::Command;
 
 use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
 use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource};
-use aws_smithy_http_client::tls::{self, TrustStore};
 use aws_types::SdkConfig;
 use privatelink::PrivateLink;
 use privatelink::core::Policy;
@@ -30,17 +29,8 @@ fn var(name: &str) -> String {
 /// certificate names STS's and EC2's default and endpoint names), the rig's CA trusted.
 fn service_config() -> SdkConfig {
     let ca = std::fs::read_to_string(var("PRIVATELINK_RIG_CA")).unwrap();
-    let client = aws_smithy_http_client::Builder::new()
-        .tls_provider(tls::Provider::Rustls(
-            tls::rustls_provider::CryptoMode::AwsLc,
-        ))
-        .tls_context(
-            tls::TlsContext::builder()
-                .with_trust_store(TrustStore::empty().with_pem_certificate(ca))
-                .build()
-                .unwrap(),
-        )
-        .build_with_resolver(SuffixDns::new(vec![(".amazonaws.com", MOTO)]));
+    let client =
+        privatelink_peers::tls_client(&[&ca], SuffixDns::new(vec![(".amazonaws.com", MOTO)]));
     privatelink_testkit::sdk_config(
         &var("PRIVATELINK_RIG_ACCESS_KEY"),
         &var("PRIVATELINK_RIG_SECRET_KEY"),
@@ -88,6 +78,28 @@ async fn privatelink(config: &SdkConfig, policy: Policy) -> PrivateLink {
         .policy(policy)
         .build()
         .await
+        .unwrap()
+}
+
+/// `privatelink plan` for the plan VPC, with only the standard AWS configuration (EC2 at moto,
+/// the rig's CA and IAM user), and `args` after it.
+fn run_plan(home: &std::path::Path, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    common::privatelink()
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env(
+            "AWS_ENDPOINT_URL_EC2",
+            format!("https://{}", var("PRIVATELINK_RIG_EC2_ADDR")),
+        )
+        .env("SSL_CERT_FILE", var("PRIVATELINK_RIG_CA"))
+        .env("AWS_ACCESS_KEY_ID", var("PRIVATELINK_RIG_ACCESS_KEY"))
+        .env("AWS_SECRET_ACCESS_KEY", var("PRIVATELINK_RIG_SECRET_KEY"))
+        .env("AWS_REGION", "us-east-1")
+        .args(["plan", "--vpc", &var("PRIVATELINK_RIG_PLAN_VPC")])
+        .args(args)
+        .output()
         .unwrap()
 }
 
@@ -148,36 +160,19 @@ async fn a_prefer_mode_service_planned_created_and_then_strict_refuses_nothing()
     // 2. The plan, from the record and two more hosts: EC2's (served already) and an S3 website
     //    host (no endpoint serves that form). Discovery and the endpoint services at moto.
     let home = tempfile::tempdir().unwrap();
-    let plan = common::privatelink()
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env(
-            "AWS_ENDPOINT_URL_EC2",
-            format!("https://{}", var("PRIVATELINK_RIG_EC2_ADDR")),
-        )
-        .env("SSL_CERT_FILE", var("PRIVATELINK_RIG_CA"))
-        .env("AWS_ACCESS_KEY_ID", var("PRIVATELINK_RIG_ACCESS_KEY"))
-        .env("AWS_SECRET_ACCESS_KEY", var("PRIVATELINK_RIG_SECRET_KEY"))
-        .env("AWS_REGION", "us-east-1")
-        .args([
-            "plan",
-            "--vpc",
-            &var("PRIVATELINK_RIG_PLAN_VPC"),
-            "--record",
-        ])
-        .arg(&record)
-        .args([
-            "--host",
-            "https://ec2.us-east-1.amazonaws.com/",
-            "--host",
-            "site.s3-website-us-east-1.amazonaws.com",
-            "--prices",
-        ])
-        .arg(&prices)
-        .output()
-        .unwrap();
+    let plan = run_plan(
+        home.path(),
+        &[
+            "--record".as_ref(),
+            record.as_os_str(),
+            "--host".as_ref(),
+            "https://ec2.us-east-1.amazonaws.com/".as_ref(),
+            "--host".as_ref(),
+            "site.s3-website-us-east-1.amazonaws.com".as_ref(),
+            "--prices".as_ref(),
+            prices.as_os_str(),
+        ],
+    );
     let script = String::from_utf8(plan.stdout).unwrap();
     assert!(
         plan.status.success(),
@@ -248,27 +243,7 @@ async fn a_prefer_mode_service_planned_created_and_then_strict_refuses_nothing()
         "{sent:?}"
     );
     // And a second plan has nothing left to create.
-    let again = common::privatelink()
-        .env_clear()
-        .env("HOME", home.path())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env(
-            "AWS_ENDPOINT_URL_EC2",
-            format!("https://{}", var("PRIVATELINK_RIG_EC2_ADDR")),
-        )
-        .env("SSL_CERT_FILE", var("PRIVATELINK_RIG_CA"))
-        .env("AWS_ACCESS_KEY_ID", var("PRIVATELINK_RIG_ACCESS_KEY"))
-        .env("AWS_SECRET_ACCESS_KEY", var("PRIVATELINK_RIG_SECRET_KEY"))
-        .env("AWS_REGION", "us-east-1")
-        .args([
-            "plan",
-            "--vpc",
-            &var("PRIVATELINK_RIG_PLAN_VPC"),
-            "--record",
-        ])
-        .arg(&record)
-        .output()
-        .unwrap();
+    let again = run_plan(home.path(), &["--record".as_ref(), record.as_os_str()]);
     assert!(again.status.success());
     assert!(
         String::from_utf8_lossy(&again.stdout).starts_with(&format!(

@@ -24,8 +24,8 @@ pub use ec2::Ec2Peer;
 pub use ecs::ecs_agent;
 pub use proxy::ConnectProxy;
 pub use s3::S3Peer;
-pub use tls::{TestCa, https_get, server_config_from_pem};
-pub use transport::loopback_http_client;
+pub use tls::{HandshakeCounter, TestCa, https_get, server_config_from_pem};
+pub use transport::{loopback_http_client, tls_client};
 pub use vpc::{LoopbackVpc, VPC_ID, ZONE};
 
 use std::future::Future;

@@ -155,3 +155,81 @@ pub async fn https_get(
     }
     Ok(body.to_owned())
 }
+
+/// A TLS 1.3 server on `127.0.0.1:<ephemeral>` for `names` (a certificate from `ca`) that
+/// offers one key exchange, `group`, and counts the handshakes it completed; each connection
+/// then gets `500` and is closed. For telling what a client's TLS agrees to (FIPS mode: no
+/// X25519).
+#[derive(Debug)]
+pub struct HandshakeCounter {
+    address: std::net::SocketAddr,
+    handshakes: Arc<std::sync::atomic::AtomicUsize>,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl HandshakeCounter {
+    /// Starts the server.
+    pub async fn start(
+        ca: &TestCa,
+        names: &[String],
+        group: &'static dyn rustls::crypto::SupportedKxGroup,
+    ) -> std::io::Result<Self> {
+        use tokio::io::AsyncWriteExt;
+        let (cert, key) = ca.issue(names);
+        let chain = vec![CertificateDer::from(cert.der().to_vec())];
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+        let provider = rustls::crypto::CryptoProvider {
+            kx_groups: vec![group],
+            ..rustls::crypto::aws_lc_rs::default_provider()
+        };
+        let invalid = |e: rustls::Error| std::io::Error::other(e.to_string());
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(provider))
+            .with_protocol_versions(&[&rustls::version::TLS13])
+            .map_err(invalid)?
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .map_err(invalid)?;
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let listener = tokio::net::TcpListener::bind(crate::EPHEMERAL).await?;
+        let address = listener.local_addr()?;
+        let handshakes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = handshakes.clone();
+        let (stop, mut stopped) = tokio::sync::oneshot::channel();
+        tokio::spawn(async move {
+            loop {
+                let stream = tokio::select! {
+                    _ = &mut stopped => return,
+                    accepted = listener.accept() => match accepted {
+                        Ok((stream, _)) => stream,
+                        Err(_) => return,
+                    },
+                };
+                let (acceptor, counted) = (acceptor.clone(), counted.clone());
+                tokio::spawn(async move {
+                    if let Ok(mut tls) = acceptor.accept(stream).await {
+                        counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let _ = tls
+                            .write_all(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                            .await;
+                        let _ = tls.shutdown().await;
+                    }
+                });
+            }
+        });
+        Ok(Self {
+            address,
+            handshakes,
+            _stop: stop,
+        })
+    }
+
+    /// Where it listens.
+    pub fn address(&self) -> std::net::SocketAddr {
+        self.address
+    }
+
+    /// The handshakes completed so far.
+    pub fn handshakes(&self) -> usize {
+        self.handshakes.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}

@@ -19,6 +19,19 @@ pub fn loopback_http_client(
     ca_pems: &[&str],
     routes: Vec<(String, SocketAddr)>,
 ) -> SharedHttpClient {
+    let inner = tls_client(ca_pems, Routes(routes.clone()));
+    SharedHttpClient::new(PortMapping {
+        inner,
+        routes: Routes(routes),
+    })
+}
+
+/// The SDK's HTTPS client (rustls with aws-lc) trusting the CAs in `ca_pems` only and resolving
+/// names with `resolver`.
+pub fn tls_client(
+    ca_pems: &[&str],
+    resolver: impl ResolveDns + Clone + 'static,
+) -> SharedHttpClient {
     let trust = ca_pems.iter().fold(TrustStore::empty(), |store, pem| {
         store.with_pem_certificate(pem.as_bytes().to_vec())
     });
@@ -26,16 +39,12 @@ pub fn loopback_http_client(
         .with_trust_store(trust)
         .build()
         .expect("valid test CA");
-    let inner = aws_smithy_http_client::Builder::new()
+    aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(
             tls::rustls_provider::CryptoMode::AwsLc,
         ))
         .tls_context(context)
-        .build_with_resolver(Routes(routes.clone()));
-    SharedHttpClient::new(PortMapping {
-        inner,
-        routes: Routes(routes),
-    })
+        .build_with_resolver(resolver)
 }
 
 #[derive(Clone, Debug)]
