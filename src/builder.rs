@@ -178,9 +178,25 @@ impl PrivateLinkBuilder {
     /// Dial mode: the certificates [`PrivateLink::http_client`] trusts. Defaults to the
     /// platform's (`TrustStore::default()`: native roots, which honour `SSL_CERT_FILE` and
     /// `SSL_CERT_DIR`), as the SDK's default client.
+    ///
+    /// Replaces a [`PrivateLinkBuilder::ca_bundle`] set before (the last of the two wins).
     #[cfg(feature = "dial")]
     pub fn trust_store(mut self, trust_store: TrustStore) -> Self {
         self.settings.trust_store = Some(trust_store);
+        self.settings.ca_bundle = None;
+        self
+    }
+
+    /// Dial mode: trust the certificates in this PEM file (a corporate CA bundle, say) instead
+    /// of the platform's, as `AWS_CA_BUNDLE` does for the AWS CLI. Read and checked at build: a
+    /// file that cannot be read, holds no certificate or a block that is not a valid certificate
+    /// is [`BuildError::CaBundle`](crate::BuildError::CaBundle), naming the file. Defaults to
+    /// the file `PRIVATELINK_CA_BUNDLE` names ([`CA_BUNDLE_ENV`](crate::CA_BUNDLE_ENV)), else
+    /// the platform's roots; replaces a [`PrivateLinkBuilder::trust_store`] set before.
+    #[cfg(feature = "dial")]
+    pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
+        self.settings.ca_bundle = Some(path.into());
+        self.settings.trust_store = None;
         self
     }
 

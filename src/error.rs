@@ -35,6 +35,10 @@ pub enum BuildError {
     /// `endpoints_url` or `PRIVATELINK_ENDPOINTS_URL` is not an `s3://bucket/key` URL, or
     /// privatelink's `s3` feature, which reads it, is off.
     EndpointsUrl(EndpointsUrlError),
+    /// The CA bundle (`ca_bundle(..)` or `PRIVATELINK_CA_BUNDLE`) cannot be read, or is not PEM
+    /// certificates.
+    #[cfg(feature = "dial")]
+    CaBundle(crate::dial::CaBundleError),
 }
 
 impl fmt::Display for BuildError {
@@ -63,6 +67,8 @@ impl fmt::Display for BuildError {
                     e.url
                 ),
             },
+            #[cfg(feature = "dial")]
+            BuildError::CaBundle(_) => f.write_str("dial mode's CA bundle cannot be used"),
         }
     }
 }
@@ -83,6 +89,8 @@ impl Error for BuildError {
                 UrlProblem::Invalid(source) => Some(source.as_ref()),
                 UrlProblem::FeatureOff => None,
             },
+            #[cfg(feature = "dial")]
+            BuildError::CaBundle(e) => Some(e),
         }
     }
 }

@@ -28,7 +28,7 @@
 //! | feature | what it adds | what it brings |
 //! |---|---|---|
 //! | `ec2` | EC2 discovery (`DescribeVpcEndpoints`), this process's VPC and zone from instance and task metadata, hub VPCs ([`HubVpc`](discovery::HubVpc)) | `aws-sdk-ec2`, `aws-config` |
-//! | `dial` | dial mode's HTTPS client: [`PrivateLink::http_client`], [`PrivateLink::dial_config`], [`PrivateLinkBuilder::load_config`], [`PrivateLinkBuilder::trust_store`], [`PrivateLinkBuilder::proxy`], [`PrivateLinkBuilder::crypto_mode`] | `aws-smithy-http-client` (rustls, aws-lc), `aws-config` |
+//! | `dial` | dial mode's HTTPS client: [`PrivateLink::http_client`], [`PrivateLink::dial_config`], [`PrivateLinkBuilder::load_config`], [`PrivateLinkBuilder::trust_store`], [`PrivateLinkBuilder::proxy`], [`PrivateLinkBuilder::crypto_mode`], [`PrivateLinkBuilder::ca_bundle`] | `aws-smithy-http-client` (rustls, aws-lc), `aws-config` |
 //! | `fips` (off by default) | `dial`, with `CryptoMode::AwsLcFips` for [`PrivateLinkBuilder::crypto_mode`]: aws-lc's FIPS module (rustls's FIPS provider, for the whole build) | `aws-lc-fips-sys` (its build needs CMake and Go) |
 //!
 //! Without `ec2`, the endpoints come from a file ([`PrivateLinkBuilder::endpoints_file`],
@@ -72,6 +72,8 @@ pub use error::{BuildError, EndpointsUrlError, EnvironmentError};
 pub use gateway::GatewayEndpoints;
 pub use handle::PrivateLink;
 pub use privatelink_interceptor::{PrivateLinkInterceptor, find_rewrite_error};
+#[cfg(feature = "dial")]
+pub use settings::CA_BUNDLE_ENV;
 pub use settings::POLICY_ENV;
 
 /// Discovery: sources, location, the endpoint cache.

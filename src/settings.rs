@@ -21,6 +21,12 @@ use crate::gateway::GatewayEndpoints;
 /// code ([`PrivateLinkBuilder::policy`](crate::PrivateLinkBuilder::policy) wins).
 pub const POLICY_ENV: &str = "PRIVATELINK_POLICY";
 
+/// The environment variable naming a PEM file of the certificates dial mode's HTTPS client
+/// trusts instead of the platform's, when no trust store or CA bundle is set in code:
+/// privatelink's own, because the AWS SDK for Rust does not read `AWS_CA_BUNDLE`.
+#[cfg(feature = "dial")]
+pub const CA_BUNDLE_ENV: &str = "PRIVATELINK_CA_BUNDLE";
+
 /// Every setting of the builder; `None` where the default (or the environment) applies.
 #[derive(Default)]
 pub(crate) struct Settings {
@@ -43,6 +49,9 @@ pub(crate) struct Settings {
     pub(crate) dial_dns_ttl: Option<Duration>,
     #[cfg(feature = "dial")]
     pub(crate) trust_store: Option<TrustStore>,
+    /// A PEM file to trust instead (`ca_bundle`); turned into `trust_store` at build.
+    #[cfg(feature = "dial")]
+    pub(crate) ca_bundle: Option<PathBuf>,
     #[cfg(feature = "dial")]
     pub(crate) proxy: Option<aws_smithy_http_client::proxy::ProxyConfig>,
     #[cfg(feature = "dial")]

@@ -156,6 +156,110 @@ async fn dial_mode_reaches_an_endpoint_whose_certificate_names_only_the_default_
     assert!(peer.requests() >= 3);
 }
 
+/// A CA bundle file (`ca_bundle(..)`, or the file `PRIVATELINK_CA_BUNDLE` names) is what dial
+/// mode trusts; a bundle that cannot be used is a typed error at build naming the file (and the
+/// variable), never a panic at the first connection.
+#[tokio::test]
+async fn a_ca_bundle_from_code_or_the_environment_is_what_dial_mode_trusts() {
+    use privatelink::discovery::Environment;
+    use privatelink::{BuildError, CA_BUNDLE_ENV};
+
+    let rig = rig();
+    let peer = rig.s3_peer().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("corporate-ca.pem");
+    std::fs::write(&bundle, rig.ca.ca_pem()).unwrap();
+    let builder = || {
+        PrivateLink::builder()
+            .endpoints_file(&rig.file)
+            .vpc_id(VPC_ID)
+            .zone(ZONE)
+            .policy(Policy::Strict)
+            .dns_resolver(rig.dns.clone())
+    };
+    let reaches = |privatelink: PrivateLink| {
+        let peer = &peer;
+        async move {
+            let s3 = s3_client(&privatelink.dial_config(&caller_config()), peer);
+            s3.list_buckets().send().await
+        }
+    };
+
+    // In code, and from the environment (no trust store set in code).
+    let from_code = builder().ca_bundle(&bundle).build().await.unwrap();
+    reaches(from_code).await.unwrap();
+    let env = |path: &std::path::Path| {
+        Environment::from_map(
+            [(CA_BUNDLE_ENV.to_owned(), path.display().to_string())]
+                .into_iter()
+                .collect(),
+        )
+    };
+    let from_env = builder().environment(env(&bundle)).build().await.unwrap();
+    reaches(from_env).await.unwrap();
+    // Without it, the platform's roots do not know the test CA: the TLS check fails.
+    let platform = builder().build().await.unwrap();
+    assert!(reaches(platform).await.is_err());
+
+    // Bundles that cannot be used, each named.
+    let other_ca = TestCa::new();
+    let cert_block = other_ca.ca_pem();
+    let garbage_block =
+        "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n";
+    let cases: [(&str, Option<&str>, &str); 4] = [
+        ("missing.pem", None, "cannot be read"),
+        (
+            "empty.pem",
+            Some("# no certificate here\n"),
+            "holds no PEM certificate",
+        ),
+        (
+            "garbage.pem",
+            Some(&format!("{cert_block}{garbage_block}")),
+            ": certificate 2 is not a valid CA certificate",
+        ),
+        (
+            "truncated.pem",
+            Some("-----BEGIN CERTIFICATE-----\nMIIB\n"),
+            " is not PEM",
+        ),
+    ];
+    for (name, contents, problem) in cases {
+        let path = dir.path().join(name);
+        if let Some(contents) = contents {
+            std::fs::write(&path, contents).unwrap();
+        }
+        let Err(BuildError::CaBundle(error)) = builder().ca_bundle(&path).build().await else {
+            panic!("{name}: not a CA bundle error");
+        };
+        assert_eq!(error.path(), path);
+        assert!(
+            error
+                .to_string()
+                .starts_with(&format!("CA bundle `{}`", path.display()))
+                && error.to_string().contains(problem),
+            "{name}: {error}"
+        );
+        let Err(BuildError::CaBundle(error)) = builder().environment(env(&path)).build().await
+        else {
+            panic!("{name}: not a CA bundle error from the environment");
+        };
+        assert_eq!(error.variable(), Some(CA_BUNDLE_ENV));
+        assert!(
+            error.to_string().contains(&format!("({CA_BUNDLE_ENV})")),
+            "{error}"
+        );
+    }
+    // A trust store set in code wins over the environment's bundle, which is then not read.
+    let missing = dir.path().join("missing.pem");
+    builder()
+        .environment(env(&missing))
+        .trust_store(TrustStore::empty().with_pem_certificate(rig.ca.ca_pem()))
+        .build()
+        .await
+        .unwrap();
+}
+
 /// The control of the `fips` feature's tests (tests/fips.rs): dial mode's default crypto
 /// (aws-lc, not its FIPS module) agrees to X25519, the key exchange FIPS mode refuses.
 #[tokio::test]

@@ -39,6 +39,8 @@ pub(crate) async fn build(
 ) -> Result<PrivateLink, BuildError> {
     let env = settings.env.clone().unwrap_or_else(Environment::process);
     let policy = resolve_policy(&settings, &env)?;
+    #[cfg(feature = "dial")]
+    resolve_trust(&mut settings, &env)?;
     if settings.start_empty && policy != Policy::Prefer {
         return Err(BuildError::StartEmptyNeedsPrefer);
     }
@@ -64,6 +66,8 @@ pub(crate) async fn load_config(
     mut settings: Settings,
     loader: aws_config::ConfigLoader,
 ) -> Result<(PrivateLink, SdkConfig), BuildError> {
+    let env = settings.env.clone().unwrap_or_else(Environment::process);
+    resolve_trust(&mut settings, &env)?;
     // Discovery's own resolver only where discovery makes calls of its own (EC2).
     let dial = pending_dial(&mut settings, cfg!(feature = "ec2"));
     let sdk_config = loader.http_client(dial.http_client()).load().await;
@@ -86,6 +90,25 @@ fn resolve_policy(settings: &Settings, env: &Environment) -> Result<Policy, Buil
             })
         }),
     }
+}
+
+/// Dial mode's trust store: set in code, else the CA bundle set in code, else the one
+/// `PRIVATELINK_CA_BUNDLE` names, else the platform's; a bundle is read and checked now.
+#[cfg(feature = "dial")]
+fn resolve_trust(settings: &mut Settings, env: &Environment) -> Result<(), BuildError> {
+    if settings.trust_store.is_some() {
+        return Ok(());
+    }
+    let (path, variable) = match settings.ca_bundle.take() {
+        Some(path) => (path, None),
+        None => match env.var(crate::settings::CA_BUNDLE_ENV) {
+            Some(path) if !path.is_empty() => (path.into(), Some(crate::settings::CA_BUNDLE_ENV)),
+            _ => return Ok(()),
+        },
+    };
+    let store = crate::dial::ca_bundle::read(&path, variable).map_err(BuildError::CaBundle)?;
+    settings.trust_store = Some(store);
+    Ok(())
 }
 
 /// A source set in code, else an endpoint file (setting, then `PRIVATELINK_ENDPOINTS_FILE`), else

@@ -8,7 +8,10 @@
 //! | `mod.rs` | [`DialResolver`], and dial mode's resolvers before they are bound (`Pending`) |
 //! | `system` | [`SystemResolver`], the default for endpoint names |
 //! | `client` | feature `dial`: the HTTPS client over the resolver |
+//! | `ca_bundle` | feature `dial`: a CA bundle file read and checked into a trust store |
 
+#[cfg(feature = "dial")]
+pub(crate) mod ca_bundle;
 #[cfg(feature = "dial")]
 mod client;
 mod system;
@@ -28,6 +31,8 @@ use aws_smithy_runtime_api::client::dns::{
 use privatelink_core::{PublicHosts, RewriteConfig, RewriteError, Routed, Router, SnapshotCell};
 use privatelink_discovery::KeepAlive;
 
+#[cfg(feature = "dial")]
+pub use ca_bundle::CaBundleError;
 pub use system::SystemResolver;
 
 /// How long resolved endpoint addresses are reused, unless configured: 30 seconds.
