@@ -61,14 +61,7 @@ struct Rig {
 
 fn rig() -> Rig {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("endpoints.json");
-    let json = export_json(
-        &LoopbackVpc::endpoints("available"),
-        Some(VPC_ID),
-        Some("us-east-1"),
-        None,
-    );
-    std::fs::write(&file, json).unwrap();
+    let file = LoopbackVpc::endpoints_file(dir.path());
     Rig {
         ca: TestCa::new(),
         dns: VpcDns::default(),

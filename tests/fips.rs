@@ -15,7 +15,7 @@ use aws_smithy_http_client::tls::TrustStore;
 use aws_smithy_http_client::tls::rustls_provider::CryptoMode;
 use aws_smithy_runtime_api::client::dns::SharedDnsResolver;
 use privatelink::PrivateLink;
-use privatelink::core::{Policy, export_json};
+use privatelink::core::Policy;
 use privatelink_peers::{HandshakeCounter, LoopbackVpc, TestCa, VPC_ID, ZONE};
 use privatelink_testkit::{ACCESS_KEY_ID, SECRET_ACCESS_KEY, SuffixDns};
 use rustls::crypto::aws_lc_rs::kx_group;
@@ -25,14 +25,7 @@ use rustls::crypto::aws_lc_rs::kx_group;
 /// a handshake, so the call fails either way; its handshake count says how far it got.
 async fn list_buckets(ca: &TestCa, server: &HandshakeCounter) {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("endpoints.json");
-    let json = export_json(
-        &LoopbackVpc::endpoints("available"),
-        Some(VPC_ID),
-        Some("us-east-1"),
-        None,
-    );
-    std::fs::write(&file, json).unwrap();
+    let file = LoopbackVpc::endpoints_file(dir.path());
     let privatelink = PrivateLink::builder()
         .endpoints_file(&file)
         .vpc_id(VPC_ID)

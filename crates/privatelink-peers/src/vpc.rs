@@ -141,6 +141,20 @@ impl LoopbackVpc {
         ]
     }
 
+    /// Writes the VPC's endpoints (all `available`) as an export document (us-east-1) to
+    /// `endpoints.json` in `dir`, for `endpoints_file(..)`; returns the path.
+    pub fn endpoints_file(dir: &std::path::Path) -> std::path::PathBuf {
+        let file = dir.join("endpoints.json");
+        let json = privatelink_core::export_json(
+            &Self::endpoints("available"),
+            Some(VPC_ID),
+            Some("us-east-1"),
+            None,
+        );
+        std::fs::write(&file, json).expect("a writable folder");
+        file
+    }
+
     /// An SDK HTTP client for this VPC: the endpoint names and `ec2.us-east-1.amazonaws.com`
     /// reach the peers; every other name fails to resolve (nothing leaves for a public host).
     pub fn http_client(&self) -> SharedHttpClient {

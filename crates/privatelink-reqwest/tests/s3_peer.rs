@@ -12,7 +12,7 @@ use object_store::aws::AmazonS3Builder;
 use object_store::client::{HttpClient, HttpConnector};
 use object_store::{ClientOptions, ObjectStoreExt, PutPayload};
 use privatelink::PrivateLink;
-use privatelink::core::{Policy, export_json};
+use privatelink::core::Policy;
 use privatelink_peers::{LoopbackVpc, S3Peer, TestCa, VPC_ID, ZONE};
 use privatelink_testkit::{ACCESS_KEY_ID, SECRET_ACCESS_KEY, SuffixDns};
 
@@ -26,14 +26,7 @@ async fn privatelink(
     ca: &TestCa,
 ) -> (PrivateLink, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("endpoints.json");
-    let json = export_json(
-        &LoopbackVpc::endpoints("available"),
-        Some(VPC_ID),
-        Some("us-east-1"),
-        None,
-    );
-    std::fs::write(&file, json).unwrap();
+    let file = LoopbackVpc::endpoints_file(dir.path());
     let privatelink = PrivateLink::builder()
         .endpoints_file(&file)
         .vpc_id(VPC_ID)
