@@ -82,6 +82,10 @@ impl EndpointCache {
             .slots
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // A known VPC is looked up by `&str`: no key is allocated on every load.
+        if let Some(slot) = slots.get(vpc_id) {
+            return slot.clone();
+        }
         slots
             .entry(vpc_id.to_owned())
             .or_insert_with(|| Arc::new(Slot::new(vpc_id)))
