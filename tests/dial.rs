@@ -7,16 +7,14 @@
 //! refuses every other name, so a test that passes never resolved a default AWS name.
 
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_smithy_async::test_util::ManualTimeSource;
 use aws_smithy_async::time::SharedTimeSource;
 use aws_smithy_http_client::tls::TrustStore;
-use aws_smithy_runtime_api::client::dns::{
-    DnsFuture, ResolveDns, ResolveDnsError, SharedDnsResolver,
-};
+use aws_smithy_runtime_api::client::dns::{ResolveDns, SharedDnsResolver};
 use aws_types::SdkConfig;
 use privatelink::core::{
     Policy, RefusalReason, RewriteConfig, RewriteError, SnapshotCell, export_json,
@@ -25,36 +23,19 @@ use privatelink::dial::DialResolver;
 use privatelink::discovery::DescribeEndpoints;
 use privatelink::{PrivateLink, find_rewrite_error};
 use privatelink_peers::{Ec2Peer, LoopbackVpc, S3Peer, TestCa, VPC_ID, ZONE};
-use privatelink_testkit::{ACCESS_KEY_ID, SECRET_ACCESS_KEY};
+use privatelink_testkit::{ACCESS_KEY_ID, SECRET_ACCESS_KEY, SuffixDns};
 
-/// The VPC's resolver: `*.vpce.amazonaws.com` → 127.0.0.1, anything else fails. Records names.
-#[derive(Clone, Debug, Default)]
-struct VpcDns {
-    asked: Arc<Mutex<Vec<String>>>,
-}
-
-impl VpcDns {
-    fn asked(&self) -> Vec<String> {
-        self.asked.lock().unwrap().clone()
-    }
-}
-
-impl ResolveDns for VpcDns {
-    fn resolve_dns<'a>(&'a self, name: &'a str) -> DnsFuture<'a> {
-        self.asked.lock().unwrap().push(name.to_owned());
-        DnsFuture::ready(if name.ends_with(".vpce.amazonaws.com") {
-            Ok(vec![IpAddr::V4(Ipv4Addr::LOCALHOST)])
-        } else {
-            Err(ResolveDnsError::new(format!(
-                "{name} does not resolve in this VPC"
-            )))
-        })
-    }
+/// The VPC's resolver: `*.vpce.amazonaws.com` → 127.0.0.1, anything else fails; records names.
+fn vpc_dns() -> SuffixDns {
+    SuffixDns::new(vec![(
+        ".vpce.amazonaws.com",
+        IpAddr::V4(Ipv4Addr::LOCALHOST),
+    )])
 }
 
 struct Rig {
     ca: TestCa,
-    dns: VpcDns,
+    dns: SuffixDns,
     _dir: tempfile::TempDir,
     file: std::path::PathBuf,
 }
@@ -64,7 +45,7 @@ fn rig() -> Rig {
     let file = LoopbackVpc::endpoints_file(dir.path());
     Rig {
         ca: TestCa::new(),
-        dns: VpcDns::default(),
+        dns: vpc_dns(),
         _dir: dir,
         file,
     }
@@ -388,7 +369,7 @@ async fn strict_dial_mode_refuses_to_resolve_a_public_host_without_an_endpoint()
 
 #[tokio::test]
 async fn endpoint_addresses_are_reused_for_the_ttl_then_resolved_again() {
-    let dns = VpcDns::default();
+    let dns = vpc_dns();
     let time = ManualTimeSource::new(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
     let cell = SnapshotCell::new();
     cell.publish(privatelink::core::EndpointIndex::new(

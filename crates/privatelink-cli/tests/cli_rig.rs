@@ -6,13 +6,8 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{privatelink, stdout};
+use common::{at_moto, privatelink, rig_var as var, stdout};
 use predicates::prelude::*;
-
-fn var(name: &str) -> String {
-    std::env::var(name)
-        .unwrap_or_else(|_| panic!("{name} is not set: run `scripts/rig.sh up && source .rig/env`"))
-}
 
 /// The S3 endpoint's regional name (the seed prints it first).
 fn s3_regional_name() -> String {
@@ -21,23 +16,6 @@ fn s3_regional_name() -> String {
         .next()
         .unwrap()
         .to_owned()
-}
-
-/// `privatelink` with nothing but `HOME`, EC2 pointed at moto (trusting the rig's CA), no
-/// instance metadata, and the rig's VPC.
-fn at_moto(home: &std::path::Path) -> Command {
-    let mut cmd = privatelink();
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env(
-            "AWS_ENDPOINT_URL_EC2",
-            format!("https://{}", var("PRIVATELINK_RIG_EC2_ADDR")),
-        )
-        .env("SSL_CERT_FILE", var("PRIVATELINK_RIG_CA"))
-        .env("PRIVATELINK_VPC_ID", var("PRIVATELINK_RIG_VPC"));
-    cmd
 }
 
 /// `privatelink` with only the standard AWS configuration, pointing EC2 at moto.

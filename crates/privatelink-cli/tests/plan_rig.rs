@@ -8,6 +8,8 @@
 
 mod common;
 
+use common::rig_var as var;
+
 use std::net::{IpAddr, Ipv4Addr};
 use std::process::Command;
 
@@ -19,11 +21,6 @@ use privatelink::core::Policy;
 use privatelink_testkit::{ResolvedHosts, SuffixDns};
 
 const MOTO: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 11));
-
-fn var(name: &str) -> String {
-    std::env::var(name)
-        .unwrap_or_else(|_| panic!("{name} is not set: run `scripts/rig.sh up && source .rig/env`"))
-}
 
 /// The service's configuration: the rig's IAM user, every AWS name resolving to moto (its
 /// certificate names STS's and EC2's default and endpoint names), the rig's CA trusted.
@@ -84,16 +81,7 @@ async fn privatelink(config: &SdkConfig, policy: Policy) -> PrivateLink {
 /// `privatelink plan` for the plan VPC, with only the standard AWS configuration (EC2 at moto,
 /// the rig's CA and IAM user), and `args` after it.
 fn run_plan(home: &std::path::Path, args: &[&std::ffi::OsStr]) -> std::process::Output {
-    common::privatelink()
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env(
-            "AWS_ENDPOINT_URL_EC2",
-            format!("https://{}", var("PRIVATELINK_RIG_EC2_ADDR")),
-        )
-        .env("SSL_CERT_FILE", var("PRIVATELINK_RIG_CA"))
+    common::at_moto(home)
         .env("AWS_ACCESS_KEY_ID", var("PRIVATELINK_RIG_ACCESS_KEY"))
         .env("AWS_SECRET_ACCESS_KEY", var("PRIVATELINK_RIG_SECRET_KEY"))
         .env("AWS_REGION", "us-east-1")

@@ -107,7 +107,7 @@ pub use services::{
     sdk_services, terraform_endpoint_key, terraform_provider_version,
 };
 pub use snapshot::SnapshotCell;
-pub use url::InvalidUrlError;
+pub use url::{InvalidUrlError, url_host};
 
 /// Reads describe-vpc-endpoints JSON and indexes it: the usual way to get an index from a file.
 pub fn index_from_describe_json(json: &str) -> Result<EndpointIndex, ParseError> {

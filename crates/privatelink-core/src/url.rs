@@ -21,6 +21,12 @@ pub(crate) fn host_span(url: &str) -> Result<HostSpan, InvalidUrlError> {
     Ok(span)
 }
 
+/// The host of an absolute `http(s)` URL, checked as a request's host is (the same reading the
+/// decision makes): for tools that take URLs or hosts from people, such as `privatelink plan`.
+pub fn url_host(url: &str) -> Result<&str, InvalidUrlError> {
+    host_span(url).map(|span| &url[span.range])
+}
+
 /// [`host_span`] but for the host name's own check ([`check_host`]): the request path's memo
 /// skips that check for a host it has already decided.
 ///

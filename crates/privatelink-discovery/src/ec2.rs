@@ -66,26 +66,31 @@ impl Ec2Source {
             .filters(filter("vpc-id", &[vpc_id]))
             .filters(filter("vpc-endpoint-type", &["Interface", "Gateway"]))
             .max_results(1000);
-        pages("1,000 endpoints", |token| {
-            let page = request.clone().set_next_token(token);
-            async move {
-                let page = match once {
-                    false => page.send().await,
-                    true => {
-                        let one_attempt = aws_sdk_ec2::config::Builder::default()
-                            .retry_config(RetryConfig::standard().with_max_attempts(1));
-                        page.customize().config_override(one_attempt).send().await
+        pages(
+            "DescribeVpcEndpoints",
+            MAX_DESCRIBE_PAGES,
+            "1,000 endpoints",
+            |token| {
+                let page = request.clone().set_next_token(token);
+                async move {
+                    let page = match once {
+                        false => page.send().await,
+                        true => {
+                            let one_attempt = aws_sdk_ec2::config::Builder::default()
+                                .retry_config(RetryConfig::standard().with_max_attempts(1));
+                            page.customize().config_override(one_attempt).send().await
+                        }
                     }
+                    .map_err(|e| classify(e, "DescribeVpcEndpoints"))?;
+                    let endpoints = page
+                        .vpc_endpoints()
+                        .iter()
+                        .map(convert)
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok((endpoints, page.next_token().map(str::to_owned)))
                 }
-                .map_err(|e| classify(e, "DescribeVpcEndpoints"))?;
-                let endpoints = page
-                    .vpc_endpoints()
-                    .iter()
-                    .map(convert)
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok((endpoints, page.next_token().map(str::to_owned)))
-            }
-        })
+            },
+        )
         .await
     }
 
@@ -106,21 +111,26 @@ impl Ec2Source {
         if let Some(region) = service_region {
             request = request.service_regions(region);
         }
-        let walk = pages("1,000 services", |token| {
-            let page = request.clone().set_next_token(token);
-            async move {
-                let page = page
-                    .send()
-                    .await
-                    .map_err(|e| classify(e, "DescribeVpcEndpointServices"))?;
-                let services = page
-                    .service_details()
-                    .iter()
-                    .filter_map(convert_service)
-                    .collect();
-                Ok((services, page.next_token().map(str::to_owned)))
-            }
-        });
+        let walk = pages(
+            "DescribeVpcEndpointServices",
+            MAX_DESCRIBE_PAGES,
+            "1,000 services",
+            |token| {
+                let page = request.clone().set_next_token(token);
+                async move {
+                    let page = page
+                        .send()
+                        .await
+                        .map_err(|e| classify(e, "DescribeVpcEndpointServices"))?;
+                    let services = page
+                        .service_details()
+                        .iter()
+                        .filter_map(convert_service)
+                        .collect();
+                    Ok((services, page.next_token().map(str::to_owned)))
+                }
+            },
+        );
         within(walk, self.timeout, "DescribeVpcEndpointServices").await
     }
 }
@@ -133,17 +143,23 @@ fn filter(name: &str, values: &[&str]) -> Filter {
         .build()
 }
 
-/// Every page of a `NextToken` walk, `page` asked for each with the token (none at first), for
-/// at most [`MAX_DESCRIBE_PAGES`] pages; a token that comes back (the pages cycle) or more pages
-/// are an invalid response, whatever the walk's time limit. `per_page` says how many items a
-/// page holds at most, for the error.
-async fn pages<T, F, Fut>(per_page: &str, mut page: F) -> Result<Vec<T>, DiscoveryError>
+/// Every page of an EC2 `operation`'s `NextToken` walk, `page` asked for each with the token
+/// (none at first), for at most `max_pages` pages; a token that comes back (the pages cycle) or
+/// more pages are an invalid response, whatever the walk's time limit. `per_page` says how many
+/// items a page holds at most, for the error.
+pub(crate) async fn pages<T, F, Fut>(
+    operation: &'static str,
+    max_pages: usize,
+    per_page: &str,
+    mut page: F,
+) -> Result<Vec<T>, DiscoveryError>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), DiscoveryError>>,
 {
     let invalid = |detail: String| {
         DiscoveryError::InvalidResponse(InvalidResponseError {
+            operation,
             detail,
             source: None,
         })
@@ -151,7 +167,7 @@ where
     let mut items = Vec::new();
     let mut token: Option<String> = None;
     let mut seen = HashSet::new();
-    for _ in 0..MAX_DESCRIBE_PAGES {
+    for _ in 0..max_pages {
         let (found, next) = page(token.take()).await?;
         items.extend(found);
         match next.filter(|t| !t.is_empty()) {
@@ -165,7 +181,7 @@ where
         }
     }
     Err(invalid(format!(
-        "more than {MAX_DESCRIBE_PAGES} pages (at up to {per_page} a page)"
+        "more than {max_pages} pages (at up to {per_page} a page)"
     )))
 }
 
@@ -239,6 +255,7 @@ fn convert(endpoint: &aws_sdk_ec2::types::VpcEndpoint) -> Result<VpcEndpoint, Di
         );
     builder.build().map_err(|missing| {
         DiscoveryError::InvalidResponse(InvalidResponseError {
+            operation: "DescribeVpcEndpoints",
             detail: format!(
                 "endpoint {} has no {}",
                 endpoint.vpc_endpoint_id().unwrap_or("(no id)"),

@@ -182,7 +182,7 @@ impl fmt::Display for DiscoveryError {
                 None => write!(f, "{} failed", e.operation),
             },
             DiscoveryError::InvalidResponse(e) => {
-                write!(f, "invalid DescribeVpcEndpoints response: {}", e.detail)
+                write!(f, "invalid {} response: {}", e.operation, e.detail)
             }
             DiscoveryError::MetadataUnavailable(e) => write!(f, "cannot read {}", e.what),
             DiscoveryError::File(e) => e.fmt(f),
@@ -322,6 +322,7 @@ where
         _ if invalid_response => {
             let context = context(code);
             DiscoveryError::InvalidResponse(InvalidResponseError {
+                operation,
                 detail: "the response could not be parsed".into(),
                 source: Some(context.source),
             })
@@ -450,6 +451,8 @@ impl Ec2Error {
 /// Context of [`DiscoveryError::InvalidResponse`].
 #[derive(Clone, Debug)]
 pub struct InvalidResponseError {
+    /// The EC2 operation that answered (`DescribeVpcEndpoints`, …).
+    pub(crate) operation: &'static str,
     pub(crate) detail: String,
     pub(crate) source: Option<Source>,
 }

@@ -2,7 +2,6 @@
 //! network interfaces holding an address, and availability zone names and ids (which differ per
 //! account).
 
-use std::collections::HashSet;
 use std::net::IpAddr;
 
 use aws_sdk_ec2::types::Filter;
@@ -72,32 +71,21 @@ pub(crate) async fn interfaces_by_address(
                 .build(),
         )
         .max_results(1000);
-    let (mut found, mut token, mut seen) = (Vec::new(), None::<String>, HashSet::new());
-    for _ in 0..MAX_ADDRESS_PAGES {
-        let page = request
-            .clone()
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| {
-                privatelink_core::ErrorChain(&classify(e, "DescribeNetworkInterfaces")).to_string()
-            })?;
-        found.extend(
-            page.network_interfaces()
+    let operation = "DescribeNetworkInterfaces";
+    crate::ec2::pages(operation, MAX_ADDRESS_PAGES, "1,000 interfaces", |token| {
+        let page = request.clone().set_next_token(token);
+        async move {
+            let page = page.send().await.map_err(|e| classify(e, operation))?;
+            let found = page
+                .network_interfaces()
                 .iter()
-                .filter_map(NetworkInterface::of),
-        );
-        match page.next_token().filter(|t| !t.is_empty()) {
-            None => return Ok(found),
-            Some(next) if !seen.insert(next.to_owned()) => {
-                return Err("DescribeNetworkInterfaces returned a page token twice".to_owned());
-            }
-            Some(next) => token = Some(next.to_owned()),
+                .filter_map(NetworkInterface::of)
+                .collect();
+            Ok((found, page.next_token().map(str::to_owned)))
         }
-    }
-    Err(format!(
-        "DescribeNetworkInterfaces had more than {MAX_ADDRESS_PAGES} pages for one address"
-    ))
+    })
+    .await
+    .map_err(|e| privatelink_core::ErrorChain(&e).to_string())
 }
 
 /// Which side of a zone is known.

@@ -373,3 +373,78 @@ async fn a_cycling_or_endless_next_token_is_an_invalid_response() {
     );
     assert_eq!(endless.actual_requests().count(), pages);
 }
+
+/// One page of a DescribeVpcEndpointServices answer, as EC2 writes it.
+fn services_page(items: &[&str], next_token: Option<&str>) -> http::Response<SdkBody> {
+    let token = next_token
+        .map(|t| format!("<nextToken>{t}</nextToken>"))
+        .unwrap_or_default();
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DescribeVpcEndpointServicesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\
+         <requestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</requestId><serviceNameSet/><serviceDetailSet>{}</serviceDetailSet>{token}</DescribeVpcEndpointServicesResponse>",
+        items.concat()
+    );
+    http::Response::builder()
+        .status(200)
+        .body(SdkBody::from(body))
+        .unwrap()
+}
+
+/// `describe_endpoint_services`: every page read, each service's name, owner, region, zones and
+/// base names kept (one without a name left out), asked for Interface services and, for another
+/// region, with `ServiceRegions`; its page walk is bounded like DescribeVpcEndpoints', and an
+/// invalid answer names this operation.
+#[tokio::test]
+async fn endpoint_services_are_read_page_by_page_and_their_walk_is_bounded() {
+    let kms = "<item><serviceName>com.amazonaws.us-west-2.kms</serviceName><owner>amazon</owner>\
+        <serviceRegion>us-west-2</serviceRegion><availabilityZoneSet><item>us-west-2a</item><item>us-west-2b</item></availabilityZoneSet>\
+        <baseEndpointDnsNameSet><item>kms.us-west-2.vpce.amazonaws.com</item></baseEndpointDnsNameSet></item>";
+    let nameless = "<item><owner>amazon</owner></item>";
+    let ecr = "<item><serviceName>com.amazonaws.us-west-2.ecr.api</serviceName><owner>amazon</owner>\
+        <baseEndpointDnsNameSet><item>api.ecr.us-west-2.vpce.amazonaws.com</item></baseEndpointDnsNameSet></item>";
+    let two_pages = replay(vec![
+        services_page(&[kms, nameless], Some("next")),
+        services_page(&[ecr], None),
+    ]);
+    let services = Ec2Source::new(&sdk_config(two_pages.clone()))
+        .describe_endpoint_services(Some("us-west-2"))
+        .await
+        .unwrap();
+    let names: Vec<&str> = services.iter().map(|s| s.service_name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "com.amazonaws.us-west-2.kms",
+            "com.amazonaws.us-west-2.ecr.api"
+        ]
+    );
+    assert_eq!(services[0].service_region.as_deref(), Some("us-west-2"));
+    assert_eq!(services[0].availability_zones, ["us-west-2a", "us-west-2b"]);
+    assert!(services[0].serves("kms", "us-west-2"));
+    assert!(services[1].serves("api.ecr", "us-west-2"));
+    let sent = bodies(&two_pages);
+    assert!(
+        sent[0].contains("Action=DescribeVpcEndpointServices")
+            && sent[0].contains("Filter.1.Name=service-type")
+            && sent[0].contains("Filter.1.Value.1=Interface")
+            && sent[0].contains("ServiceRegion.1=us-west-2"),
+        "{}",
+        sent[0]
+    );
+    assert!(sent[1].contains("NextToken=next"), "{}", sent[1]);
+
+    let cycle = replay(vec![
+        services_page(&[ecr], Some("token-a")),
+        services_page(&[ecr], Some("token-a")),
+    ]);
+    let err = Ec2Source::new(&sdk_config(cycle.clone()))
+        .describe_endpoint_services(None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid DescribeVpcEndpointServices response: NextToken `token-a` came back: the pages cycle"
+    );
+    assert_eq!(cycle.actual_requests().count(), 2);
+    assert!(!bodies(&cycle)[0].contains("ServiceRegion"));
+}

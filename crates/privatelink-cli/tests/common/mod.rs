@@ -69,3 +69,26 @@ pub(crate) fn assert_snapshot(name: &str, actual: &str) {
         );
     }
 }
+
+/// A rig variable (`scripts/rig.sh up` writes them to `.rig/env`).
+pub(crate) fn rig_var(name: &str) -> String {
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set: run `scripts/rig.sh up && source .rig/env`"))
+}
+
+/// `privatelink` with nothing but `HOME`, EC2 pointed at moto (trusting the rig's CA), no
+/// instance metadata, and the rig's VPC.
+pub(crate) fn at_moto(home: &std::path::Path) -> Command {
+    let mut cmd = privatelink();
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env(
+            "AWS_ENDPOINT_URL_EC2",
+            format!("https://{}", rig_var("PRIVATELINK_RIG_EC2_ADDR")),
+        )
+        .env("SSL_CERT_FILE", rig_var("PRIVATELINK_RIG_CA"))
+        .env("PRIVATELINK_VPC_ID", rig_var("PRIVATELINK_RIG_VPC"));
+    cmd
+}

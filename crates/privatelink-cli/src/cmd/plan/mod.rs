@@ -4,14 +4,14 @@
 mod price;
 mod render;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use privatelink::core::{
     EndpointService, Outcome, Policy, RefusalReason, RewriteConfig, RewriteError, Unchanged,
-    parse_describe_vpc_endpoint_services, read_public_hosts,
+    parse_describe_vpc_endpoint_services, read_public_hosts, url_host,
 };
 use privatelink::discovery::Ec2Source;
 
@@ -222,23 +222,45 @@ pub(crate) async fn run(
 /// The hosts of the records and --host, once each (requests summed), in order of first mention.
 fn wanted_hosts(records: &[PathBuf], hosts: &[String]) -> Result<Vec<Wanted>, Failure> {
     let mut wanted: Vec<Wanted> = Vec::new();
+    // Where each host is in `wanted`: a host named again adds its requests.
+    let mut position: HashMap<String, usize> = HashMap::new();
     let mut add = |text: &str, requests: u64, whence: &dyn Fn() -> String| {
-        let (host, url) = host_and_url(text).ok_or_else(|| {
-            Failure::InvalidInput(format!("{}: `{text}` is not a host or URL", whence()).into())
-        })?;
-        let full = wanted.len() >= MAX_HOSTS;
-        match wanted.iter_mut().find(|w| w.host == host) {
-            Some(known) => known.requests = known.requests.saturating_add(requests),
-            None if full => {
+        let text = text.trim();
+        // A bare host is decided as `https://<host>/`; a URL as given.
+        let url = match text.contains("://") {
+            true => text.to_owned(),
+            false => format!("https://{text}/"),
+        };
+        let host = url_host(&url)
+            .map_err(|e| {
+                Failure::InvalidInput(
+                    format!(
+                        "{}: `{text}` is not a host or URL ({})",
+                        whence(),
+                        chain(&e)
+                    )
+                    .into(),
+                )
+            })?
+            .to_ascii_lowercase();
+        match position.get(&host) {
+            Some(&known) => {
+                let known = &mut wanted[known];
+                known.requests = known.requests.saturating_add(requests);
+            }
+            None if wanted.len() >= MAX_HOSTS => {
                 return Err(Failure::InvalidInput(
                     format!("more than {MAX_HOSTS} hosts").into(),
                 ));
             }
-            None => wanted.push(Wanted {
-                host,
-                url,
-                requests,
-            }),
+            None => {
+                position.insert(host.clone(), wanted.len());
+                wanted.push(Wanted {
+                    host,
+                    url,
+                    requests,
+                });
+            }
         }
         Ok(())
     };
@@ -266,26 +288,6 @@ fn wanted_hosts(records: &[PathBuf], hosts: &[String]) -> Result<Vec<Wanted>, Fa
         add(host, 0, &|| "--host".to_owned())?;
     }
     Ok(wanted)
-}
-
-/// `text` as a host and the URL to decide: a URL as given (its host lowercased), or a bare
-/// host as `https://<host>/`.
-fn host_and_url(text: &str) -> Option<(String, String)> {
-    let text = text.trim();
-    let url = match text.contains("://") {
-        true => text.to_owned(),
-        false => format!("https://{text}/"),
-    };
-    let after = url.split_once("://")?.1;
-    let host = after.split(['/', '?', '#']).next()?;
-    let host = match host.rsplit_once(':') {
-        Some((name, port)) if !name.contains(']') && port.bytes().all(|b| b.is_ascii_digit()) => {
-            name
-        }
-        _ => host,
-    };
-    let host = host.to_ascii_lowercase();
-    (!host.is_empty() && !host.contains(char::is_whitespace)).then_some((host, url))
 }
 
 /// Reads `path` (`-`: standard input), at most `limit` bytes.
@@ -367,7 +369,7 @@ fn decide(
             Failure::InvalidInput(format!("{}: {}", want.host, e).into())
         };
         let verdict = match prefer.rewrite_url(index, &want.url) {
-            Err(RewriteError::InvalidUrl(e)) => return Err(invalid(&e)),
+            // Prefer refuses nothing: an error is the URL's.
             Err(e) => return Err(invalid(&e)),
             Ok(Outcome::Unchanged(Unchanged::NotMapped {
                 service,
