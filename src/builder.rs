@@ -175,6 +175,16 @@ impl PrivateLinkBuilder {
         self
     }
 
+    /// Dial mode: how long one name lookup may take (an endpoint name's, or any other name the
+    /// HTTPS client resolves) before its connection fails with
+    /// [`LookupError::TimedOut`](crate::dial::LookupError::TimedOut), whatever the resolver's
+    /// own timeouts. Defaults to 10 seconds
+    /// ([`DEFAULT_DIAL_DNS_TIMEOUT`](crate::dial::DEFAULT_DIAL_DNS_TIMEOUT)); 1 second to 1 hour.
+    pub fn dial_dns_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.dial_dns_timeout = Some(timeout);
+        self
+    }
+
     /// Dial mode: the certificates [`PrivateLink::http_client`] trusts. Defaults to the
     /// platform's (`TrustStore::default()`: native roots, which honour `SSL_CERT_FILE` and
     /// `SSL_CERT_DIR`), as the SDK's default client.

@@ -25,7 +25,8 @@ pub enum BuildError {
     Config(InvalidConfigError),
     /// A cache setting is invalid.
     Cache(CacheConfigError),
-    /// `describe_timeout` or `metadata_timeout` is outside 1 second to 1 hour, or
+    /// `describe_timeout`, `metadata_timeout` or `dial_dns_timeout` is outside 1 second to 1
+    /// hour, or
     /// `describe_timeout` is not shorter than the cache's `call_timeout`.
     InvalidTimeout(InvalidTimeoutError),
     /// An environment variable privatelink reads has a value it does not accept.

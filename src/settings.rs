@@ -47,6 +47,7 @@ pub(crate) struct Settings {
     pub(crate) env: Option<Environment>,
     pub(crate) dns_resolver: Option<SharedDnsResolver>,
     pub(crate) dial_dns_ttl: Option<Duration>,
+    pub(crate) dial_dns_timeout: Option<Duration>,
     #[cfg(feature = "dial")]
     pub(crate) trust_store: Option<TrustStore>,
     /// A PEM file to trust instead (`ca_bundle`); turned into `trust_store` at build.
@@ -78,6 +79,10 @@ impl Settings {
     pub(crate) fn check(&self) -> Result<(), BuildError> {
         if tokio::runtime::Handle::try_current().is_err() {
             return Err(BuildError::Discovery(DiscoveryError::NoRuntime));
+        }
+        if let Some(value) = self.dial_dns_timeout {
+            privatelink_discovery::check_timeout("dial_dns_timeout", value)
+                .map_err(BuildError::InvalidTimeout)?;
         }
         #[cfg(feature = "ec2")]
         {

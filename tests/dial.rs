@@ -704,3 +704,147 @@ async fn the_environments_proxy_carries_a_host_without_an_endpoint_by_default() 
         .await
         .unwrap();
 }
+
+/// A resolver for the lookup-limit tests: answers `127.0.0.1` after `delay`, or never (a VPC
+/// resolver gone silent), and records every name it was asked.
+#[derive(Clone, Debug)]
+struct Slow {
+    delay: Option<Duration>,
+    asked: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Slow {
+    fn new(delay: Option<Duration>) -> Self {
+        Slow {
+            delay,
+            asked: Arc::default(),
+        }
+    }
+}
+
+impl ResolveDns for Slow {
+    fn resolve_dns<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> aws_smithy_runtime_api::client::dns::DnsFuture<'a> {
+        self.asked.lock().unwrap().push(name.to_owned());
+        let delay = self.delay;
+        aws_smithy_runtime_api::client::dns::DnsFuture::new(async move {
+            match delay {
+                Some(delay) => tokio::time::sleep(delay).await,
+                None => std::future::pending().await,
+            }
+            Ok(vec![IpAddr::V4(Ipv4Addr::LOCALHOST)])
+        })
+    }
+}
+
+/// A handle over the loopback VPC's endpoints (no zone: regional names) resolving with `dns`,
+/// on the builder's defaults otherwise, and `dial_dns_timeout` when given.
+async fn with_resolver(
+    file: &std::path::Path,
+    dns: Slow,
+    timeout: Option<Duration>,
+) -> Result<PrivateLink, privatelink::BuildError> {
+    let mut builder = PrivateLink::builder()
+        .endpoints_file(file)
+        .vpc_id(VPC_ID)
+        .dns_resolver(dns);
+    if let Some(timeout) = timeout {
+        builder = builder.dial_dns_timeout(timeout);
+    }
+    builder.build().await
+}
+
+/// The limit a lookup failed at, and the name it looked up.
+fn timed_out(error: &aws_smithy_runtime_api::client::dns::ResolveDnsError) -> (String, Duration) {
+    use std::error::Error as _;
+    match error
+        .source()
+        .and_then(|source| source.downcast_ref::<privatelink::dial::LookupError>())
+    {
+        Some(privatelink::dial::LookupError::TimedOut(timed_out)) => {
+            (timed_out.name().to_owned(), timed_out.limit())
+        }
+        other => panic!("not a lookup time-out: {error:?} ({other:?})"),
+    }
+}
+
+/// The VPC's resolver never answers, and the builder sets no limit: the lookup of an endpoint
+/// name (for EC2's default host) and of a name that resolves as itself each fail after 10
+/// seconds on Tokio's (paused) clock, naming what was looked up. Without the limit they would
+/// wait as long as the resolver does (a reqwest client has no connect timeout by default).
+#[tokio::test(start_paused = true)]
+async fn a_lookup_that_never_answers_fails_at_the_default_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = LoopbackVpc::endpoints_file(dir.path());
+    let silent = Slow::new(None);
+    let privatelink = with_resolver(&file, silent.clone(), None).await.unwrap();
+    let resolver = privatelink.dns_resolver();
+    let endpoint = LoopbackVpc::ec2_name(None);
+    for (host, looked_up) in [
+        ("ec2.us-east-1.amazonaws.com", endpoint.as_str()),
+        ("example.com", "example.com"),
+    ] {
+        let started = tokio::time::Instant::now();
+        let error = resolver.resolve_dns(host).await.unwrap_err();
+        assert_eq!(started.elapsed(), Duration::from_secs(10), "{host}");
+        assert_eq!(
+            timed_out(&error),
+            (looked_up.to_owned(), Duration::from_secs(10))
+        );
+        let message = std::error::Error::source(&error).unwrap().to_string();
+        assert!(
+            message.contains(looked_up) && message.contains("within 10s"),
+            "{message}"
+        );
+    }
+    assert_eq!(
+        *silent.asked.lock().unwrap(),
+        [endpoint.as_str(), "example.com"]
+    );
+}
+
+/// Within the default limit a slow answer (9 s) is taken; `dial_dns_timeout` sets another
+/// limit (2 s fails the same lookup at 2 s); a limit outside 1 second to 1 hour is a build error
+/// naming the setting.
+#[tokio::test(start_paused = true)]
+async fn a_slow_answer_within_the_limit_is_taken_and_the_limit_is_a_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = LoopbackVpc::endpoints_file(dir.path());
+    let slow = Slow::new(Some(Duration::from_secs(9)));
+    let privatelink = with_resolver(&file, slow.clone(), None).await.unwrap();
+    let started = tokio::time::Instant::now();
+    let addresses = privatelink
+        .dns_resolver()
+        .resolve_dns("ec2.us-east-1.amazonaws.com")
+        .await
+        .unwrap();
+    assert_eq!(addresses, [IpAddr::V4(Ipv4Addr::LOCALHOST)]);
+    assert_eq!(started.elapsed(), Duration::from_secs(9));
+
+    let privatelink = with_resolver(&file, slow, Some(Duration::from_secs(2)))
+        .await
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let error = privatelink
+        .dns_resolver()
+        .resolve_dns("ec2.us-east-1.amazonaws.com")
+        .await
+        .unwrap_err();
+    assert_eq!(started.elapsed(), Duration::from_secs(2));
+    assert_eq!(
+        timed_out(&error),
+        (LoopbackVpc::ec2_name(None), Duration::from_secs(2))
+    );
+
+    for invalid in [Duration::ZERO, Duration::from_secs(2 * 60 * 60)] {
+        match with_resolver(&file, Slow::new(None), Some(invalid)).await {
+            Err(privatelink::BuildError::InvalidTimeout(error)) => {
+                assert_eq!(error.setting(), "dial_dns_timeout");
+                assert_eq!(error.value(), invalid);
+            }
+            other => panic!("{invalid:?}: {other:?}"),
+        }
+    }
+}

@@ -253,6 +253,7 @@ fn pending_dial(settings: &mut Settings, for_discovery: bool) -> Pending {
     Pending::new(
         settings.dns_resolver.take(),
         settings.dial_dns_ttl,
+        settings.dial_dns_timeout,
         for_discovery,
         #[cfg(feature = "dial")]
         crate::dial::ClientSettings {

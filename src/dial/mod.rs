@@ -7,6 +7,7 @@
 //! |---|---|
 //! | `mod.rs` | [`DialResolver`], and dial mode's resolvers before they are bound (`Pending`) |
 //! | `system` | [`SystemResolver`], the default for endpoint names |
+//! | `lookup` | the limit on one name lookup ([`DEFAULT_DIAL_DNS_TIMEOUT`], [`LookupError`]) |
 //! | `client` | feature `dial`: the HTTPS client over the resolver |
 //! | `ca_bundle` | feature `dial`: a CA bundle file read and checked into a trust store |
 
@@ -14,6 +15,7 @@
 pub(crate) mod ca_bundle;
 #[cfg(feature = "dial")]
 mod client;
+mod lookup;
 mod system;
 
 use std::collections::HashMap;
@@ -33,6 +35,7 @@ use privatelink_discovery::KeepAlive;
 
 #[cfg(feature = "dial")]
 pub use ca_bundle::CaBundleError;
+pub use lookup::{DEFAULT_DIAL_DNS_TIMEOUT, LookupError, LookupTimedOut};
 pub use system::SystemResolver;
 
 /// How long resolved endpoint addresses are reused, unless configured: 30 seconds.
@@ -47,7 +50,9 @@ pub const DEFAULT_DIAL_DNS_TTL: Duration = Duration::from_secs(30);
 /// names resolve normally, except that under [`Policy::Strict`](privatelink_core::Policy::Strict)
 /// a public AWS host with no usable endpoint fails with the [`RewriteError`] (find it in an
 /// `SdkError` with [`find_rewrite_error`](crate::find_rewrite_error)): the connection is never
-/// opened. Each lookup is decided by a [`Router`] (remembered per host for the snapshot, and
+/// opened. Every lookup of the underlying resolver is bounded
+/// ([`DEFAULT_DIAL_DNS_TIMEOUT`] unless the builder's `dial_dns_timeout` says otherwise): past
+/// it, the connection fails with [`LookupError::TimedOut`]. Each lookup is decided by a [`Router`] (remembered per host for the snapshot, and
 /// counted as dial mode's in `privatelink_requests_total`).
 ///
 /// The endpoint's certificate must name the default host (AWS endpoints' certificates do; see
@@ -61,6 +66,8 @@ pub struct DialResolver {
 struct Inner {
     resolver: SharedDnsResolver,
     ttl: Duration,
+    /// The limit on one lookup of `resolver`.
+    lookup_timeout: Duration,
     /// The router and its clock. Unset only while
     /// [`PrivateLinkBuilder::load_config`](crate::PrivateLinkBuilder::load_config) makes its
     /// first load: names then resolve as themselves, for discovery's own calls (EC2, and STS
@@ -82,13 +89,15 @@ impl fmt::Debug for DialResolver {
         f.debug_struct("DialResolver")
             .field("router", &bound.map(|b| &b.router))
             .field("ttl", &self.inner.ttl)
+            .field("lookup_timeout", &self.inner.lookup_timeout)
             .finish()
     }
 }
 
 impl DialResolver {
     /// A resolver reading `cell`'s snapshot, mapping with `config`, resolving endpoint names with
-    /// `resolver` and reusing answers for `ttl` measured by `time`.
+    /// `resolver` (each lookup within [`DEFAULT_DIAL_DNS_TIMEOUT`]) and reusing answers for `ttl`
+    /// measured by `time`.
     pub fn new(
         cell: SnapshotCell,
         config: RewriteConfig,
@@ -96,17 +105,22 @@ impl DialResolver {
         ttl: Duration,
         time: SharedTimeSource,
     ) -> Self {
-        let dial = Self::unbound(resolver, ttl);
+        let dial = Self::unbound(resolver, ttl, DEFAULT_DIAL_DNS_TIMEOUT);
         dial.bind(cell, config, time, None, None);
         dial
     }
 
     /// A resolver that resolves every name as itself until [`DialResolver::bind`].
-    pub(crate) fn unbound(resolver: SharedDnsResolver, ttl: Duration) -> Self {
+    pub(crate) fn unbound(
+        resolver: SharedDnsResolver,
+        ttl: Duration,
+        lookup_timeout: Duration,
+    ) -> Self {
         DialResolver {
             inner: Arc::new(Inner {
                 resolver,
                 ttl,
+                lookup_timeout,
                 bound: OnceLock::new(),
                 cache: Mutex::new(HashMap::new()),
             }),
@@ -186,16 +200,20 @@ impl DialResolver {
 
 impl ResolveDns for DialResolver {
     fn resolve_dns<'a>(&'a self, name: &'a str) -> DnsFuture<'a> {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return DnsFuture::ready(Err(ResolveDnsError::new(LookupError::NoRuntime)));
+        }
+        let (resolver, limit) = (&self.inner.resolver, self.inner.lookup_timeout);
         let (endpoint_name, now) = match self.route(name) {
             Ok(Some(routed)) => routed,
-            Ok(None) => return self.inner.resolver.resolve_dns(name),
+            Ok(None) => return DnsFuture::new(lookup::within(resolver, name, limit)),
             Err(error) => return DnsFuture::ready(Err(ResolveDnsError::new(error))),
         };
         DnsFuture::new(async move {
             if let Some(addresses) = self.cached(&endpoint_name, now) {
                 return Ok(addresses);
             }
-            let addresses = self.inner.resolver.resolve_dns(&endpoint_name).await?;
+            let addresses = lookup::within(resolver, &endpoint_name, limit).await?;
             tracing::debug!(%name, %endpoint_name, ?addresses, "privatelink dial mode");
             let mut cache = self.inner.cache.lock().unwrap_or_else(|e| e.into_inner());
             // S3 names carry the bucket, so the map would grow with every bucket: expired
@@ -231,19 +249,22 @@ pub(crate) struct ClientSettings {
 }
 
 impl Pending {
-    /// Unbound resolvers over `resolver` (the system's when `None`) with `ttl`; with
-    /// `for_discovery`, discovery's own too.
+    /// Unbound resolvers over `resolver` (the system's when `None`) with `ttl` and
+    /// `lookup_timeout`; with `for_discovery`, discovery's own too.
     pub(crate) fn new(
         resolver: Option<SharedDnsResolver>,
         ttl: Option<Duration>,
+        lookup_timeout: Option<Duration>,
         for_discovery: bool,
         #[cfg(feature = "dial")] client: ClientSettings,
     ) -> Self {
         let underlying = resolver.unwrap_or_else(|| SharedDnsResolver::new(SystemResolver));
         let ttl = ttl.unwrap_or(DEFAULT_DIAL_DNS_TTL);
+        let limit = lookup_timeout.unwrap_or(DEFAULT_DIAL_DNS_TIMEOUT);
         Pending {
-            resolver: DialResolver::unbound(underlying.clone(), ttl),
-            discovery_resolver: for_discovery.then(|| DialResolver::unbound(underlying, ttl)),
+            resolver: DialResolver::unbound(underlying.clone(), ttl, limit),
+            discovery_resolver: for_discovery
+                .then(|| DialResolver::unbound(underlying, ttl, limit)),
             #[cfg(feature = "dial")]
             client,
         }

@@ -54,23 +54,51 @@ fn ten_thousand_processes_stay_within_half_of_ec2s_refill_in_every_scenario() {
 /// refill); S3 sees at most a tenth of one prefix's documented GET rate at the busiest, through a
 /// rolling restart and a 45-minute S3 outage included; no process is left without a snapshot
 /// after the first hour (stale-on-error covers an outage shorter than `max_stale`).
-#[test]
-fn a_hundred_thousand_readers_of_one_document_cost_ec2_nothing_and_s3_little() {
-    use fleet::{S3_GETS_PER_PREFIX, SharedScenario, simulate_shared};
-    let config = CacheConfig::default();
+///
+/// One test per scenario, so that `cargo test` runs them side by side.
+fn a_hundred_thousand_readers_of_one_document_cost_ec2_nothing_and_s3_little(
+    scenario: fleet::SharedScenario,
+) {
+    use fleet::{S3_GETS_PER_PREFIX, simulate_shared};
+    let report = simulate_shared(100_000, &CacheConfig::default(), scenario);
+    println!("{report}");
     let mut failures = Vec::new();
-    for scenario in SharedScenario::ALL {
-        let report = simulate_shared(100_000, &config, scenario);
-        println!("{report}");
-        if report.ec2_share > 0.01 {
-            failures.push(format!("{report}: EC2 over 1 %"));
-        }
-        if report.s3_busiest > 0.1 * S3_GETS_PER_PREFIX {
-            failures.push(format!("{report}: S3 over a tenth of one prefix's rate"));
-        }
-        if report.worst_unserved > 0 {
-            failures.push(format!("{report}: processes without a snapshot"));
-        }
+    if report.ec2_share > 0.01 {
+        failures.push(format!("{report}: EC2 over 1 %"));
+    }
+    if report.s3_busiest > 0.1 * S3_GETS_PER_PREFIX {
+        failures.push(format!("{report}: S3 over a tenth of one prefix's rate"));
+    }
+    if report.worst_unserved > 0 {
+        failures.push(format!("{report}: processes without a snapshot"));
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+#[test]
+fn a_hundred_thousand_readers_of_one_document_in_steady_state() {
+    a_hundred_thousand_readers_of_one_document_cost_ec2_nothing_and_s3_little(
+        fleet::SharedScenario::Steady,
+    );
+}
+
+#[test]
+fn a_hundred_thousand_readers_of_one_document_through_a_rolling_restart() {
+    a_hundred_thousand_readers_of_one_document_cost_ec2_nothing_and_s3_little(
+        fleet::SharedScenario::RollingRestart,
+    );
+}
+
+#[test]
+fn a_hundred_thousand_readers_of_one_document_through_an_s3_outage() {
+    a_hundred_thousand_readers_of_one_document_cost_ec2_nothing_and_s3_little(
+        fleet::SharedScenario::S3Outage,
+    );
+}
+
+/// A new scenario of the shared document does not compile here until it has its test above.
+const _: fn(fleet::SharedScenario) = |scenario| match scenario {
+    fleet::SharedScenario::Steady
+    | fleet::SharedScenario::RollingRestart
+    | fleet::SharedScenario::S3Outage => {}
+};

@@ -94,6 +94,8 @@ async fn tunnel(
         return client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n").await;
     };
     let mut upstream = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).await?;
+    // A tunnel forwards each piece as it comes (the peers' own sockets say why).
+    let _ = (client.set_nodelay(true), upstream.set_nodelay(true));
     client
         .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
         .await?;

@@ -241,3 +241,62 @@ async fn object_store_reaches_the_bucket_through_the_interface_endpoint() {
             if endpoint == "https://minio.internal:9000"
     ));
 }
+
+/// A VPC resolver that never answers (gone silent), recording what it was asked.
+#[derive(Clone, Debug, Default)]
+struct Silent(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl aws_smithy_runtime_api::client::dns::ResolveDns for Silent {
+    fn resolve_dns<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> aws_smithy_runtime_api::client::dns::DnsFuture<'a> {
+        self.0.lock().unwrap().push(name.to_owned());
+        aws_smithy_runtime_api::client::dns::DnsFuture::new(std::future::pending())
+    }
+}
+
+/// reqwest has no connect timeout by default, so a silent resolver would hold its request as
+/// long as the resolver does; through dial mode's resolver the request fails at the lookup's
+/// default limit (10 s, on Tokio's paused clock) with privatelink's error in its chain, and only
+/// the endpoint name was looked up.
+#[tokio::test(start_paused = true)]
+async fn a_reqwest_request_fails_at_the_default_lookup_limit_when_the_resolver_is_silent() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = LoopbackVpc::endpoints_file(dir.path());
+    let silent = Silent::default();
+    let privatelink = PrivateLink::builder()
+        .endpoints_file(&file)
+        .vpc_id(VPC_ID)
+        .dns_resolver(SharedDnsResolver::new(silent.clone()))
+        .build()
+        .await
+        .unwrap();
+    let client = reqwest::Client::builder()
+        .dns_resolver(privatelink_reqwest::resolver(&privatelink))
+        .build()
+        .unwrap();
+    let started = tokio::time::Instant::now();
+    let error = client
+        .get("https://ec2.us-east-1.amazonaws.com/")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(started.elapsed(), Duration::from_secs(10));
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+    let mut lookup = None;
+    while let Some(error) = source {
+        if let Some(found) = error.downcast_ref::<privatelink::dial::LookupError>() {
+            lookup = Some(found);
+        }
+        source = error.source();
+    }
+    match lookup {
+        Some(privatelink::dial::LookupError::TimedOut(timed_out)) => {
+            assert_eq!(timed_out.name(), LoopbackVpc::ec2_name(None));
+            assert_eq!(timed_out.limit(), Duration::from_secs(10));
+        }
+        other => panic!("{error:?}: {other:?}"),
+    }
+    assert_eq!(*silent.0.lock().unwrap(), [LoopbackVpc::ec2_name(None)]);
+}
