@@ -565,6 +565,11 @@ async fn behind_a_proxy_endpoints_are_dialed_directly_and_other_hosts_go_through
         proxy.targets(),
         [format!("proxied.s3.us-east-1.amazonaws.com:{port}")]
     );
+    // Recorded once per request, by the connector's decision (what strict would refuse).
+    assert_eq!(
+        requests_recorded(&privatelink),
+        [("proxied.s3.us-east-1.amazonaws.com".to_owned(), 1)]
+    );
 
     // NO_PROXY names it: not through the proxy (and this VPC's resolver has no answer for it).
     let privatelink = dial(
@@ -579,6 +584,16 @@ async fn behind_a_proxy_endpoints_are_dialed_directly_and_other_hosts_go_through
     let error = s3.create_bucket().bucket("not-proxied").send().await;
     assert!(error.is_err());
     assert_eq!(proxy.targets().len(), 1, "{:?}", proxy.targets());
+    // The connector decided it, and the resolver looked the name up as itself: one decision,
+    // recorded once, not once by each.
+    assert_eq!(
+        rig.dns.asked().last().map(String::as_str),
+        Some("not-proxied.s3.us-east-1.amazonaws.com")
+    );
+    assert_eq!(
+        requests_recorded(&privatelink),
+        [("not-proxied.s3.us-east-1.amazonaws.com".to_owned(), 1)]
+    );
 
     // Strict: refused before the proxy is asked, with the error strict mode gives.
     let privatelink = dial(
@@ -604,6 +619,16 @@ async fn behind_a_proxy_endpoints_are_dialed_directly_and_other_hosts_go_through
         other => panic!("{other:?}: {error:?}"),
     }
     assert_eq!(proxy.targets().len(), 1, "{:?}", proxy.targets());
+}
+
+/// Each host `privatelink.public_hosts()` reports, with how many requests it counted.
+fn requests_recorded(privatelink: &PrivateLink) -> Vec<(String, u64)> {
+    let report = privatelink.public_hosts();
+    report
+        .hosts
+        .iter()
+        .map(|h| (h.host.clone(), h.requests))
+        .collect()
 }
 
 /// One record per handle, for both modes: what prefer mode left on public hosts (here S3, whose
@@ -845,6 +870,44 @@ async fn a_slow_answer_within_the_limit_is_taken_and_the_limit_is_a_setting() {
                 assert_eq!(error.value(), invalid);
             }
             other => panic!("{invalid:?}: {other:?}"),
+        }
+    }
+}
+
+/// Asked outside a Tokio runtime (a future polled by another executor), a lookup through the
+/// system resolver fails at its first poll with `LookupError::NoRuntime` — for an endpoint name
+/// and for a name that resolves as itself — instead of Tokio's panic.
+#[test]
+fn a_lookup_outside_a_tokio_runtime_is_an_error_not_a_panic() {
+    use std::future::Future as _;
+    use std::task::{Context, Poll, Waker};
+
+    let cell = SnapshotCell::new();
+    cell.publish(privatelink::core::EndpointIndex::new(
+        LoopbackVpc::endpoints("available"),
+    ));
+    let resolver = DialResolver::new(
+        cell,
+        RewriteConfig::default(),
+        SharedDnsResolver::new(privatelink::dial::SystemResolver),
+        Duration::from_secs(30),
+        SharedTimeSource::new(ManualTimeSource::new(UNIX_EPOCH)),
+    );
+    for host in ["ec2.us-east-1.amazonaws.com", "localhost"] {
+        let mut lookup = std::pin::pin!(resolver.resolve_dns(host));
+        match lookup
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+        {
+            Poll::Ready(Err(error)) => assert!(
+                matches!(
+                    std::error::Error::source(&error)
+                        .and_then(|s| s.downcast_ref::<privatelink::dial::LookupError>()),
+                    Some(privatelink::dial::LookupError::NoRuntime)
+                ),
+                "{host}: {error:?}"
+            ),
+            other => panic!("{host}: {other:?}"),
         }
     }
 }

@@ -49,7 +49,7 @@ fn sts_endpoint(suffix: &str) -> Answer {
 
 fn throttled() -> Answer {
     Err(DiscoveryError::Throttled(
-        privatelink::discovery::Ec2Error::new(
+        privatelink::discovery::ServiceError::new(
             Some("RequestLimitExceeded".into()),
             std::io::Error::other("slow down"),
         ),

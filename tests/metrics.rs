@@ -14,7 +14,7 @@ use aws_smithy_types::body::SdkBody;
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use privatelink::PrivateLink;
 use privatelink::core::{Policy, parse_describe_vpc_endpoints};
-use privatelink::discovery::{DescribeEndpoints, DiscoveryError, Ec2Error, EndpointsFuture};
+use privatelink::discovery::{DescribeEndpoints, DiscoveryError, EndpointsFuture, ServiceError};
 
 const VPC: &str = "vpc-0metrics";
 
@@ -34,7 +34,7 @@ impl DescribeEndpoints for FirstThenThrottled {
         *calls += 1;
         let answer = match *calls {
             1 => Ok(parse_describe_vpc_endpoints(privatelink_testkit::DESCRIBE_FIXTURE).unwrap()),
-            _ => Err(DiscoveryError::Throttled(Ec2Error::new(
+            _ => Err(DiscoveryError::Throttled(ServiceError::new(
                 Some("RequestLimitExceeded".into()),
                 std::io::Error::other("Rate exceeded"),
             ))),

@@ -63,7 +63,7 @@ pub(crate) fn http_client(resolver: DialResolver, settings: &ClientSettings) -> 
             .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
             .then(ProxyConfig::from_env),
     };
-    let proxied = proxy.map(|proxy| proxied(resolver.clone(), context, crypto, proxy));
+    let proxied = proxy.map(|proxy| proxied(resolver.as_decided(), context, crypto, proxy));
     Guarded {
         direct,
         proxied,
@@ -73,7 +73,8 @@ pub(crate) fn http_client(resolver: DialResolver, settings: &ClientSettings) -> 
 }
 
 /// The client for hosts without an endpoint when a proxy is configured: the SDK's own connector
-/// with `proxy` (the proxy's own name resolved by `resolver`, which leaves it to the system).
+/// with `proxy`; `resolver` (one that decides nothing: the guard decided each request) looks up
+/// the proxy's own name, and a host `NO_PROXY` sends directly, each as itself.
 fn proxied(
     resolver: DialResolver,
     context: TlsContext,

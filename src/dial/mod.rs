@@ -61,6 +61,10 @@ pub const DEFAULT_DIAL_DNS_TTL: Duration = Duration::from_secs(30);
 #[derive(Clone)]
 pub struct DialResolver {
     inner: Arc<Inner>,
+    /// `false` behind dial mode's connector with a proxy, which decided the request already:
+    /// every name is then looked up as itself (the proxy's own name, or a host `NO_PROXY`
+    /// sends directly that no endpoint serves), not decided, counted or recorded again.
+    decides: bool,
 }
 
 struct Inner {
@@ -124,6 +128,17 @@ impl DialResolver {
                 bound: OnceLock::new(),
                 cache: Mutex::new(HashMap::new()),
             }),
+            decides: true,
+        }
+    }
+
+    /// The same resolver for connections already decided (dial mode's connector with a proxy):
+    /// every name looked up as itself, within the same limit.
+    #[cfg(feature = "dial")]
+    pub(crate) fn as_decided(&self) -> Self {
+        DialResolver {
+            inner: self.inner.clone(),
+            decides: false,
         }
     }
 
@@ -156,7 +171,7 @@ impl DialResolver {
     /// The endpoint name a connection to `name` goes to, with the bound clock's reading; `None`
     /// when `name` resolves as itself (not bound yet, or the decision leaves it).
     fn route(&self, name: &str) -> Result<Option<(String, SystemTime)>, RewriteError> {
-        let Some(bound) = self.inner.bound.get() else {
+        let Some(bound) = self.inner.bound.get().filter(|_| self.decides) else {
             return Ok(None);
         };
         let now = bound.time.now();

@@ -359,7 +359,7 @@ fn explain(discovery: &DiscoveryError) -> String {
             Some(message) => format!("{discovery} (EC2 said: {message})"),
             None => discovery.to_string(),
         },
-        DiscoveryError::Ec2(_) => match credentials_error(discovery) {
+        DiscoveryError::Service(_) => match credentials_error(discovery) {
             Some(CredentialsError::CredentialsNotLoaded(_)) => "no AWS credentials found \
                 (tried the environment, profiles, web identity, ECS and instance metadata): \
                 configure credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID, …)"
@@ -377,7 +377,7 @@ fn explain(discovery: &DiscoveryError) -> String {
 
 fn ec2_code(error: &DiscoveryError) -> Option<&str> {
     match error {
-        DiscoveryError::Ec2(e) => e.code(),
+        DiscoveryError::Service(e) => e.code(),
         _ => None,
     }
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use criterion::Criterion;
 use privatelink_discovery::{
-    DescribeEndpoints, DiscoveryError, Ec2Error, EndpointCache, EndpointsFuture,
+    DescribeEndpoints, DiscoveryError, EndpointCache, EndpointsFuture, ServiceError,
 };
 
 const CALLERS: usize = 1_000;
@@ -41,7 +41,7 @@ impl DescribeEndpoints for SlowSource {
         Box::pin(async move {
             tokio::time::sleep(Duration::from_millis(5)).await;
             if self.fail {
-                Err(DiscoveryError::Ec2(Ec2Error::new(
+                Err(DiscoveryError::Service(ServiceError::new(
                     Some("ServiceUnavailable".into()),
                     Unavailable,
                 )))

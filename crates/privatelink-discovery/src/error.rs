@@ -24,15 +24,18 @@ pub enum DiscoveryError {
     /// This process's address is on network interfaces of more than one VPC (VPCs with the same
     /// CIDR block): which is this process's cannot be told from it.
     AmbiguousAddress(AmbiguousAddressError),
-    /// EC2 denied `ec2:DescribeVpcEndpoints` to valid credentials.
-    AccessDenied(Ec2Error),
-    /// EC2 rejected the credentials themselves (`AuthFailure`, a bad signature, an expired or
-    /// unknown key).
-    InvalidCredentials(Ec2Error),
-    /// EC2 throttled the call (`RequestLimitExceeded`), after the SDK's own retries.
-    Throttled(Ec2Error),
-    /// EC2 could not be reached or failed (network, timeouts, 5xx, other error codes).
-    Ec2(Ec2Error),
+    /// The service denied the call to valid credentials (EC2's `ec2:DescribeVpcEndpoints`, or
+    /// [`ServiceError::service`]'s: S3 for a shared document, STS for a hub role).
+    AccessDenied(ServiceError),
+    /// The service rejected the credentials themselves (`AuthFailure`, a bad signature, an
+    /// expired or unknown key).
+    InvalidCredentials(ServiceError),
+    /// The service throttled the call (`RequestLimitExceeded`), after the SDK's own retries.
+    Throttled(ServiceError),
+    /// The service (EC2; S3 for a shared document, STS for a hub role: see
+    /// [`ServiceError::service`]) could not be reached or failed (network, timeouts, 5xx, other
+    /// error codes).
+    Service(ServiceError),
     /// EC2 answered with something that is not a usable endpoint list.
     InvalidResponse(InvalidResponseError),
     /// Instance or task metadata could not be read.
@@ -94,7 +97,7 @@ impl DiscoveryError {
             | DiscoveryError::InvalidResponse(_)
             | DiscoveryError::SourcePanicked(_)
             | DiscoveryError::NoRuntime => FailureClass::Permanent,
-            DiscoveryError::Ec2(e)
+            DiscoveryError::Service(e)
                 if e.code().is_some_and(|code| {
                     code.starts_with("InvalidVpcID") || code.starts_with("InvalidParameter")
                 }) =>
@@ -102,7 +105,7 @@ impl DiscoveryError {
                 FailureClass::Permanent
             }
             DiscoveryError::Throttled(_) => FailureClass::Throttled,
-            DiscoveryError::Ec2(_)
+            DiscoveryError::Service(_)
             | DiscoveryError::TimedOut(_)
             | DiscoveryError::MetadataUnavailable(_)
             | DiscoveryError::StaleDocument(_) => FailureClass::Transient,
@@ -118,7 +121,7 @@ impl DiscoveryError {
             DiscoveryError::AccessDenied(_)
                 | DiscoveryError::InvalidCredentials(_)
                 | DiscoveryError::Throttled(_)
-                | DiscoveryError::Ec2(_)
+                | DiscoveryError::Service(_)
         )
     }
 
@@ -177,7 +180,7 @@ impl fmt::Display for DiscoveryError {
                 e.operation,
                 e.code.as_deref().unwrap_or("throttled")
             ),
-            DiscoveryError::Ec2(e) => match &e.code {
+            DiscoveryError::Service(e) => match &e.code {
                 Some(code) => write!(f, "{} failed with {code}", e.operation),
                 None => write!(f, "{} failed", e.operation),
             },
@@ -213,7 +216,7 @@ impl Error for DiscoveryError {
             DiscoveryError::AccessDenied(e)
             | DiscoveryError::InvalidCredentials(e)
             | DiscoveryError::Throttled(e)
-            | DiscoveryError::Ec2(e) => Some(e.source.as_ref()),
+            | DiscoveryError::Service(e) => Some(e.source.as_ref()),
             DiscoveryError::InvalidResponse(e) => {
                 e.source.as_deref().map(|s| s as &(dyn Error + 'static))
             }
@@ -298,7 +301,7 @@ where
         }
         _ => false,
     };
-    let context = |code| Ec2Error {
+    let context = |code| ServiceError {
         operation,
         code,
         message,
@@ -327,7 +330,7 @@ where
                 source: Some(context.source),
             })
         }
-        _ => DiscoveryError::Ec2(context(code)),
+        _ => DiscoveryError::Service(context(code)),
     }
 }
 
@@ -391,17 +394,20 @@ impl fmt::Display for AmbiguousAddressError {
 
 impl Error for AmbiguousAddressError {}
 
-/// Context of an EC2 failure: the error code, if EC2 sent one; the SDK error is the `source()`.
+/// Context of a failed call to an AWS service — EC2's, or S3's for a shared document, STS's for
+/// a hub role ([`ServiceError::service`]): the operation, the error code if the service sent
+/// one; the SDK error is the `source()`.
 #[derive(Clone, Debug)]
-pub struct Ec2Error {
+pub struct ServiceError {
     pub(crate) operation: &'static str,
     pub(crate) code: Option<String>,
     pub(crate) message: Option<String>,
     pub(crate) source: Source,
 }
 
-impl Ec2Error {
-    /// Context for an EC2 failure with an optional error code, for custom sources.
+impl ServiceError {
+    /// Context for a failed `DescribeVpcEndpoints` with an optional error code, for custom
+    /// sources.
     pub fn new(code: Option<String>, source: impl Error + Send + Sync + 'static) -> Self {
         Self {
             operation: "DescribeVpcEndpoints",
@@ -426,7 +432,7 @@ impl Ec2Error {
         self.operation
     }
 
-    /// The service of [`Ec2Error::operation`]: `STS` for `AssumeRole`, `S3` for `GetObject` and
+    /// The service of [`ServiceError::operation`]: `STS` for `AssumeRole`, `S3` for `GetObject` and
     /// `PutObject` (a shared endpoint document), else `EC2`.
     pub fn service(&self) -> &'static str {
         match self.operation {
@@ -436,12 +442,13 @@ impl Ec2Error {
         }
     }
 
-    /// The EC2 error code (`UnauthorizedOperation`, `RequestLimitExceeded`, …), if any.
+    /// The service's error code (`UnauthorizedOperation`, `RequestLimitExceeded`, `NoSuchKey`,
+    /// …), if any.
     pub fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
 
-    /// EC2's error message, if it sent one, with every run that could be a secret replaced
+    /// The service's error message, if it sent one, with every run that could be a secret replaced
     /// ([`redact`](privatelink_core::redact)): a service may echo what it was sent.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()

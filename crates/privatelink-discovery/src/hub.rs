@@ -10,7 +10,7 @@ use aws_smithy_async::rt::sleep::default_async_sleep;
 use aws_smithy_async::time::SharedTimeSource;
 use aws_types::SdkConfig;
 
-use crate::error::{DiscoveryError, Ec2Error};
+use crate::error::{DiscoveryError, ServiceError};
 use crate::limit::{InvalidTimeoutError, check_timeout, within};
 use crate::lookup::{self, ZoneKey};
 use crate::source::DEFAULT_DESCRIBE_TIMEOUT;
@@ -88,7 +88,7 @@ impl HubVpc {
         let provider = provider.build().await;
         let assumed = async {
             provider.provide_credentials().await.map_err(|error| {
-                DiscoveryError::Ec2(Ec2Error {
+                DiscoveryError::Service(ServiceError {
                     operation: "AssumeRole",
                     code: None,
                     message: Some(format!("cannot assume {}", self.role_arn)),

@@ -56,8 +56,8 @@ pub use cache::{
 #[cfg(feature = "ec2")]
 pub use ec2::{Ec2Source, MAX_DESCRIBE_PAGES};
 pub use error::{
-    AmbiguousAddressError, DiscoveryError, Ec2Error, FailureClass, InvalidResponseError,
-    MetadataError, NoVpcError, SourcePanickedError, StaleDocumentError, TimedOutError,
+    AmbiguousAddressError, DiscoveryError, FailureClass, InvalidResponseError, MetadataError,
+    NoVpcError, ServiceError, SourcePanickedError, StaleDocumentError, TimedOutError,
 };
 pub use file::{
     ENDPOINTS_FILE_ENV, EndpointFileError, MAX_ENDPOINT_FILE_BYTES, index_from_file, read_document,

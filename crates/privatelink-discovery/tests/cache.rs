@@ -13,7 +13,7 @@ use aws_smithy_async::time::{SharedTimeSource, TimeSource};
 use futures_util::FutureExt;
 use privatelink_core::{DnsSuffix, EndpointIndex, VpcEndpoint};
 use privatelink_discovery::{
-    CacheConfig, DescribeEndpoints, DiscoveryError, Ec2Error, EndpointCache, EndpointsFuture,
+    CacheConfig, DescribeEndpoints, DiscoveryError, EndpointCache, EndpointsFuture, ServiceError,
 };
 use privatelink_testkit::interface_endpoint;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -104,7 +104,7 @@ fn endpoints(version: &str) -> Answer {
 }
 
 fn throttled() -> Answer {
-    Err(DiscoveryError::Throttled(Ec2Error::new(
+    Err(DiscoveryError::Throttled(ServiceError::new(
         Some("RequestLimitExceeded".into()),
         std::io::Error::other("Request limit exceeded."),
     )))
@@ -326,7 +326,7 @@ async fn stale_on_error_until_max_stale_then_the_snapshot_is_dropped() {
 
 /// An EC2 answer that waiting may fix soon (500 InternalError).
 fn transient() -> Answer {
-    Err(DiscoveryError::Ec2(Ec2Error::new(
+    Err(DiscoveryError::Service(ServiceError::new(
         Some("InternalError".into()),
         std::io::Error::other("An internal error has occurred."),
     )))
@@ -610,7 +610,7 @@ async fn backoff_grows_by_what_failed_and_success_resets_it() {
         }
     }
     let denied = || {
-        Err(DiscoveryError::AccessDenied(Ec2Error::new(
+        Err(DiscoveryError::AccessDenied(ServiceError::new(
             Some("UnauthorizedOperation".into()),
             std::io::Error::other("You are not authorized"),
         )))

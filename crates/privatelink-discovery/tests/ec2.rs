@@ -212,13 +212,13 @@ async fn failures_are_classified_with_the_ec2_code() {
         ),
         (
             (0..3).map(|_| error(500, "InternalError")).collect(),
-            "Ec2",
+            "Service",
             "InternalError",
             "DescribeVpcEndpoints failed with InternalError",
         ),
         (
             vec![error(400, "InvalidVpcId.NotFound")],
-            "Ec2",
+            "Service",
             "InvalidVpcId.NotFound",
             "failed with InvalidVpcId.NotFound",
         ),
@@ -234,7 +234,7 @@ async fn failures_are_classified_with_the_ec2_code() {
             DiscoveryError::AccessDenied(e) => ("AccessDenied", e.code()),
             DiscoveryError::InvalidCredentials(e) => ("InvalidCredentials", e.code()),
             DiscoveryError::Throttled(e) => ("Throttled", e.code()),
-            DiscoveryError::Ec2(e) => ("Ec2", e.code()),
+            DiscoveryError::Service(e) => ("Service", e.code()),
             other => panic!("{other:?}"),
         };
         assert_eq!((got_variant, got_code), (variant, Some(code)), "{err}");
@@ -242,7 +242,7 @@ async fn failures_are_classified_with_the_ec2_code() {
             DiscoveryError::AccessDenied(e)
             | DiscoveryError::InvalidCredentials(e)
             | DiscoveryError::Throttled(e)
-            | DiscoveryError::Ec2(e) => e,
+            | DiscoveryError::Service(e) => e,
             other => panic!("{other:?}"),
         };
         let expected_message = format!("message for {code}");

@@ -40,9 +40,9 @@ const MATRIX: &[(&str, &str, Check)] = &[
     ("EC2 throttles, then answers",
      "loaded 1 endpoints after 2 attempts", || Box::pin(ec2_throttled_then_ok())),
     ("EC2 500 InternalError on every attempt",
-     "Ec2(InternalError) after 3 attempts", || Box::pin(ec2_first_load(vec![500, 500, 500], "InternalError"))),
+     "Service(InternalError) after 3 attempts", || Box::pin(ec2_first_load(vec![500, 500, 500], "InternalError"))),
     ("EC2 503 Unavailable on every attempt",
-     "Ec2(Unavailable) after 3 attempts", || Box::pin(ec2_first_load(vec![503, 503, 503], "Unavailable"))),
+     "Service(Unavailable) after 3 attempts", || Box::pin(ec2_first_load(vec![503, 503, 503], "Unavailable"))),
     ("EC2 accepts the connection and never answers (SdkConfig without timeouts, as aws-config's defaults)",
      "TimedOut(DescribeVpcEndpoints after 20s), the walk's own limit", || Box::pin(ec2_never_answers())),
     ("a custom source never answers; a load, a reload and a second load wait on that one call (the cache's defaults)",
@@ -153,7 +153,7 @@ fn describe_error(error: &DiscoveryError) -> String {
         DiscoveryError::Throttled(e) => ("Throttled", e),
         DiscoveryError::AccessDenied(e) => ("AccessDenied", e),
         DiscoveryError::InvalidCredentials(e) => ("InvalidCredentials", e),
-        DiscoveryError::Ec2(e) => ("Ec2", e),
+        DiscoveryError::Service(e) => ("Service", e),
         other => return format!("{other:?}"),
     };
     format!("{variant}({})", context.code().unwrap_or("no code"))
@@ -435,7 +435,7 @@ impl DescribeEndpoints for Script {
 }
 
 fn throttled() -> DiscoveryError {
-    DiscoveryError::Throttled(privatelink_discovery::Ec2Error::new(
+    DiscoveryError::Throttled(privatelink_discovery::ServiceError::new(
         Some("RequestLimitExceeded".into()),
         std::io::Error::other("Rate exceeded"),
     ))

@@ -9,7 +9,7 @@ use aws_smithy_async::test_util::ManualTimeSource;
 use aws_smithy_async::time::{SharedTimeSource, TimeSource};
 use privatelink_core::VpcEndpoint;
 use privatelink_discovery::{
-    CacheConfig, DescribeEndpoints, DiscoveryError, Ec2Error, EndpointCache, EndpointsFuture,
+    CacheConfig, DescribeEndpoints, DiscoveryError, EndpointCache, EndpointsFuture, ServiceError,
 };
 use privatelink_testkit::interface_endpoint;
 
@@ -26,7 +26,7 @@ impl DescribeEndpoints for GoodThenThrottled {
                 "vpce-0abc",
                 &["vpce-0abc-12345678.ec2.us-east-1.vpce.amazonaws.com"],
             )]),
-            _ => Err(DiscoveryError::Throttled(Ec2Error::new(
+            _ => Err(DiscoveryError::Throttled(ServiceError::new(
                 Some("RequestLimitExceeded".into()),
                 std::io::Error::other("Rate exceeded"),
             ))),

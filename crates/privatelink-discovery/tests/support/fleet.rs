@@ -20,7 +20,7 @@ use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
 use aws_smithy_async::time::{SharedTimeSource, TimeSource};
 use privatelink_core::{DnsEntry, EndpointState, EndpointType, SnapshotCell, VpcEndpoint};
 use privatelink_discovery::{
-    CacheConfig, DescribeEndpoints, DiscoveryError, Ec2Error, EndpointCache, EndpointsFuture,
+    CacheConfig, DescribeEndpoints, DiscoveryError, EndpointCache, EndpointsFuture, ServiceError,
 };
 
 /// EC2's token bucket for non-mutating actions: burst.
@@ -196,7 +196,7 @@ impl FleetSource {
             account.calls.push((at, accepted));
             if accepted && self.scenario.denies(at) {
                 // Not retried by the SDK.
-                result = Some(Err(DiscoveryError::AccessDenied(Ec2Error::new(
+                result = Some(Err(DiscoveryError::AccessDenied(ServiceError::new(
                     Some("UnauthorizedOperation".into()),
                     Refused("You are not authorized to perform this operation"),
                 ))));
@@ -208,7 +208,7 @@ impl FleetSource {
             }
         }
         result.unwrap_or_else(|| {
-            Err(DiscoveryError::Throttled(Ec2Error::new(
+            Err(DiscoveryError::Throttled(ServiceError::new(
                 Some("RequestLimitExceeded".into()),
                 Refused("Rate exceeded"),
             )))
@@ -573,14 +573,14 @@ impl DescribeEndpoints for Reader {
         let result = match (outage, bucket.document) {
             (true, _) => {
                 bucket.gets.push((at, false));
-                Err(DiscoveryError::Ec2(Ec2Error::new(
+                Err(DiscoveryError::Service(ServiceError::new(
                     Some("ServiceUnavailable".into()),
                     Refused("S3 is unavailable"),
                 )))
             }
             (false, None) => {
                 bucket.gets.push((at, false));
-                Err(DiscoveryError::Ec2(Ec2Error::new(
+                Err(DiscoveryError::Service(ServiceError::new(
                     Some("NoSuchKey".into()),
                     Refused("no document yet"),
                 )))
