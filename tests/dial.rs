@@ -367,21 +367,27 @@ async fn strict_dial_mode_refuses_to_resolve_a_public_host_without_an_endpoint()
     assert_eq!(rig.dns.asked(), ["sts.us-east-1.amazonaws.com"]);
 }
 
-#[tokio::test]
-async fn endpoint_addresses_are_reused_for_the_ttl_then_resolved_again() {
-    let dns = vpc_dns();
-    let time = ManualTimeSource::new(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+/// A `DialResolver` over the loopback VPC's endpoints (default mapping, addresses reused for 30
+/// s) resolving with `dns`, on `time`.
+fn loopback_resolver(dns: SharedDnsResolver, time: &ManualTimeSource) -> DialResolver {
     let cell = SnapshotCell::new();
     cell.publish(privatelink::core::EndpointIndex::new(
         LoopbackVpc::endpoints("available"),
     ));
-    let resolver = DialResolver::new(
+    DialResolver::new(
         cell,
         RewriteConfig::default(),
-        SharedDnsResolver::new(dns.clone()),
+        dns,
         Duration::from_secs(30),
         SharedTimeSource::new(time.clone()),
-    );
+    )
+}
+
+#[tokio::test]
+async fn endpoint_addresses_are_reused_for_the_ttl_then_resolved_again() {
+    let dns = vpc_dns();
+    let time = ManualTimeSource::new(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+    let resolver = loopback_resolver(SharedDnsResolver::new(dns.clone()), &time);
     let ec2 = LoopbackVpc::ec2_name(None);
     for _ in 0..3 {
         resolver
@@ -781,6 +787,20 @@ async fn with_resolver(
     builder.build().await
 }
 
+/// `host` looked up through `privatelink`'s dial resolver, and how long that took on Tokio's
+/// clock.
+async fn timed_lookup(
+    privatelink: &PrivateLink,
+    host: &str,
+) -> (
+    Result<Vec<IpAddr>, aws_smithy_runtime_api::client::dns::ResolveDnsError>,
+    Duration,
+) {
+    let started = tokio::time::Instant::now();
+    let answer = privatelink.dns_resolver().resolve_dns(host).await;
+    (answer, started.elapsed())
+}
+
 /// The limit a lookup failed at, and the name it looked up.
 fn timed_out(error: &aws_smithy_runtime_api::client::dns::ResolveDnsError) -> (String, Duration) {
     use std::error::Error as _;
@@ -805,15 +825,14 @@ async fn a_lookup_that_never_answers_fails_at_the_default_limit() {
     let file = LoopbackVpc::endpoints_file(dir.path());
     let silent = Slow::new(None);
     let privatelink = with_resolver(&file, silent.clone(), None).await.unwrap();
-    let resolver = privatelink.dns_resolver();
     let endpoint = LoopbackVpc::ec2_name(None);
     for (host, looked_up) in [
         ("ec2.us-east-1.amazonaws.com", endpoint.as_str()),
         ("example.com", "example.com"),
     ] {
-        let started = tokio::time::Instant::now();
-        let error = resolver.resolve_dns(host).await.unwrap_err();
-        assert_eq!(started.elapsed(), Duration::from_secs(10), "{host}");
+        let (error, took) = timed_lookup(&privatelink, host).await;
+        assert_eq!(took, Duration::from_secs(10), "{host}");
+        let error = error.unwrap_err();
         assert_eq!(
             timed_out(&error),
             (looked_up.to_owned(), Duration::from_secs(10))
@@ -839,25 +858,16 @@ async fn a_slow_answer_within_the_limit_is_taken_and_the_limit_is_a_setting() {
     let file = LoopbackVpc::endpoints_file(dir.path());
     let slow = Slow::new(Some(Duration::from_secs(9)));
     let privatelink = with_resolver(&file, slow.clone(), None).await.unwrap();
-    let started = tokio::time::Instant::now();
-    let addresses = privatelink
-        .dns_resolver()
-        .resolve_dns("ec2.us-east-1.amazonaws.com")
-        .await
-        .unwrap();
-    assert_eq!(addresses, [IpAddr::V4(Ipv4Addr::LOCALHOST)]);
-    assert_eq!(started.elapsed(), Duration::from_secs(9));
+    let (addresses, took) = timed_lookup(&privatelink, "ec2.us-east-1.amazonaws.com").await;
+    assert_eq!(addresses.unwrap(), [IpAddr::V4(Ipv4Addr::LOCALHOST)]);
+    assert_eq!(took, Duration::from_secs(9));
 
     let privatelink = with_resolver(&file, slow, Some(Duration::from_secs(2)))
         .await
         .unwrap();
-    let started = tokio::time::Instant::now();
-    let error = privatelink
-        .dns_resolver()
-        .resolve_dns("ec2.us-east-1.amazonaws.com")
-        .await
-        .unwrap_err();
-    assert_eq!(started.elapsed(), Duration::from_secs(2));
+    let (error, took) = timed_lookup(&privatelink, "ec2.us-east-1.amazonaws.com").await;
+    assert_eq!(took, Duration::from_secs(2));
+    let error = error.unwrap_err();
     assert_eq!(
         timed_out(&error),
         (LoopbackVpc::ec2_name(None), Duration::from_secs(2))
@@ -882,16 +892,9 @@ fn a_lookup_outside_a_tokio_runtime_is_an_error_not_a_panic() {
     use std::future::Future as _;
     use std::task::{Context, Poll, Waker};
 
-    let cell = SnapshotCell::new();
-    cell.publish(privatelink::core::EndpointIndex::new(
-        LoopbackVpc::endpoints("available"),
-    ));
-    let resolver = DialResolver::new(
-        cell,
-        RewriteConfig::default(),
+    let resolver = loopback_resolver(
         SharedDnsResolver::new(privatelink::dial::SystemResolver),
-        Duration::from_secs(30),
-        SharedTimeSource::new(ManualTimeSource::new(UNIX_EPOCH)),
+        &ManualTimeSource::new(UNIX_EPOCH),
     );
     for host in ["ec2.us-east-1.amazonaws.com", "localhost"] {
         let mut lookup = std::pin::pin!(resolver.resolve_dns(host));

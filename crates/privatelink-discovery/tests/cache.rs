@@ -294,6 +294,32 @@ async fn an_expired_snapshot_is_reloaded_on_demand() {
     assert_eq!(rig.source.calls(), 2);
 }
 
+/// A reload that finds the same endpoints keeps the snapshot in use (the same `Arc`: no index
+/// built, the request path's memo kept) and extends its life; one that finds others publishes
+/// a new snapshot.
+#[tokio::test]
+async fn an_unchanged_answer_keeps_the_snapshot_and_extends_it() {
+    let rig = rig();
+    rig.answers.send(endpoints("v1")).unwrap();
+    let first = rig.cache.load(VPC).await.unwrap();
+    let cell = rig.cache.cell(VPC);
+    let deadline = cell.deadline().unwrap();
+
+    rig.time.advance(TTL + Duration::from_secs(1));
+    rig.answers.send(endpoints("v1")).unwrap();
+    let again = rig.cache.reload(VPC).await.unwrap();
+    assert!(Arc::ptr_eq(&again, &first));
+    assert!(Arc::ptr_eq(&cell.current().unwrap(), &first));
+    assert!(cell.deadline().unwrap() > deadline, "extended");
+    assert!(rig.cache.status(VPC).expires_at().unwrap() > rig.time.now());
+
+    rig.answers.send(endpoints("v2")).unwrap();
+    let changed = rig.cache.reload(VPC).await.unwrap();
+    assert!(!Arc::ptr_eq(&changed, &first));
+    assert_eq!(version(&cell.current().unwrap()), "v2");
+    assert_eq!(rig.source.calls(), 3);
+}
+
 #[tokio::test]
 async fn stale_on_error_until_max_stale_then_the_snapshot_is_dropped() {
     let rig = rig();

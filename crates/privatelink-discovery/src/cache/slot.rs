@@ -9,7 +9,7 @@ use aws_smithy_async::rt::sleep::SharedAsyncSleep;
 use aws_smithy_async::time::SharedTimeSource;
 use futures_util::FutureExt;
 use futures_util::future::{BoxFuture, Shared};
-use privatelink_core::{EndpointIndex, ErrorChain, SnapshotCell};
+use privatelink_core::{EndpointIndex, ErrorChain, SnapshotCell, VpcEndpoint};
 use tracing::Instrument;
 
 use super::state::{AfterFailure, Failed, SlotState};
@@ -119,7 +119,7 @@ impl Slot {
                         let start = core
                             .config
                             .lifetime_start(document.discovered_at, core.time.now())?;
-                        Ok((Arc::new(EndpointIndex::new(document.endpoints)), start))
+                        Ok((Slot::index_of(&slot, document.endpoints), start))
                     });
             if let Some(slot) = Weak::upgrade(&slot) {
                 slot.finish(&core, &loaded);
@@ -131,6 +131,17 @@ impl Slot {
         .shared();
         inner.inflight = Some(load.clone());
         load
+    }
+
+    /// The snapshot of `endpoints`: the one in use when they are the same endpoints (a refresh
+    /// that found nothing changed, as most do), so that no index is built and dropped and the
+    /// request path's memo of decisions, kept per snapshot, stays; else a new index.
+    fn index_of(slot: &Weak<Slot>, endpoints: Vec<VpcEndpoint>) -> Arc<EndpointIndex> {
+        let current = Weak::upgrade(slot).and_then(|slot| slot.lock().state.index.clone());
+        match current {
+            Some(index) if index.endpoints() == endpoints.as_slice() => index,
+            _ => Arc::new(EndpointIndex::new(endpoints)),
+        }
     }
 
     /// A call finished: the state's transition, then publishing and reporting it.
