@@ -50,10 +50,10 @@ pub const DEFAULT_DIAL_DNS_TTL: Duration = Duration::from_secs(30);
 /// names resolve normally, except that under [`Policy::Strict`](privatelink_core::Policy::Strict)
 /// a public AWS host with no usable endpoint fails with the [`RewriteError`] (find it in an
 /// `SdkError` with [`find_rewrite_error`](crate::find_rewrite_error)): the connection is never
-/// opened. Every lookup of the underlying resolver is bounded
-/// ([`DEFAULT_DIAL_DNS_TIMEOUT`] unless the builder's `dial_dns_timeout` says otherwise): past
-/// it, the connection fails with [`LookupError::TimedOut`]. Each lookup is decided by a [`Router`] (remembered per host for the snapshot, and
-/// counted as dial mode's in `privatelink_requests_total`).
+/// opened. Every lookup of the underlying resolver is bounded ([`DEFAULT_DIAL_DNS_TIMEOUT`]
+/// unless the builder's `dial_dns_timeout` says otherwise): past it, the connection fails with
+/// [`LookupError::TimedOut`]. Each lookup is decided by a [`Router`] (remembered per host for
+/// the snapshot, and counted as dial mode's in `privatelink_requests_total`).
 ///
 /// The endpoint's certificate must name the default host (AWS endpoints' certificates do; see
 /// `privatelink doctor`). Get one from [`PrivateLink::dns_resolver`](crate::PrivateLink::dns_resolver),

@@ -19,7 +19,9 @@ pub use object_store_s3::{S3BuilderError, s3_builder};
 ///
 /// Bound to the handle's live snapshot, with the handle's policy and VPC resolver
 /// ([`PrivateLinkBuilder::dns_resolver`](privatelink::PrivateLinkBuilder::dns_resolver)):
-/// the same answers as dial mode's SDK client. An IP-literal URL (`https://52.94.0.1/`) is
+/// the same answers as dial mode's SDK client, each lookup within the handle's limit
+/// ([`PrivateLinkBuilder::dial_dns_timeout`](privatelink::PrivateLinkBuilder::dial_dns_timeout),
+/// 10 s by default). An IP-literal URL (`https://52.94.0.1/`) is
 /// never resolved, so never refused here: check such URLs with
 /// `privatelink.rewrite_config().route(..)` first.
 pub fn resolver(privatelink: &PrivateLink) -> Arc<Resolver> {
