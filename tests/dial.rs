@@ -23,7 +23,7 @@ use privatelink::dial::DialResolver;
 use privatelink::discovery::DescribeEndpoints;
 use privatelink::{PrivateLink, find_rewrite_error};
 use privatelink_peers::{Ec2Peer, LoopbackVpc, S3Peer, TestCa, VPC_ID, ZONE};
-use privatelink_testkit::{ACCESS_KEY_ID, SECRET_ACCESS_KEY, SuffixDns};
+use privatelink_testkit::{ACCESS_KEY_ID, SECRET_ACCESS_KEY, SlowDns, SuffixDns};
 
 /// The VPC's resolver: `*.vpce.amazonaws.com` → 127.0.0.1, anything else fails; records names.
 fn vpc_dns() -> SuffixDns {
@@ -736,45 +736,11 @@ async fn the_environments_proxy_carries_a_host_without_an_endpoint_by_default() 
         .unwrap();
 }
 
-/// A resolver for the lookup-limit tests: answers `127.0.0.1` after `delay`, or never (a VPC
-/// resolver gone silent), and records every name it was asked.
-#[derive(Clone, Debug)]
-struct Slow {
-    delay: Option<Duration>,
-    asked: Arc<std::sync::Mutex<Vec<String>>>,
-}
-
-impl Slow {
-    fn new(delay: Option<Duration>) -> Self {
-        Slow {
-            delay,
-            asked: Arc::default(),
-        }
-    }
-}
-
-impl ResolveDns for Slow {
-    fn resolve_dns<'a>(
-        &'a self,
-        name: &'a str,
-    ) -> aws_smithy_runtime_api::client::dns::DnsFuture<'a> {
-        self.asked.lock().unwrap().push(name.to_owned());
-        let delay = self.delay;
-        aws_smithy_runtime_api::client::dns::DnsFuture::new(async move {
-            match delay {
-                Some(delay) => tokio::time::sleep(delay).await,
-                None => std::future::pending().await,
-            }
-            Ok(vec![IpAddr::V4(Ipv4Addr::LOCALHOST)])
-        })
-    }
-}
-
 /// A handle over the loopback VPC's endpoints (no zone: regional names) resolving with `dns`,
 /// on the builder's defaults otherwise, and `dial_dns_timeout` when given.
 async fn with_resolver(
     file: &std::path::Path,
-    dns: Slow,
+    dns: SlowDns,
     timeout: Option<Duration>,
 ) -> Result<PrivateLink, privatelink::BuildError> {
     let mut builder = PrivateLink::builder()
@@ -823,7 +789,7 @@ fn timed_out(error: &aws_smithy_runtime_api::client::dns::ResolveDnsError) -> (S
 async fn a_lookup_that_never_answers_fails_at_the_default_limit() {
     let dir = tempfile::tempdir().unwrap();
     let file = LoopbackVpc::endpoints_file(dir.path());
-    let silent = Slow::new(None);
+    let silent = SlowDns::silent();
     let privatelink = with_resolver(&file, silent.clone(), None).await.unwrap();
     let endpoint = LoopbackVpc::ec2_name(None);
     for (host, looked_up) in [
@@ -843,10 +809,7 @@ async fn a_lookup_that_never_answers_fails_at_the_default_limit() {
             "{message}"
         );
     }
-    assert_eq!(
-        *silent.asked.lock().unwrap(),
-        [endpoint.as_str(), "example.com"]
-    );
+    assert_eq!(silent.asked(), [endpoint.as_str(), "example.com"]);
 }
 
 /// Within the default limit a slow answer (9 s) is taken; `dial_dns_timeout` sets another
@@ -856,7 +819,7 @@ async fn a_lookup_that_never_answers_fails_at_the_default_limit() {
 async fn a_slow_answer_within_the_limit_is_taken_and_the_limit_is_a_setting() {
     let dir = tempfile::tempdir().unwrap();
     let file = LoopbackVpc::endpoints_file(dir.path());
-    let slow = Slow::new(Some(Duration::from_secs(9)));
+    let slow = SlowDns::after(Duration::from_secs(9));
     let privatelink = with_resolver(&file, slow.clone(), None).await.unwrap();
     let (addresses, took) = timed_lookup(&privatelink, "ec2.us-east-1.amazonaws.com").await;
     assert_eq!(addresses.unwrap(), [IpAddr::V4(Ipv4Addr::LOCALHOST)]);
@@ -874,7 +837,7 @@ async fn a_slow_answer_within_the_limit_is_taken_and_the_limit_is_a_setting() {
     );
 
     for invalid in [Duration::ZERO, Duration::from_secs(2 * 60 * 60)] {
-        match with_resolver(&file, Slow::new(None), Some(invalid)).await {
+        match with_resolver(&file, SlowDns::silent(), Some(invalid)).await {
             Err(privatelink::BuildError::InvalidTimeout(error)) => {
                 assert_eq!(error.setting(), "dial_dns_timeout");
                 assert_eq!(error.value(), invalid);

@@ -63,7 +63,7 @@ pub(crate) fn http_client(resolver: DialResolver, settings: &ClientSettings) -> 
             .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
             .then(ProxyConfig::from_env),
     };
-    let proxied = proxy.map(|proxy| proxied(resolver.as_decided(), context, crypto, proxy));
+    let proxied = proxy.map(|proxy| proxied(resolver.as_named(), context, crypto, proxy));
     Guarded {
         direct,
         proxied,
@@ -76,7 +76,7 @@ pub(crate) fn http_client(resolver: DialResolver, settings: &ClientSettings) -> 
 /// with `proxy`; `resolver` (one that decides nothing: the guard decided each request) looks up
 /// the proxy's own name, and a host `NO_PROXY` sends directly, each as itself.
 fn proxied(
-    resolver: DialResolver,
+    resolver: super::lookup::Limited,
     context: TlsContext,
     crypto: tls::rustls_provider::CryptoMode,
     proxy: ProxyConfig,

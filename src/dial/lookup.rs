@@ -5,10 +5,11 @@
 
 use std::error::Error;
 use std::fmt;
-use std::net::IpAddr;
 use std::time::Duration;
 
-use aws_smithy_runtime_api::client::dns::{ResolveDns, ResolveDnsError};
+use aws_smithy_runtime_api::client::dns::{
+    DnsFuture, ResolveDns, ResolveDnsError, SharedDnsResolver,
+};
 
 /// How long one name lookup may take in dial mode, unless configured: 10 seconds (glibc's
 /// default is two tries of 5 seconds at one name server, so one lost answer still succeeds).
@@ -64,20 +65,44 @@ impl fmt::Display for LookupError {
 
 impl Error for LookupError {}
 
-/// `name`'s addresses from `resolver`, or [`LookupError::TimedOut`] after `limit` (on Tokio's
-/// timer, as discovery's limits: a paused Tokio clock in tests).
-pub(crate) async fn within(
-    resolver: &dyn ResolveDns,
-    name: &str,
+/// A resolver that looks every name up as itself, within a limit: what dial mode's resolver asks
+/// for every lookup it makes, and what the connector behind a proxy resolves with (the guard
+/// decided each request already: the proxy's own name, or a host `NO_PROXY` sends directly).
+#[derive(Clone, Debug)]
+pub(crate) struct Limited {
+    resolver: SharedDnsResolver,
     limit: Duration,
-) -> Result<Vec<IpAddr>, ResolveDnsError> {
-    match tokio::time::timeout(limit, resolver.resolve_dns(name)).await {
-        Ok(answer) => answer,
-        Err(_) => Err(ResolveDnsError::new(LookupError::TimedOut(
-            LookupTimedOut {
-                name: name.to_owned(),
-                limit,
-            },
-        ))),
+}
+
+impl Limited {
+    pub(crate) fn new(resolver: SharedDnsResolver, limit: Duration) -> Self {
+        Limited { resolver, limit }
+    }
+
+    /// The limit on one lookup.
+    pub(crate) fn limit(&self) -> Duration {
+        self.limit
+    }
+}
+
+impl ResolveDns for Limited {
+    /// `name`'s addresses, or [`LookupError::TimedOut`] after the limit (on Tokio's timer, as
+    /// discovery's limits: a paused Tokio clock in tests); [`LookupError::NoRuntime`] outside a
+    /// Tokio runtime, where the timer (and the system resolver) would panic.
+    fn resolve_dns<'a>(&'a self, name: &'a str) -> DnsFuture<'a> {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return DnsFuture::ready(Err(ResolveDnsError::new(LookupError::NoRuntime)));
+        }
+        DnsFuture::new(async move {
+            match tokio::time::timeout(self.limit, self.resolver.resolve_dns(name)).await {
+                Ok(answer) => answer,
+                Err(_) => Err(ResolveDnsError::new(LookupError::TimedOut(
+                    LookupTimedOut {
+                        name: name.to_owned(),
+                        limit: self.limit,
+                    },
+                ))),
+            }
+        })
     }
 }

@@ -61,17 +61,12 @@ pub const DEFAULT_DIAL_DNS_TTL: Duration = Duration::from_secs(30);
 #[derive(Clone)]
 pub struct DialResolver {
     inner: Arc<Inner>,
-    /// `false` behind dial mode's connector with a proxy, which decided the request already:
-    /// every name is then looked up as itself (the proxy's own name, or a host `NO_PROXY`
-    /// sends directly that no endpoint serves), not decided, counted or recorded again.
-    decides: bool,
 }
 
 struct Inner {
-    resolver: SharedDnsResolver,
+    /// The underlying resolver, each lookup within the limit.
+    lookup: lookup::Limited,
     ttl: Duration,
-    /// The limit on one lookup of `resolver`.
-    lookup_timeout: Duration,
     /// The router and its clock. Unset only while
     /// [`PrivateLinkBuilder::load_config`](crate::PrivateLinkBuilder::load_config) makes its
     /// first load: names then resolve as themselves, for discovery's own calls (EC2, and STS
@@ -93,7 +88,7 @@ impl fmt::Debug for DialResolver {
         f.debug_struct("DialResolver")
             .field("router", &bound.map(|b| &b.router))
             .field("ttl", &self.inner.ttl)
-            .field("lookup_timeout", &self.inner.lookup_timeout)
+            .field("lookup_timeout", &self.inner.lookup.limit())
             .finish()
     }
 }
@@ -122,24 +117,20 @@ impl DialResolver {
     ) -> Self {
         DialResolver {
             inner: Arc::new(Inner {
-                resolver,
+                lookup: lookup::Limited::new(resolver, lookup_timeout),
                 ttl,
-                lookup_timeout,
                 bound: OnceLock::new(),
                 cache: Mutex::new(HashMap::new()),
             }),
-            decides: true,
         }
     }
 
-    /// The same resolver for connections already decided (dial mode's connector with a proxy):
-    /// every name looked up as itself, within the same limit.
+    /// The underlying resolver, within the same limit, for connections already decided (dial
+    /// mode's connector with a proxy): every name looked up as itself, not decided, counted or
+    /// recorded again.
     #[cfg(feature = "dial")]
-    pub(crate) fn as_decided(&self) -> Self {
-        DialResolver {
-            inner: self.inner.clone(),
-            decides: false,
-        }
+    pub(crate) fn as_named(&self) -> lookup::Limited {
+        self.inner.lookup.clone()
     }
 
     /// Binds the snapshot and settings, once; later calls change nothing.
@@ -171,7 +162,7 @@ impl DialResolver {
     /// The endpoint name a connection to `name` goes to, with the bound clock's reading; `None`
     /// when `name` resolves as itself (not bound yet, or the decision leaves it).
     fn route(&self, name: &str) -> Result<Option<(String, SystemTime)>, RewriteError> {
-        let Some(bound) = self.inner.bound.get().filter(|_| self.decides) else {
+        let Some(bound) = self.inner.bound.get() else {
             return Ok(None);
         };
         let now = bound.time.now();
@@ -215,20 +206,16 @@ impl DialResolver {
 
 impl ResolveDns for DialResolver {
     fn resolve_dns<'a>(&'a self, name: &'a str) -> DnsFuture<'a> {
-        if tokio::runtime::Handle::try_current().is_err() {
-            return DnsFuture::ready(Err(ResolveDnsError::new(LookupError::NoRuntime)));
-        }
-        let (resolver, limit) = (&self.inner.resolver, self.inner.lookup_timeout);
         let (endpoint_name, now) = match self.route(name) {
             Ok(Some(routed)) => routed,
-            Ok(None) => return DnsFuture::new(lookup::within(resolver, name, limit)),
+            Ok(None) => return self.inner.lookup.resolve_dns(name),
             Err(error) => return DnsFuture::ready(Err(ResolveDnsError::new(error))),
         };
         DnsFuture::new(async move {
             if let Some(addresses) = self.cached(&endpoint_name, now) {
                 return Ok(addresses);
             }
-            let addresses = lookup::within(resolver, &endpoint_name, limit).await?;
+            let addresses = self.inner.lookup.resolve_dns(&endpoint_name).await?;
             tracing::debug!(%name, %endpoint_name, ?addresses, "privatelink dial mode");
             let mut cache = self.inner.cache.lock().unwrap_or_else(|e| e.into_inner());
             // S3 names carry the bucket, so the map would grow with every bucket: expired

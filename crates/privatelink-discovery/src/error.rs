@@ -432,8 +432,8 @@ impl ServiceError {
         self.operation
     }
 
-    /// The service of [`ServiceError::operation`]: `STS` for `AssumeRole`, `S3` for `GetObject` and
-    /// `PutObject` (a shared endpoint document), else `EC2`.
+    /// The service of [`ServiceError::operation`]: `STS` for `AssumeRole`, `S3` for `GetObject`
+    /// and `PutObject` (a shared endpoint document), else `EC2`.
     pub fn service(&self) -> &'static str {
         match self.operation {
             "AssumeRole" => "STS",
@@ -448,8 +448,8 @@ impl ServiceError {
         self.code.as_deref()
     }
 
-    /// The service's error message, if it sent one, with every run that could be a secret replaced
-    /// ([`redact`](privatelink_core::redact)): a service may echo what it was sent.
+    /// The service's error message, if it sent one, with every run that could be a secret
+    /// replaced ([`redact`](privatelink_core::redact)): a service may echo what it was sent.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }

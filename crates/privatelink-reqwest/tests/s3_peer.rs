@@ -14,7 +14,7 @@ use object_store::{ClientOptions, ObjectStoreExt, PutPayload};
 use privatelink::PrivateLink;
 use privatelink::core::Policy;
 use privatelink_peers::{LoopbackVpc, S3Peer, TestCa, VPC_ID, ZONE};
-use privatelink_testkit::{ACCESS_KEY_ID, SECRET_ACCESS_KEY, SuffixDns};
+use privatelink_testkit::{ACCESS_KEY_ID, SECRET_ACCESS_KEY, SlowDns, SuffixDns};
 
 const LOOPBACK: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 
@@ -242,20 +242,6 @@ async fn object_store_reaches_the_bucket_through_the_interface_endpoint() {
     ));
 }
 
-/// A VPC resolver that never answers (gone silent), recording what it was asked.
-#[derive(Clone, Debug, Default)]
-struct Silent(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
-
-impl aws_smithy_runtime_api::client::dns::ResolveDns for Silent {
-    fn resolve_dns<'a>(
-        &'a self,
-        name: &'a str,
-    ) -> aws_smithy_runtime_api::client::dns::DnsFuture<'a> {
-        self.0.lock().unwrap().push(name.to_owned());
-        aws_smithy_runtime_api::client::dns::DnsFuture::new(std::future::pending())
-    }
-}
-
 /// reqwest has no connect timeout by default, so a silent resolver would hold its request as
 /// long as the resolver does; through dial mode's resolver the request fails at the lookup's
 /// default limit (10 s, on Tokio's paused clock) with privatelink's error in its chain, and only
@@ -264,7 +250,7 @@ impl aws_smithy_runtime_api::client::dns::ResolveDns for Silent {
 async fn a_reqwest_request_fails_at_the_default_lookup_limit_when_the_resolver_is_silent() {
     let dir = tempfile::tempdir().unwrap();
     let file = LoopbackVpc::endpoints_file(dir.path());
-    let silent = Silent::default();
+    let silent = SlowDns::silent();
     let privatelink = PrivateLink::builder()
         .endpoints_file(&file)
         .vpc_id(VPC_ID)
@@ -298,5 +284,5 @@ async fn a_reqwest_request_fails_at_the_default_lookup_limit_when_the_resolver_i
         }
         other => panic!("{error:?}: {other:?}"),
     }
-    assert_eq!(*silent.0.lock().unwrap(), [LoopbackVpc::ec2_name(None)]);
+    assert_eq!(silent.asked(), [LoopbackVpc::ec2_name(None)]);
 }

@@ -61,6 +61,55 @@ impl aws_smithy_runtime_api::client::dns::ResolveDns for SuffixDns {
     }
 }
 
+/// A stand-in for a slow or silent VPC resolver: answers `127.0.0.1` after a delay on Tokio's
+/// clock, or never, and keeps every name it was asked. For the tests of dial mode's lookup
+/// limit.
+#[derive(Clone, Debug)]
+pub struct SlowDns {
+    delay: Option<Duration>,
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+impl SlowDns {
+    /// A resolver that never answers (gone silent).
+    pub fn silent() -> Self {
+        SlowDns {
+            delay: None,
+            asked: Arc::default(),
+        }
+    }
+
+    /// A resolver that answers after `delay`.
+    pub fn after(delay: Duration) -> Self {
+        SlowDns {
+            delay: Some(delay),
+            asked: Arc::default(),
+        }
+    }
+
+    /// The names asked so far, in order.
+    pub fn asked(&self) -> Vec<String> {
+        self.asked.lock().unwrap().clone()
+    }
+}
+
+impl aws_smithy_runtime_api::client::dns::ResolveDns for SlowDns {
+    fn resolve_dns<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> aws_smithy_runtime_api::client::dns::DnsFuture<'a> {
+        self.asked.lock().unwrap().push(name.to_owned());
+        let delay = self.delay;
+        aws_smithy_runtime_api::client::dns::DnsFuture::new(async move {
+            match delay {
+                Some(delay) => tokio::time::sleep(delay).await,
+                None => std::future::pending().await,
+            }
+            Ok(vec![std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)])
+        })
+    }
+}
+
 /// A log sink for `tracing_subscriber::fmt().with_writer(..)` that keeps everything written,
 /// for tests that read their logs back. Clones share one buffer.
 #[derive(Clone, Debug, Default)]
